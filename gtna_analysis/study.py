@@ -1,0 +1,181 @@
+"""The study folder: which agencies were interviewed, the interview guide, and where the inputs live.
+
+A study folder (``data/raw`` by default) is immutable input. Everything here only reads and validates it;
+problems are collected with file and line so ``gtna validate`` can list all of them at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import GtnaError, ProblemLog
+from .yamlio import LineDict, LineList, load_yaml_file
+
+LANGUAGES = ("ka", "en")
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+QUESTION_ID_RE = re.compile(r"^Q\d+[a-z]?$")
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    name: dict[str, str]
+    short: dict[str, str]
+    wave: int | None = None
+
+    def label(self, lang: str) -> str:
+        return self.name.get(lang) or self.name.get("en") or self.id
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    topic: str
+    text: dict[str, str]
+
+
+@dataclass
+class Study:
+    root: Path
+    id: str
+    title: dict[str, str]
+    languages: list[str]
+    default_language: str
+    fictional: bool
+    agencies: dict[str, Agency]
+    questions: list[Question]
+    codebook_path: Path
+    transcripts_dir: Path
+    interviews_csv: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def question_ids(self) -> list[str]:
+        return [q.id for q in self.questions]
+
+    def question(self, qid: str) -> Question | None:
+        return next((q for q in self.questions if q.id == qid), None)
+
+
+def _bilingual(value: object, path: Path, line: int, what: str, log: ProblemLog, required: bool = True
+               ) -> dict[str, str]:
+    """Accept ``{ka: .., en: ..}`` (or a plain string, used for every language)."""
+    if isinstance(value, str) and value.strip():
+        return {lang: value for lang in LANGUAGES}
+    if isinstance(value, dict):
+        unknown = [k for k in value if k not in LANGUAGES]
+        if unknown:
+            log.add(path, line, f"{what}: unknown language {unknown[0]!r}", f"use one of {', '.join(LANGUAGES)}")
+        out = {k: str(v) for k, v in value.items() if k in LANGUAGES and v}
+        if required and not out:
+            log.add(path, line, f"{what}: needs a label in ka and/or en")
+        return out
+    if required:
+        log.add(path, line, f"{what}: missing or not a {{ka: ..., en: ...}} mapping")
+    return {}
+
+
+def _load_questionnaire(path: Path, log: ProblemLog) -> list[Question]:
+    try:
+        data = load_yaml_file(path)
+    except GtnaError as exc:
+        log.extend(exc)
+        return []
+    if not isinstance(data, LineDict) or not isinstance(data.get("questions"), LineList):
+        log.add(path, getattr(data, "line", 1), "expected a mapping with a 'questions' list")
+        return []
+    questions: list[Question] = []
+    seen: set[str] = set()
+    items: LineList = data["questions"]
+    for i, item in enumerate(items):
+        line = items.line_of(i)
+        if not isinstance(item, LineDict):
+            log.add(path, line, "each question must be a mapping with id, topic, text")
+            continue
+        qid = str(item.get("id", ""))
+        if not QUESTION_ID_RE.match(qid):
+            log.add(path, item.line_of("id"), f"question id {qid!r} must look like Q1, Q2, … Q12")
+            continue
+        if qid in seen:
+            log.add(path, item.line_of("id"), f"duplicate question id {qid!r}")
+            continue
+        seen.add(qid)
+        text = _bilingual(item.get("text"), path, item.line_of("text"), f"question {qid} text", log)
+        questions.append(Question(qid, str(item.get("topic", "")), text))
+    return questions
+
+
+def load_study(root: str | Path) -> Study:
+    """Load and validate ``study.yml`` and the questionnaire; raise GtnaError listing every problem."""
+    root = Path(root)
+    study_file = root / "study.yml"
+    if not root.is_dir():
+        raise GtnaError.at(root, None, "study folder not found", "create one with `gtna init PATH`")
+    data = load_yaml_file(study_file)
+    log = ProblemLog()
+    if not isinstance(data, LineDict):
+        raise GtnaError.at(study_file, 1, "expected a mapping with 'study' and 'agencies'")
+    meta = data.get("study")
+    if not isinstance(meta, LineDict):
+        log.add(study_file, data.line, "missing 'study:' section")
+        meta = LineDict()
+        meta.key_lines = {}
+    sid = str(meta.get("id", "study"))
+    title = _bilingual(meta.get("title", sid), study_file, meta.line_of("title"), "study title", log)
+    languages = list(meta.get("languages", list(LANGUAGES)))
+    for lang in languages:
+        if lang not in LANGUAGES:
+            log.add(study_file, meta.line_of("languages"), f"unknown language {lang!r}",
+                    f"supported: {', '.join(LANGUAGES)}")
+    default_language = str(meta.get("default_language", languages[0] if languages else "ka"))
+
+    agencies: dict[str, Agency] = {}
+    raw_agencies = data.get("agencies")
+    if not isinstance(raw_agencies, LineList) or not raw_agencies:
+        log.add(study_file, data.line_of("agencies"), "'agencies' must be a non-empty list")
+        raw_agencies = LineList()
+        raw_agencies.item_lines = []
+    for i, item in enumerate(raw_agencies):
+        line = raw_agencies.line_of(i)
+        if not isinstance(item, LineDict):
+            log.add(study_file, line, "each agency must be a mapping with id and name")
+            continue
+        aid = str(item.get("id", ""))
+        if not ID_RE.match(aid):
+            log.add(study_file, item.line_of("id"), f"agency id {aid!r} must be lowercase letters, digits, _",
+                    "e.g. moes, molhsa, geostat, tbilisi_city_hall")
+            continue
+        if aid in agencies:
+            log.add(study_file, item.line_of("id"), f"duplicate agency id {aid!r}")
+            continue
+        name = _bilingual(item.get("name"), study_file, item.line_of("name"), f"agency {aid} name", log)
+        short = _bilingual(item.get("short", name), study_file, item.line_of("short"), f"agency {aid} short",
+                           log, required=False) or name
+        wave = item.get("wave")
+        agencies[aid] = Agency(aid, name, short, int(wave) if isinstance(wave, int) else None)
+
+    questionnaire = root / str(meta.get("questionnaire", "questionnaire.yml"))
+    questions = _load_questionnaire(questionnaire, log)
+    codebook_path = root / str(meta.get("codebook", "codebook.yml"))
+    if not codebook_path.exists():
+        log.add(codebook_path, None, "codebook not found", "set study.codebook in study.yml")
+    transcripts_dir = root / str(meta.get("transcripts", "transcripts"))
+    if not transcripts_dir.is_dir():
+        log.add(transcripts_dir, None, "transcripts folder not found")
+    interviews_csv = root / "interviews.csv"
+    log.raise_if_any()
+    return Study(
+        root=root,
+        id=sid,
+        title=title,
+        languages=languages,
+        default_language=default_language,
+        fictional=bool(meta.get("fictional", False)),
+        agencies=agencies,
+        questions=questions,
+        codebook_path=codebook_path,
+        transcripts_dir=transcripts_dir,
+        interviews_csv=interviews_csv if interviews_csv.exists() else None,
+    )
