@@ -20,10 +20,10 @@ from .align import align_turns
 from .anonymise import Pseudonymiser
 from .clean import clean_line
 from .codebook import Codebook, load_codebook
-from .coding import AutoCoder
 from .errors import GtnaError, Problem, ProblemLog
 from .interview import InterviewMeta, load_interviews_csv, merge_metadata, validate_meta
 from .readers import SUPPORTED_SUFFIXES, BodyLine, RawTranscript, read_transcript
+from .stage_coding import code_segments
 from .study import Study, load_study
 from .tables import write_json, write_table
 from .turns import parse_turns
@@ -181,13 +181,9 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
     } for p in parsed for person in p.meta.participants])
     documents = pd.DataFrame([{"interview_id": p.meta.interview_id, "agency": p.meta.agency,
                                "language": p.meta.language, "text": p.document} for p in parsed])
-    coded = segments[segments["speaker_role"] != "interviewer"]
-    codings = AutoCoder(codebook).code(coded)
-    from .preferences import extract_preferences  # local import: keeps build importable while it grows
-
-    preferences = extract_preferences(segments, codings, {q.id: q.topic for q in study.questions})
+    coded = code_segments(study, codebook, segments)
     return {"interviews": interviews, "participants": participants, "segments": segments,
-            "codings": codings, "preferences": preferences, "documents": documents}
+            "codings": coded["codings"], "preferences": coded["preferences"], "documents": documents}
 
 
 def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:

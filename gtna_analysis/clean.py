@@ -27,11 +27,10 @@ _LEGACY_TABLE = str.maketrans(LEGACY_TO_MKHEDRULI)
 
 # Frequent Georgian function words: a converted paragraph that contains them is Georgian.
 _GEORGIAN_COMMON = frozenset(
-    "და რომ არის ეს არ ის ჩვენ მე თუ ან რა ასევე უნდა ძალიან ყველა იყო ჩვენი კი ერთი მაგრამ როგორც "
-    "ამ იმ მათ ვერ ხომ უკვე ბევრი გენდერული თანასწორობის ტრენინგი".split()
+    ["და", "რომ", "არის", "ეს", "არ", "ის", "ჩვენ", "მე", "თუ", "ან", "რა", "ასევე", "უნდა", "ძალიან", "ყველა", "იყო", "ჩვენი", "კი", "ერთი", "მაგრამ", "როგორც", "ამ", "იმ", "მათ", "ვერ", "ხომ", "უკვე", "ბევრი", "გენდერული", "თანასწორობის", "ტრენინგი"]
 )
 _ENGLISH_COMMON = frozenset(
-    "the and of to is in that it for we on are with as be this have not was they our but".split()
+    ["the", "and", "of", "to", "is", "in", "that", "it", "for", "we", "on", "are", "with", "as", "be", "this", "have", "not", "was", "they", "our", "but"]
 )
 _WORD = re.compile(r"[A-Za-z]+")
 _LATIN = re.compile(r"[A-Za-z]")
