@@ -100,7 +100,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     langs = None if args.lang == "all" else [args.lang]
     summary = render_reports(processed_dir=processed, out_dir=out, agencies=args.agency or None,
                              languages=langs, jobs=args.jobs, include_cross=args.all or not args.agency,
-                             output=OUTPUT)
+                             study=args.study, output=OUTPUT)
     return 0 if summary.ok else 1
 
 

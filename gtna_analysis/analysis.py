@@ -1,0 +1,285 @@
+"""Analysis tables behind the reports: prevalence, agency × theme, co-occurrence, breakdowns, quotes, and the
+training-module recommendation. Plain functions over the processed tables, so they are unit-tested and the
+notebooks only call them.
+
+Counting conventions (stated in every report's method note):
+- *share of interviews*: interviews in which at least one participant segment was coded with the theme/code,
+  divided by the interviews in scope. A group interview counts once.
+- *share of participants*: participants (interview × speaker) with at least one coded segment, divided by the
+  participants in scope — so a talkative respondent counts once.
+- *mentions*: coded segments. Useful for emphasis, never for ranking agencies of different sizes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .tables import read_manifest, read_table
+
+LEVELS = ("theme", "code")
+THIN_INTERVIEWS = 3  # fewer interviews than this in scope → the narrative says the evidence is thin
+
+
+@dataclass
+class Tables:
+    interviews: pd.DataFrame
+    participants: pd.DataFrame
+    segments: pd.DataFrame
+    codings: pd.DataFrame
+    preferences: pd.DataFrame
+    codes: pd.DataFrame
+    manifest: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, processed_dir: str | Path) -> Tables:
+        d = Path(processed_dir)
+        return cls(*(read_table(d, n) for n in ("interviews", "participants", "segments", "codings",
+                                                 "preferences", "codes")), read_manifest(d))
+
+    def scope(self, agency: str | None) -> Tables:
+        """The same tables restricted to one agency (or all when None)."""
+        if agency is None:
+            return self
+
+        def keep(df: pd.DataFrame) -> pd.DataFrame:
+            return df[df["agency"] == agency].reset_index(drop=True)
+
+        return Tables(keep(self.interviews), keep(self.participants), keep(self.segments), keep(self.codings),
+                      keep(self.preferences), self.codes, self.manifest)
+
+    @property
+    def agencies(self) -> list[str]:
+        order = list(self.manifest.get("agencies", {}))
+        present = set(self.interviews["agency"])
+        return [a for a in order if a in present] + sorted(present - set(order))
+
+    def agency_name(self, agency: str, lang: str, short: bool = False) -> str:
+        info = self.manifest.get("agencies", {}).get(agency, {})
+        names = info.get("short" if short else "name", {})
+        return names.get(lang) or names.get("en") or agency
+
+
+def _labels(tables: Tables, level: str, lang: str) -> pd.DataFrame:
+    codes = tables.codes
+    if level == "theme":
+        out = codes.drop_duplicates("theme_id")[["theme_id", f"theme_label_{lang}", "color", "theme_order"]]
+        return out.rename(columns={"theme_id": "id", f"theme_label_{lang}": "label"})
+    out = codes[["code_id", f"code_label_{lang}", "color", "theme_order", "theme_id"]]
+    return out.rename(columns={"code_id": "id", f"code_label_{lang}": "label"})
+
+
+def participant_codings(tables: Tables) -> pd.DataFrame:
+    """Codings joined with the speaker of their segment (participant_key = interview:speaker)."""
+    speakers = tables.segments[["segment_id", "speaker_id", "question_id"]]
+    out = tables.codings.merge(speakers, on="segment_id", how="left")
+    out["participant_key"] = out["interview_id"] + ":" + out["speaker_id"].fillna("")
+    return out
+
+
+def prevalence(tables: Tables, level: str = "theme", lang: str = "en", agency: str | None = None,
+               theme: str | None = None) -> pd.DataFrame:
+    """Per theme (or code): interviews, participants and mentions, with shares; sorted by share of interviews."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}")
+    t = tables.scope(agency)
+    key = "theme_id" if level == "theme" else "code_id"
+    coded = participant_codings(t)
+    if theme is not None:
+        coded = coded[coded["theme_id"] == theme]
+    n_interviews = max(len(t.interviews), 1)
+    n_participants = max(len(t.participants), 1)
+    grouped = coded.groupby(key).agg(interviews=("interview_id", "nunique"),
+                                     participants=("participant_key", "nunique"),
+                                     mentions=("segment_id", "nunique"))
+    labels = _labels(t, level, lang)
+    if theme is not None and level == "code":
+        labels = labels[labels["theme_id"] == theme]
+    out = labels.merge(grouped, left_on="id", right_index=True, how="left")
+    for col in ("interviews", "participants", "mentions"):
+        out[col] = out[col].fillna(0).astype("int64")
+    out["share_interviews"] = out["interviews"] / n_interviews
+    out["share_participants"] = out["participants"] / n_participants
+    out = out.sort_values(["share_interviews", "share_participants", "mentions", "theme_order"],
+                          ascending=[False, False, False, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def agency_theme_matrix(tables: Tables, lang: str = "en", measure: str = "share_interviews") -> pd.DataFrame:
+    """Agencies (rows, short names) × themes (columns, labels): the chosen prevalence measure."""
+    frames = []
+    for agency in tables.agencies:
+        p = prevalence(tables, "theme", lang, agency).set_index("label")[measure]
+        frames.append(p.rename(tables.agency_name(agency, lang, short=True)))
+    order = _labels(tables, "theme", lang).sort_values("theme_order")["label"]
+    return pd.DataFrame(frames).reindex(columns=list(order)).fillna(0.0)
+
+
+def cooccurrence(tables: Tables, level: str = "theme", lang: str = "en", agency: str | None = None,
+                 min_count: int = 1) -> pd.DataFrame:
+    """How many segments are coded with both A and B (diagonal: segments coded with A)."""
+    t = tables.scope(agency)
+    key = "theme_id" if level == "theme" else "code_id"
+    pairs = t.codings[["segment_id", key]].drop_duplicates()
+    onehot = pd.crosstab(pairs["segment_id"], pairs[key]).clip(upper=1)
+    matrix = onehot.T @ onehot
+    labels = _labels(t, level, lang).set_index("id")["label"]
+    keep = [c for c in labels.index if c in matrix.index and matrix.loc[c, c] >= min_count]
+    matrix = matrix.loc[keep, keep]
+    matrix.index = [labels[c] for c in keep]
+    matrix.columns = [labels[c] for c in keep]
+    return matrix
+
+
+def breakdown(tables: Tables, attribute: str, lang: str = "en", agency: str | None = None) -> pd.DataFrame:
+    """Share of participants in each group (mode, level or gender) who raised each theme."""
+    if attribute not in ("mode", "level", "gender"):
+        raise ValueError("attribute must be mode, level or gender")
+    t = tables.scope(agency)
+    people = t.participants.assign(participant_key=t.participants["interview_id"] + ":"
+                                   + t.participants["participant_id"])
+    coded = participant_codings(t).merge(people[["participant_key", attribute]], on="participant_key")
+    counts = coded.groupby(["theme_id", attribute])["participant_key"].nunique().unstack(fill_value=0)
+    sizes = people.groupby(attribute)["participant_key"].nunique()
+    shares = counts.div(sizes, axis=1).fillna(0.0)
+    labels = _labels(t, "theme", lang).set_index("id")
+    shares = shares.reindex(labels.sort_values("theme_order").index).fillna(0.0)
+    shares.index = [labels.loc[i, "label"] for i in shares.index]
+    shares.columns = [f"{c} (n={sizes.get(c, 0)})" for c in shares.columns]
+    return shares
+
+
+def sample_profile(tables: Tables, agency: str | None = None) -> dict[str, dict[str, int]]:
+    """Who was interviewed: counts by mode (interviews) and by level and gender (participants). No names."""
+    t = tables.scope(agency)
+    return {
+        "interviews": {"total": len(t.interviews), **t.interviews["mode"].value_counts().sort_index().to_dict()},
+        "participants": {"total": len(t.participants)},
+        "level": t.participants["level"].value_counts().sort_index().to_dict(),
+        "gender": t.participants["gender"].value_counts().sort_index().to_dict(),
+        "language": t.interviews["language"].value_counts().sort_index().to_dict(),
+    }
+
+
+def question_summary(tables: Tables, questions: dict[str, dict[str, str]] | None = None, lang: str = "en",
+                     agency: str | None = None, top: int = 3) -> pd.DataFrame:
+    """Per questionnaire item: answers, words, alignment confidence and the themes most often raised."""
+    t = tables.scope(agency)
+    answers = t.segments[t.segments["speaker_role"] == "participant"]
+    coded = participant_codings(t)
+    theme_labels = _labels(t, "theme", lang).set_index("id")["label"]
+    rows = []
+    for qid, group in answers.groupby("question_id", sort=False):
+        themes = (coded[coded["question_id"] == qid].groupby("theme_id")["interview_id"].nunique()
+                  .sort_values(ascending=False, kind="stable").head(top))
+        rows.append({
+            "question_id": qid,
+            "question": (questions or {}).get(qid, {}).get(lang, ""),
+            "answers": len(group), "interviews": group["interview_id"].nunique(),
+            "words": int(group["words"].sum()),
+            "min_confidence": float(group["question_confidence"].min()),
+            "top_themes": ", ".join(f"{theme_labels.get(k, k)} ({v})" for k, v in themes.items()),
+        })
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    out["order"] = out["question_id"].str.extract(r"(\d+)").astype(float)[0]
+    return out.sort_values("order").drop(columns="order").reset_index(drop=True)
+
+
+_SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
+
+
+def _excerpt(text: str, start: int, end: int, max_words: int = 70) -> str:
+    """The sentence(s) around a coded span, trimmed to ``max_words`` with ellipses."""
+    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+    inside = [(s, e) for s, e in sentences if s < end and e > start] or [(start, end)]
+    s, e = inside[0][0], inside[-1][1]
+    words = text[s:e].split()
+    excerpt = " ".join(words[:max_words])
+    prefix = "… " if s > 0 else ""
+    suffix = " …" if len(words) > max_words or e < len(text.rstrip()) else ""
+    return prefix + excerpt.strip() + suffix
+
+
+def representative_quotes(tables: Tables, theme: str, agency: str | None = None, n: int = 3) -> pd.DataFrame:
+    """Quotes that best illustrate a theme: many distinct codes of the theme, dense, readable length,
+    spread over interviews (at most one quote per interview until every interview has had one)."""
+    t = tables.scope(agency)
+    coded = participant_codings(t)
+    coded = coded[(coded["theme_id"] == theme) & (coded["speaker_id"].fillna("") != "")]
+    if coded.empty:
+        return pd.DataFrame(columns=["segment_id", "interview_id", "speaker", "question_id", "quote", "codes"])
+    seg = t.segments.set_index("segment_id")
+    rows = []
+    for segment_id, group in coded.groupby("segment_id", sort=False):
+        s = seg.loc[segment_id]
+        words = max(int(s["words"]), 1)
+        distinct = group["code_id"].nunique()
+        length_fit = 1.0 if 15 <= words <= 120 else 0.5
+        score = (distinct * 2 + min(group["n_matches"].sum() / words * 20, 2)) * length_fit
+        first = group.sort_values("start_char").iloc[0]
+        rel_start = int(first["start_char"]) - int(s["start_char"])
+        rel_end = int(group["end_char"].max()) - int(s["start_char"])
+        if first["start_char"] == s["start_char"] and first["end_char"] == s["end_char"]:
+            # segment-level codings: centre the excerpt on the first matched word instead
+            word = str(first["matched_text"]).split(";")[0].strip()
+            pos = str(s["text"]).lower().find(word.lower())
+            rel_start, rel_end = (pos, pos + len(word)) if pos >= 0 else (0, len(str(s["text"])))
+        rows.append({"segment_id": segment_id, "interview_id": s["interview_id"],
+                     "speaker": f"{s['interview_id']}, {s['speaker_id']}", "question_id": s["question_id"],
+                     "quote": _excerpt(str(s["text"]), rel_start, rel_end),
+                     "codes": ", ".join(sorted(group["code_id"].unique())), "score": score})
+    ranked = pd.DataFrame(rows).sort_values(["score", "segment_id"], ascending=[False, True], kind="stable")
+    ranked["round"] = ranked.groupby("interview_id").cumcount()
+    ranked = ranked.sort_values(["round", "score", "segment_id"], ascending=[True, False, True], kind="stable")
+    return ranked.head(n).drop(columns=["round"]).reset_index(drop=True)
+
+
+@dataclass
+class Recommendation:
+    """The training module the evidence points to, with how strong that evidence is."""
+
+    agency: str | None
+    n_interviews: int
+    n_participants: int
+    format_counts: dict[str, int]       # participants preferring each format
+    format: str | None
+    duration_hours_median: float | None
+    duration_hours_low: float | None
+    duration_hours_high: float | None
+    n_duration_participants: int
+    content: pd.DataFrame               # training_content codes by interviews requesting them
+    participants: pd.DataFrame          # target-participant codes
+    evidence_segments: list[str]
+    thin: bool
+
+
+def training_recommendation(tables: Tables, agency: str | None = None, lang: str = "en",
+                            top: int = 6) -> Recommendation:
+    """Format by majority of participants, duration as the median of each participant's median wish, content
+    and target groups by share of interviews asking for them."""
+    t = tables.scope(agency)
+    prefs = t.preferences.assign(participant_key=t.preferences["interview_id"] + ":" + t.preferences["speaker_id"])
+    formats = prefs[prefs["kind"] == "format"]
+    # a participant's format = their most frequent stated format (ties → blended if both occur, else first)
+    per_person = formats.groupby("participant_key")["format"].agg(
+        lambda s: s.value_counts().sort_index(kind="stable").idxmax())
+    format_counts = per_person.value_counts().to_dict()
+    best_format = max(format_counts, key=lambda k: (format_counts[k], k == "blended")) if format_counts else None
+    durations = prefs[prefs["kind"] == "duration"].groupby("participant_key")["duration_hours"].median()
+    content = prevalence(t, "code", lang, theme="training_content").query("interviews > 0").head(top)
+    target = prevalence(t, "code", lang, theme="participants").query("interviews > 0").head(top)
+    evidence = sorted(set(formats["segment_id"]) | set(prefs[prefs["kind"] == "duration"]["segment_id"]))
+    return Recommendation(
+        agency=agency, n_interviews=len(t.interviews), n_participants=len(t.participants),
+        format_counts={k: int(v) for k, v in sorted(format_counts.items())}, format=best_format,
+        duration_hours_median=float(durations.median()) if len(durations) else None,
+        duration_hours_low=float(durations.quantile(0.25)) if len(durations) else None,
+        duration_hours_high=float(durations.quantile(0.75)) if len(durations) else None,
+        n_duration_participants=len(durations), content=content, participants=target,
+        evidence_segments=evidence, thin=len(t.interviews) < THIN_INTERVIEWS,
+    )

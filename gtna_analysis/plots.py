@@ -1,0 +1,126 @@
+"""Charts for the reports: one style, a colour-blind-safe palette, Georgian labels that render and wrap.
+
+DejaVu Sans ships with matplotlib and covers Mkhedruli, so Georgian never falls back to empty boxes; long
+Georgian labels (ministry names are long) are wrapped rather than shrunk.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib
+
+matplotlib.use("Agg") if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline") \
+    else None
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+FONT = "DejaVu Sans"
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+SEQUENTIAL = "cividis"  # perceptually uniform and colour-blind safe
+FORMAT_COLORS = {"in_person": "#0072B2", "online": "#E69F00", "blended": "#009E73"}
+TEXT = {
+    "share_interviews": {"ka": "ინტერვიუების წილი", "en": "Share of interviews"},
+    "share_participants": {"ka": "რესპონდენტების წილი", "en": "Share of participants"},
+    "participants": {"ka": "რესპონდენტები", "en": "Participants"},
+    "hours": {"ka": "საათი", "en": "Hours"},
+    "in_person": {"ka": "პირისპირ", "en": "In person"},
+    "online": {"ka": "ონლაინ", "en": "Online"},
+    "blended": {"ka": "შერეული", "en": "Blended"},
+    "segments": {"ka": "სეგმენტები", "en": "Segments"},
+}
+
+
+def t(key: str, lang: str) -> str:
+    return TEXT.get(key, {}).get(lang, key)
+
+
+def use_style() -> None:
+    """Apply the report style (idempotent): white grid, DejaVu Sans, readable sizes, Okabe–Ito colours."""
+    sns.set_theme(style="whitegrid", context="notebook", palette=OKABE_ITO,
+                  rc={"font.family": FONT, "font.sans-serif": [FONT], "axes.titleweight": "bold",
+                      "axes.titlesize": 13, "axes.labelsize": 11, "figure.dpi": 100, "savefig.dpi": 110,
+                      "svg.fonttype": "path", "axes.spines.top": False, "axes.spines.right": False})
+
+
+def wrap(label: str, width: int = 28) -> str:
+    return "\n".join(textwrap.wrap(str(label), width=width, break_long_words=False)) or str(label)
+
+
+def prevalence_bars(prev: pd.DataFrame, lang: str, title: str, measure: str = "share_interviews",
+                    top: int | None = None) -> Figure:
+    """Horizontal bars of a prevalence table (largest at the top), bars in the theme colours, % labels."""
+    use_style()
+    data = prev.head(top) if top else prev
+    fig, ax = plt.subplots(figsize=(8.5, 0.45 * len(data) + 1.4))
+    y = range(len(data))[::-1]
+    ax.barh(list(y), data[measure], color=data["color"].tolist(), edgecolor="white")
+    ax.set_yticks(list(y), [wrap(v) for v in data["label"]])
+    ax.set_xlim(0, 1.08)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    count_col = "interviews" if measure == "share_interviews" else "participants"
+    for yi, (share, count) in zip(y, zip(data[measure], data[count_col], strict=True), strict=True):
+        ax.text(share + 0.01, yi, f"{share:.0%} ({count})", va="center", fontsize=9)
+    ax.set_xlabel(t(measure, lang))
+    ax.set_title(title, loc="left")
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    return fig
+
+
+def heatmap(matrix: pd.DataFrame, title: str, percent: bool = True, cmap: str = SEQUENTIAL,
+            label_width: int = 18) -> Figure:
+    """Annotated heatmap (agency × theme shares, or co-occurrence counts)."""
+    use_style()
+    rows, cols = matrix.shape
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.85 * cols + 2.5), max(2.6, 0.55 * rows + 2.2)))
+    sns.heatmap(matrix, annot=True, fmt=".0%" if percent else "d", cmap=cmap, vmin=0,
+                vmax=1 if percent else None, cbar=False, linewidths=0.5, linecolor="white", ax=ax,
+                annot_kws={"fontsize": 9})
+    ax.set_xticklabels([wrap(c, label_width) for c in matrix.columns], rotation=0, fontsize=8)
+    ax.set_yticklabels([wrap(r, 24) for r in matrix.index], rotation=0, fontsize=9)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def format_chart(format_counts: dict[str, int], lang: str, title: str) -> Figure:
+    """Participants preferring each training format."""
+    use_style()
+    keys = [k for k in ("in_person", "blended", "online") if k in format_counts] or ["in_person"]
+    values = [format_counts.get(k, 0) for k in keys]
+    fig, ax = plt.subplots(figsize=(6.5, 0.55 * len(keys) + 1.4))
+    ax.barh([t(k, lang) for k in keys][::-1], values[::-1], color=[FORMAT_COLORS[k] for k in keys][::-1])
+    for i, v in enumerate(values[::-1]):
+        ax.text(v + 0.05, i, str(v), va="center", fontsize=10)
+    ax.set_xlabel(t("participants", lang))
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(title, loc="left")
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    return fig
+
+
+def duration_chart(preferences: pd.DataFrame, lang: str, title: str, by: str = "agency",
+                   labels: dict[str, str] | None = None) -> Figure:
+    """Each participant's preferred duration (median of their mentions), one row per agency."""
+    use_style()
+    d = preferences[preferences["kind"] == "duration"].copy()
+    d["participant_key"] = d["interview_id"] + ":" + d["speaker_id"]
+    per = d.groupby([by, "participant_key"], as_index=False)["duration_hours"].median()
+    per["group"] = per[by].map(lambda a: wrap((labels or {}).get(a, a), 24))
+    fig, ax = plt.subplots(figsize=(8.0, 0.7 * max(per["group"].nunique(), 1) + 1.6))
+    if not per.empty:
+        sns.boxplot(data=per, x="duration_hours", y="group", color="#DDDDDD", width=0.5, fliersize=0, ax=ax)
+        sns.stripplot(data=per, x="duration_hours", y="group", color=OKABE_ITO[0], size=7, jitter=0.15,
+                      alpha=0.85, ax=ax)
+    ax.set_xlabel(t("hours", lang))
+    ax.set_ylabel("")
+    ax.set_xlim(left=0)
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig

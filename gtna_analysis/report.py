@@ -1,0 +1,239 @@
+"""Report building blocks called by the notebooks: each function returns escaped HTML or a figure.
+
+The notebooks stay thin — parameters, then one call per section — so the logic is here, tested, and every
+report (agency or cross-agency, Georgian or English) is assembled from the same pieces.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from markupsafe import Markup
+
+from . import __version__, analysis, plots
+from .analysis import Tables
+from .narrative import render
+
+SECTIONS = {
+    "agency": ["profile", "priorities", "position", "training", "quotes", "questions", "method"],
+    "cross": ["profile", "priorities", "position", "training", "cooccurrence", "method"],
+}
+TITLES = {
+    "profile": {"en": "Who was interviewed", "ka": "ვინ ჩავრთეთ კვლევაში"},
+    "priorities": {"en": "Gender-equality priorities", "ka": "გენდერული თანასწორობის პრიორიტეტები"},
+    "position": {"en": "Compared with other agencies", "ka": "შედარება სხვა უწყებებთან"},
+    "training": {"en": "Recommended training module", "ka": "რეკომენდებული სასწავლო მოდული"},
+    "quotes": {"en": "In their own words", "ka": "რესპონდენტების სიტყვებით"},
+    "questions": {"en": "Answers by question", "ka": "პასუხები კითხვების მიხედვით"},
+    "cooccurrence": {"en": "Themes raised together", "ka": "ერთად დასახელებული თემები"},
+    "method": {"en": "Method and provenance", "ka": "მეთოდოლოგია და წყაროები"},
+}
+
+
+@dataclass
+class ReportContext:
+    tables: Tables
+    agency: str | None
+    lang: str
+    questions: dict[str, dict[str, str]]
+    generated_at: str
+
+    @classmethod
+    def load(cls, processed: str | Path, agency: str | None, lang: str, study: str | Path | None = None
+             ) -> ReportContext:
+        tables = Tables.load(processed)
+        if agency is not None and agency not in tables.agencies:
+            known = ", ".join(tables.agencies)
+            raise ValueError(f"agency {agency!r} has no interviews in {processed} (known: {known})")
+        if lang not in ("ka", "en"):
+            raise ValueError("lang must be 'ka' or 'en'")
+        questions: dict[str, dict[str, str]] = {}
+        if study is not None and (Path(study) / "study.yml").exists():
+            from .study import load_study
+
+            questions = {q.id: q.text for q in load_study(study).questions}
+        stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return cls(tables, agency, lang, questions, stamp)
+
+    @property
+    def kind(self) -> str:
+        return "cross" if self.agency is None else "agency"
+
+    @property
+    def scoped(self) -> Tables:
+        return self.tables.scope(self.agency)
+
+    def title(self) -> str:
+        if self.agency is None:
+            return {"en": "GTNA: all agencies compared", "ka": "GTNA: უწყებების შედარება"}[self.lang]
+        return self.tables.agency_name(self.agency, self.lang)
+
+    def heading(self, section: str) -> Markup:
+        number = SECTIONS[self.kind].index(section) + 1
+        return render("report/heading.html.j2", id=section, number=number, text=TITLES[section][self.lang])
+
+
+def header(ctx: ReportContext) -> Markup:
+    """Title block, fictional-data notice and table of contents."""
+    toc = [(s, TITLES[s][ctx.lang]) for s in SECTIONS[ctx.kind]]
+    return render("report/header.html.j2", ctx=ctx, title=ctx.title(), toc=toc,
+                  study_title=ctx.tables.manifest.get("study_title", {}).get(ctx.lang, ""),
+                  fictional=ctx.tables.manifest.get("fictional", False))
+
+
+def profile(ctx: ReportContext) -> Markup:
+    prof = analysis.sample_profile(ctx.tables, ctx.agency)
+    per_agency = []
+    if ctx.agency is None:
+        for a in ctx.tables.agencies:
+            p = analysis.sample_profile(ctx.tables, a)
+            per_agency.append((ctx.tables.agency_name(a, ctx.lang, short=True), p))
+    return ctx.heading("profile") + render("report/profile.html.j2", ctx=ctx, prof=prof, per_agency=per_agency,
+                                           thin=prof["interviews"]["total"] < analysis.THIN_INTERVIEWS)
+
+
+def priorities_text(ctx: ReportContext) -> Markup:
+    prev = analysis.prevalence(ctx.tables, "theme", ctx.lang, ctx.agency)
+    prev = prev[~prev["id"].isin(TRAINING_THEMES)]
+    n = len(ctx.scoped.interviews)
+    return ctx.heading("priorities") + render("report/priorities.html.j2", ctx=ctx, prev=prev.head(5), n=n,
+                                              thin=n < analysis.THIN_INTERVIEWS)
+
+
+TRAINING_THEMES = ("training_format", "training_duration", "training_content", "participants", "barriers")
+
+
+def priorities_chart(ctx: ReportContext):
+    prev = analysis.prevalence(ctx.tables, "theme", ctx.lang, ctx.agency)
+    prev = prev[~prev["id"].isin(TRAINING_THEMES)]
+    title = {"en": "Themes raised, by share of interviews", "ka": "თემები ინტერვიუების წილის მიხედვით"}[ctx.lang]
+    return plots.prevalence_bars(prev, ctx.lang, title)
+
+
+def position_text(ctx: ReportContext) -> Markup:
+    matrix = analysis.agency_theme_matrix(ctx.tables, ctx.lang)
+    distinctive = []
+    if ctx.agency is not None and len(matrix) > 1:
+        me = ctx.tables.agency_name(ctx.agency, ctx.lang, short=True)
+        others = matrix.drop(index=me).mean()
+        diff = (matrix.loc[me] - others).sort_values(ascending=False)
+        distinctive = [(label, matrix.loc[me, label], others[label]) for label, d in diff.items() if d >= 0.2][:3]
+    return ctx.heading("position") + render("report/position.html.j2", ctx=ctx, distinctive=distinctive,
+                                            n_agencies=len(matrix))
+
+
+def position_chart(ctx: ReportContext):
+    matrix = analysis.agency_theme_matrix(ctx.tables, ctx.lang)
+    matrix = matrix[[c for c in matrix.columns if c not in _training_labels(ctx)]]
+    title = {"en": "Share of interviews raising each theme, by agency",
+             "ka": "თემის დამსახელებელი ინტერვიუების წილი უწყებების მიხედვით"}[ctx.lang]
+    return plots.heatmap(matrix, title)
+
+
+def _training_labels(ctx: ReportContext) -> set[str]:
+    codes = ctx.tables.codes
+    return set(codes[codes["theme_id"].isin(TRAINING_THEMES)][f"theme_label_{ctx.lang}"])
+
+
+def training_text(ctx: ReportContext) -> Markup:
+    rec = analysis.training_recommendation(ctx.tables, ctx.agency, ctx.lang)
+    evidence = _evidence_quotes(ctx, rec.evidence_segments, limit=4)
+    return ctx.heading("training") + render("report/training.html.j2", ctx=ctx, rec=rec, evidence=evidence)
+
+
+def training_charts(ctx: ReportContext) -> list:
+    rec = analysis.training_recommendation(ctx.tables, ctx.agency, ctx.lang)
+    figs = []
+    if rec.format_counts:
+        figs.append(plots.format_chart(rec.format_counts, ctx.lang,
+                                       {"en": "Preferred format (participants)",
+                                        "ka": "სასურველი ფორმატი (რესპონდენტები)"}[ctx.lang]))
+    prefs = ctx.tables.preferences
+    if (prefs["kind"] == "duration").any():
+        labels = {a: ctx.tables.agency_name(a, ctx.lang, short=True) for a in ctx.tables.agencies}
+        figs.append(plots.duration_chart(prefs, ctx.lang,
+                                         {"en": "Preferred duration per participant, all agencies",
+                                          "ka": "სასურველი ხანგრძლივობა თითოეული რესპონდენტისთვის"}[ctx.lang],
+                                         labels=labels))
+    return figs
+
+
+def _evidence_quotes(ctx: ReportContext, segment_ids: list[str], limit: int) -> list[dict]:
+    seg = ctx.scoped.segments.set_index("segment_id")
+    out = []
+    seen_interviews: set[str] = set()
+    for sid in segment_ids:
+        if sid not in seg.index:
+            continue
+        row = seg.loc[sid]
+        if row["interview_id"] in seen_interviews:
+            continue
+        seen_interviews.add(row["interview_id"])
+        words = str(row["text"]).split()
+        text = " ".join(words[:60]) + (" …" if len(words) > 60 else "")
+        out.append({"quote": text, "speaker": f"{row['interview_id']}, {row['speaker_id']}",
+                    "question_id": row["question_id"]})
+        if len(out) >= limit:
+            break
+    return out
+
+
+def quotes(ctx: ReportContext, themes: int = 5, per_theme: int = 2) -> Markup:
+    prev = analysis.prevalence(ctx.tables, "theme", ctx.lang, ctx.agency)
+    prev = prev[(~prev["id"].isin(TRAINING_THEMES)) & (prev["interviews"] > 0)].head(themes)
+    blocks = []
+    for row in prev.itertuples():
+        q = analysis.representative_quotes(ctx.tables, row.id, ctx.agency, per_theme)
+        blocks.append({"label": row.label, "color": row.color, "quotes": q.to_dict("records")})
+    return ctx.heading("quotes") + render("report/quotes.html.j2", ctx=ctx, blocks=blocks)
+
+
+def questions(ctx: ReportContext) -> Markup:
+    summary = analysis.question_summary(ctx.tables, ctx.questions, ctx.lang, ctx.agency)
+    return ctx.heading("questions") + render("report/questions.html.j2", ctx=ctx,
+                                             rows=summary.to_dict("records") if not summary.empty else [])
+
+
+def cooccurrence_chart(ctx: ReportContext):
+    matrix = analysis.cooccurrence(ctx.tables, "theme", ctx.lang, ctx.agency)
+    title = {"en": "Segments coded with both themes", "ka": "სეგმენტები, სადაც ორივე თემაა მონიშნული"}[ctx.lang]
+    return plots.heatmap(matrix, title, percent=False, cmap="Blues")
+
+
+def cooccurrence_text(ctx: ReportContext) -> Markup:
+    return ctx.heading("cooccurrence") + render("report/cooccurrence.html.j2", ctx=ctx)
+
+
+def method(ctx: ReportContext) -> Markup:
+    m = ctx.tables.manifest
+    coded = ctx.scoped.codings
+    sources = coded["source"].value_counts().to_dict() if len(coded) else {}
+    return ctx.heading("method") + render("report/method.html.j2", ctx=ctx, m=m, version=__version__,
+                                          sources=sources, n_codes=len(ctx.tables.codes),
+                                          n_segments=int((ctx.scoped.segments["speaker_role"] == "participant").sum()))
+
+
+def table_html(frame: pd.DataFrame) -> Markup:
+    """A DataFrame as an escaped HTML table (pandas escapes cell text by default)."""
+    return Markup(frame.to_html(index=False, escape=True, border=0, classes="gtna-table"))
+
+
+def show(*items: object) -> None:
+    """Display report pieces in a notebook: HTML fragments as HTML, figures as inline PNG (then closed)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML, display
+    from matplotlib.figure import Figure
+
+    for item in items:
+        if isinstance(item, list | tuple):
+            show(*item)
+        elif isinstance(item, Figure):
+            display(item)
+            plt.close(item)
+        elif isinstance(item, Markup):
+            display(HTML(str(item)))
+        else:
+            display(item)

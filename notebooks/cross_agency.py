@@ -1,0 +1,46 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["remove_cell"]
+# # GTNA cross-agency report
+# Rendered once per language by `gtna report --all`. Logic lives in `gtna_analysis.report`.
+
+# %% tags=["parameters"]
+lang = "en"
+study = "../data/raw"
+processed = "../data/processed"
+
+# %%
+# %config InlineBackend.figure_formats = ["png"]
+from gtna_analysis import report
+
+ctx = report.ReportContext.load(processed, None, lang, study or None)
+report.show(report.header(ctx))
+
+# %%
+report.show(report.profile(ctx))
+
+# %%
+report.show(report.priorities_text(ctx), report.priorities_chart(ctx))
+
+# %%
+report.show(report.position_text(ctx), report.position_chart(ctx))
+
+# %%
+report.show(report.training_text(ctx), report.training_charts(ctx))
+
+# %%
+report.show(report.cooccurrence_text(ctx), report.cooccurrence_chart(ctx))
+
+# %%
+report.show(report.method(ctx))
