@@ -7,16 +7,19 @@ words of a phrase may be separated by any run of whitespace or punctuation; a ma
 
 Matching runs on a *match text*: the text lower-cased and every non-word character replaced by one space. The
 transform keeps the length, so match offsets are offsets in the original text — character offsets, which is
-what Georgian needs (a Mkhedruli letter is three UTF-8 bytes).
+what Georgian needs (a Mkhedruli letter is three UTF-8 bytes). Georgian has no case, but Mtavruli capitals
+(U+1C90–U+1CBF, used in headings) lower-case to Mkhedruli, so ``ᲫᲐᲚᲐᲓᲝᲑᲐ`` is found by ``ძალადობ*``.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 _NON_WORD = re.compile(r"[\W_]")
 _PATTERN_WORD = re.compile(r"[^\W_]+\*?|\*")
+MIN_STEM = 3
 
 
 class PatternError(ValueError):
@@ -25,9 +28,17 @@ class PatternError(ValueError):
 
 @dataclass(frozen=True)
 class CompiledPattern:
+    """One pattern: its source text, the literal the multi-pattern prefilter looks for, and its verifier."""
+
     source: str
-    anchor: str | None  # literal prefix for the multi-pattern prefilter; None for raw regexes
-    regex: re.Pattern[str]
+    anchor: str | None  # literal first word (stem) for the Aho-Corasick prefilter; None for raw regexes
+    regex: re.Pattern[str]  # anchored verifier: ``regex.match(match_text, start)``
+
+    def search_regex(self) -> re.Pattern[str]:
+        """A regex that finds every (overlapping) match start on its own — the naive coder's one pass."""
+        if self.anchor is None:
+            return self.regex
+        return re.compile(r"(?<!\w)(?=(" + self.regex.pattern + "))")
 
 
 def match_text(text: str) -> str:
@@ -38,32 +49,39 @@ def match_text(text: str) -> str:
     return _NON_WORD.sub(" ", lowered)
 
 
+def pattern_words(pattern: str) -> list[str]:
+    """The words of a (non-regex) pattern, lower-cased and NFC-normalised, each possibly ending in ``*``."""
+    return _PATTERN_WORD.findall(unicodedata.normalize("NFC", pattern).lower())
+
+
 def compile_pattern(pattern: str) -> CompiledPattern:
     """Compile one codebook pattern; raise PatternError with a readable reason."""
     source = pattern
-    pattern = pattern.strip()
+    pattern = unicodedata.normalize("NFC", pattern).strip()
     if not pattern:
         raise PatternError("empty pattern")
     if pattern.startswith("re:"):
+        body = pattern[3:]
         try:
-            return CompiledPattern(source, None, re.compile(pattern[3:], re.IGNORECASE))
+            regex = re.compile(body, re.IGNORECASE)
         except re.error as exc:
-            raise PatternError(f"bad regex {pattern[3:]!r}: {exc}") from None
-    words = _PATTERN_WORD.findall(pattern.lower())
+            raise PatternError(f"bad regex {body!r}: {exc}") from None
+        if regex.match(""):
+            raise PatternError(f"regex {body!r} matches the empty string")
+        return CompiledPattern(source, None, regex)
+    words = pattern_words(pattern)
     if not words:
         raise PatternError(f"pattern {source!r} has no letters")
-    if "*" in words or any("*" in w[:-1] for w in words) or pattern.count("*") != sum(
-            w.endswith("*") for w in words):
+    if "*" in words or re.search(r"\*[^\W_]", pattern) or pattern.count("*") != sum(w.endswith("*") for w in words):
         raise PatternError(f"pattern {source!r}: '*' is only allowed at the end of a word")
     parts = []
     for i, word in enumerate(words):
         starred = word.endswith("*")
         stem = word[:-1] if starred else word
-        if starred and len(stem) < 3:
-            raise PatternError(f"pattern {source!r}: stem {stem!r}* is too short (3+ letters)")
+        if starred and len(stem) < MIN_STEM:
+            raise PatternError(f"pattern {source!r}: stem {stem!r}* is too short ({MIN_STEM}+ letters)")
         parts.append(re.escape(stem) + (r"\w*" if starred else ""))
         if i < len(words) - 1:
             parts.append(" +")
     regex = re.compile("".join(parts) + r"(?!\w)")
-    first = words[0].rstrip("*")
-    return CompiledPattern(source, first, regex)
+    return CompiledPattern(source, words[0].rstrip("*"), regex)
