@@ -3,7 +3,12 @@
 Why this design: a naive coder runs one regex per pattern over every segment (patterns × segments passes). Here
 the whole corpus is scanned once by ``pyahocorasick`` for the literal first word of every pattern; only those
 hits are checked with the pattern's own regex (for ``*`` stems, phrase separators and the end boundary). Cost
-grows with corpus size plus number of hits, not with the number of patterns.
+grows with corpus size plus number of hits, not with the number of patterns. ``naive_code`` keeps the obvious
+one-regex-per-pattern implementation as the reference the tests compare against and the benchmark baseline.
+
+Exclusion patterns: a match of one of a code's ``exclude_patterns`` cancels that code's matches *in the same
+sentence* (so "no sex-disaggregated data" can be kept out of a data-availability code without losing the
+code for the rest of the answer).
 
 The coding unit decides the span a coding covers: ``segment`` (the whole turn, default — what agreement and
 prevalence count), ``paragraph``, ``sentence`` (what quotes show) or ``match`` (just the words).
@@ -27,7 +32,9 @@ UNITS = ("segment", "paragraph", "sentence", "match")
 CODING_COLUMNS = ["segment_id", "interview_id", "agency", "code_id", "theme_id", "start_char", "end_char",
                   "matched_text", "n_matches", "source", "coder"]
 _SEPARATOR = "\x00"  # between segments in the scanned corpus: no phrase can match across it
-_SENTENCE_END = re.compile(r"[.!?։…]+(?=\s|$)|\n")
+_SENTENCE_END = re.compile(r"[.!?։…;]+(?=\s|$)|\n")
+
+Match = tuple[int, int, int, bool]  # start, end, rule index, is_exclude
 
 
 @dataclass(frozen=True)
@@ -38,106 +45,25 @@ class _Rule:
     exclude: bool
 
 
-class AutoCoder:
-    """Compiled codebook; ``code(segments)`` returns the codings table."""
-
-    def __init__(self, codebook: Codebook, languages: tuple[str, ...] | None = None):
-        self.codebook = codebook
-        self.coder = f"auto:{codebook.id}-v{codebook.version}"
-        self.rules: list[_Rule] = []
-        self.raw_rules: list[_Rule] = []
-        automaton = ahocorasick.Automaton()
-        for code in codebook.codes:
-            for exclude, table in ((False, code.patterns), (True, code.exclude_patterns)):
-                for lang, patterns in table.items():
-                    if languages and lang not in languages:
-                        continue
-                    for source in patterns:
-                        rule = _Rule(code.id, code.theme_id, compile_pattern(source), exclude)
-                        if rule.pattern.anchor is None:
-                            self.raw_rules.append(rule)
-                            continue
-                        self.rules.append(rule)
-                        anchor = rule.pattern.anchor
-                        if anchor in automaton:
-                            automaton.get(anchor).append(len(self.rules) - 1)
-                        else:
-                            automaton.add_word(anchor, [len(self.rules) - 1])
-        if len(automaton):
-            automaton.make_automaton()
-        self.automaton = automaton
-
-    def find_matches(self, texts: list[str]) -> list[list[tuple[int, int, int, bool]]]:
-        """For each text: (start, end, rule index, is_exclude) of every pattern match."""
-        prepared = [match_text(mask_markers(t)).replace(_SEPARATOR, " ") for t in texts]
-        corpus = _SEPARATOR.join(prepared)
-        starts = [0]
-        for p in prepared[:-1]:
-            starts.append(starts[-1] + len(p) + 1)
-        found: list[list[tuple[int, int, int, bool]]] = [[] for _ in texts]
-        seen: set[tuple[int, int]] = set()
-        if len(self.automaton):
-            for end_index, rule_ids in self.automaton.iter(corpus):
-                for rule_id in rule_ids:
-                    rule = self.rules[rule_id]
-                    start = end_index - len(rule.pattern.anchor) + 1
-                    if start > 0 and corpus[start - 1] not in (" ", _SEPARATOR):
-                        continue
-                    m = rule.pattern.regex.match(corpus, start)
-                    if m is None or (start, rule_id) in seen:
-                        continue
-                    seen.add((start, rule_id))
-                    i = bisect.bisect_right(starts, start) - 1
-                    found[i].append((start - starts[i], m.end() - starts[i], rule_id, rule.exclude))
-        for r_index, rule in enumerate(self.raw_rules, start=len(self.rules)):
-            for i, text in enumerate(prepared):
-                for m in rule.pattern.regex.finditer(text):
-                    if m.end() > m.start():
-                        found[i].append((m.start(), m.end(), r_index, rule.exclude))
-        return found
-
-    def _rule(self, index: int) -> _Rule:
-        return self.rules[index] if index < len(self.rules) else self.raw_rules[index - len(self.rules)]
-
-    def code(self, segments: pd.DataFrame, unit: str = "segment") -> pd.DataFrame:
-        """Code every segment; returns one row per (unit span, code), with the matched words."""
-        if unit not in UNITS:
-            raise ValueError(f"unit must be one of {UNITS}")
-        texts = segments["text"].astype(str).tolist()
-        all_matches = self.find_matches(texts)
-        rows: list[dict] = []
-        for (_, seg), text, matches in zip(segments.iterrows(), texts, all_matches, strict=True):
-            if not matches:
-                continue
-            excludes = [(s, e, self._rule(r).code_id) for s, e, r, ex in matches if ex]
-            sentence_bounds = _sentence_bounds(text) if excludes or unit == "sentence" else None
-            spans: dict[tuple[str, int, int], list[str]] = defaultdict(list)
-            for s, e, r, ex in sorted(matches):
-                if ex:
+def _rules(codebook: Codebook, languages: tuple[str, ...] | None = None) -> list[_Rule]:
+    """Every (code, pattern) pair of the codebook, include and exclude patterns alike."""
+    rules: list[_Rule] = []
+    for code in codebook.codes:
+        for exclude, table in ((False, code.patterns), (True, code.exclude_patterns)):
+            for lang, patterns in table.items():
+                if languages and lang not in languages:
                     continue
-                rule = self._rule(r)
-                if excludes and sentence_bounds is not None:
-                    sent = _unit_of(sentence_bounds, s)
-                    if any(code == rule.code_id and _unit_of(sentence_bounds, xs) == sent
-                           for xs, _, code in excludes):
-                        continue
-                us, ue = _unit_span(text, s, e, unit, sentence_bounds)
-                spans[(rule.code_id, us, ue)].append(text[s:e])
-            base = int(seg["start_char"])
-            for (code_id, us, ue), words in spans.items():
-                rows.append({
-                    "segment_id": seg["segment_id"], "interview_id": seg["interview_id"],
-                    "agency": seg["agency"], "code_id": code_id, "theme_id": code_id.split(".")[0],
-                    "start_char": base + us, "end_char": base + ue,
-                    "matched_text": "; ".join(dict.fromkeys(words)), "n_matches": len(words),
-                    "source": "auto", "coder": self.coder,
-                })
-        frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
-        return frame.astype({"start_char": "int64", "end_char": "int64", "n_matches": "int64"})
+                rules.extend(_Rule(code.id, code.theme_id, compile_pattern(p), exclude) for p in patterns)
+    return rules
 
 
-def _sentence_bounds(text: str) -> list[int]:
-    """Start offsets of sentences in ``text``."""
+def prepare(text: str) -> str:
+    """The text the patterns run on: markers blanked, lower-cased, punctuation → space (same length)."""
+    return match_text(mask_markers(text))
+
+
+def sentence_bounds(text: str) -> list[int]:
+    """Start offsets of the sentences of ``text`` (a newline also ends a sentence)."""
     bounds = [0]
     for m in _SENTENCE_END.finditer(text):
         if m.end() < len(text):
@@ -147,6 +73,104 @@ def _sentence_bounds(text: str) -> list[int]:
 
 def _unit_of(bounds: list[int], pos: int) -> int:
     return bisect.bisect_right(bounds, pos) - 1
+
+
+def resolve(text: str, matches: list[Match], rules: list[_Rule]) -> dict[str, list[tuple[int, int]]]:
+    """Apply exclusions: code id → surviving (start, end) matches in ``text``."""
+    excludes = [(s, rules[r].code_id) for s, _, r, ex in matches if ex]
+    bounds = sentence_bounds(text) if excludes else []
+    excluded = {(code, _unit_of(bounds, s)) for s, code in excludes}
+    out: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for s, e, r, ex in sorted(matches):
+        if ex:
+            continue
+        code = rules[r].code_id
+        if excluded and (code, _unit_of(bounds, s)) in excluded:
+            continue
+        out[code].append((s, e))
+    return out
+
+
+class AutoCoder:
+    """Compiled codebook; ``code(segments)`` returns the codings table."""
+
+    def __init__(self, codebook: Codebook, languages: tuple[str, ...] | None = None):
+        self.codebook = codebook
+        self.coder = f"auto:{codebook.id}-v{codebook.version}"
+        all_rules = _rules(codebook, languages)
+        # Literal rules first (their index is what the automaton stores), raw regexes after.
+        self.rules = [r for r in all_rules if r.pattern.anchor is not None] + \
+                     [r for r in all_rules if r.pattern.anchor is None]
+        self.n_literal = sum(r.pattern.anchor is not None for r in self.rules)
+        automaton = ahocorasick.Automaton()
+        for index, rule in enumerate(self.rules[:self.n_literal]):
+            anchor = rule.pattern.anchor
+            assert anchor is not None
+            if anchor in automaton:
+                automaton.get(anchor).append(index)
+            else:
+                automaton.add_word(anchor, [index])
+        if len(automaton):
+            automaton.make_automaton()
+        self.automaton = automaton
+
+    def find_matches(self, texts: list[str]) -> list[list[Match]]:
+        """For each text: (start, end, rule index, is_exclude) of every pattern match (overlaps included)."""
+        prepared = [prepare(t) for t in texts]
+        corpus = _SEPARATOR.join(prepared)
+        starts = [0]
+        for p in prepared[:-1]:
+            starts.append(starts[-1] + len(p) + 1)
+        found: list[list[Match]] = [[] for _ in texts]
+        rules = self.rules
+        if len(self.automaton):
+            for end_index, rule_ids in self.automaton.iter(corpus):
+                for rule_id in rule_ids:
+                    rule = rules[rule_id]
+                    start = end_index - len(rule.pattern.anchor) + 1  # type: ignore[arg-type]
+                    if start > 0 and corpus[start - 1] not in (" ", _SEPARATOR):
+                        continue
+                    m = rule.pattern.regex.match(corpus, start)
+                    if m is None:
+                        continue
+                    i = bisect.bisect_right(starts, start) - 1
+                    found[i].append((start - starts[i], m.end() - starts[i], rule_id, rule.exclude))
+        for r_index in range(self.n_literal, len(rules)):
+            rule = rules[r_index]
+            for i, text in enumerate(prepared):
+                for m in rule.pattern.regex.finditer(text):
+                    if m.end() > m.start():
+                        found[i].append((m.start(), m.end(), r_index, rule.exclude))
+        return found
+
+    def code_texts(self, texts: list[str]) -> set[tuple[int, str]]:
+        """(text index, code id) for every text a code applies to — the shape ``naive_code`` returns."""
+        return {(i, code) for i, (text, matches) in enumerate(zip(texts, self.find_matches(texts), strict=True))
+                for code in resolve(text, matches, self.rules)}
+
+    def code(self, segments: pd.DataFrame, unit: str = "segment") -> pd.DataFrame:
+        """Code every segment; returns one row per (unit span, code), with the matched words."""
+        if unit not in UNITS:
+            raise ValueError(f"unit must be one of {UNITS}")
+        texts = segments["text"].astype(str).tolist()
+        all_matches = self.find_matches(texts)
+        rows: list[tuple] = []
+        columns = zip(segments["segment_id"], segments["interview_id"], segments["agency"],
+                      segments["start_char"], texts, all_matches, strict=True)
+        for segment_id, interview_id, agency, base, text, matches in columns:
+            if not matches:
+                continue
+            bounds = sentence_bounds(text) if unit == "sentence" else None
+            for code_id, spans in resolve(text, matches, self.rules).items():
+                grouped: dict[tuple[int, int], list[str]] = defaultdict(list)
+                for s, e in spans:
+                    grouped[_unit_span(text, s, e, unit, bounds)].append(text[s:e])
+                for (us, ue), words in grouped.items():
+                    rows.append((segment_id, interview_id, agency, code_id, code_id.split(".")[0],
+                                 int(base) + us, int(base) + ue, "; ".join(dict.fromkeys(words)), len(words),
+                                 "auto", self.coder))
+        frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
+        return frame.astype({"start_char": "int64", "end_char": "int64", "n_matches": "int64"})
 
 
 def _unit_span(text: str, s: int, e: int, unit: str, bounds: list[int] | None) -> tuple[int, int]:
@@ -170,15 +194,29 @@ def _unit_span(text: str, s: int, e: int, unit: str, bounds: list[int] | None) -
 
 
 def naive_code(codebook: Codebook, texts: list[str]) -> set[tuple[int, str]]:
-    """Reference implementation (one regex pass per pattern): used by tests and as the benchmark baseline."""
+    """Reference implementation: one regex search per pattern per text, then the same exclusion rule.
+
+    Deliberately simple (and slow): the fast coder must give exactly this set; the benchmark measures both.
+    """
     found: set[tuple[int, str]] = set()
-    prepared = [match_text(mask_markers(t)) for t in texts]
+    prepared = [prepare(t) for t in texts]
     for code in codebook.codes:
-        for patterns in code.patterns.values():
-            for source in patterns:
-                cp = compile_pattern(source)
-                rx = cp.regex if cp.anchor is None else re.compile(r"(?<!\w)" + cp.regex.pattern)
-                for i, text in enumerate(prepared):
-                    if rx.search(text):
-                        found.add((i, code.id))
+        include = [compile_pattern(p).search_regex() for ps in code.patterns.values() for p in ps]
+        exclude = [compile_pattern(p).search_regex() for ps in code.exclude_patterns.values() for p in ps]
+        for i, text in enumerate(prepared):
+            starts = [m.start() for rx in include for m in rx.finditer(text) if _nonempty(m)]
+            if not starts:
+                continue
+            blocked = [m.start() for rx in exclude for m in rx.finditer(text) if _nonempty(m)]
+            if not blocked:
+                found.add((i, code.id))
+                continue
+            bounds = sentence_bounds(texts[i])
+            bad = {_unit_of(bounds, s) for s in blocked}
+            if any(_unit_of(bounds, s) not in bad for s in starts):
+                found.add((i, code.id))
     return found
+
+
+def _nonempty(m: re.Match[str]) -> bool:
+    return m.end() > m.start() or bool(m.groups() and m.group(1))
