@@ -81,7 +81,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     book.close()
 
 
-def read_rows(path: Path) -> tuple[dict[str, int], list[tuple[int, dict[str, str]]]]:
+def read_rows(path: Path, required: tuple[str, ...] = REQUIRED
+              ) -> tuple[dict[str, int], list[tuple[int, dict[str, str]]]]:
     """Header (column -> index) and data rows (line, {column: value}) of a CSV/TSV/XLSX coding sheet."""
     rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
     header: dict[str, int] | None = None
@@ -95,14 +96,14 @@ def read_rows(path: Path) -> tuple[dict[str, int], list[tuple[int, dict[str, str
                 name = _column_name(v)
                 if name and name not in header:
                     header[name] = i
-            missing = [c for c in REQUIRED if c not in header]
+            missing = [c for c in required if c not in header]
             if missing:
                 raise GtnaError.at(path, line, f"missing column(s) {', '.join(missing)}",
-                                   "a coding sheet needs segment_id, code_id and (optionally) coder columns")
+                                   f"expected columns: {', '.join(required)}")
             continue
         out.append((line, {name: str(row[i]).strip() if i < len(row) else "" for name, i in header.items()}))
     if header is None:
-        raise GtnaError.at(path, 1, "empty coding sheet", "expected a header row: segment_id, code_id, coder")
+        raise GtnaError.at(path, 1, "empty sheet", f"expected a header row: {', '.join(required)}")
     return header, out
 
 
@@ -214,3 +215,25 @@ def merge_codings(auto: pd.DataFrame, human: list[HumanCoding]) -> pd.DataFrame:
     merged = merged.drop_duplicates(["segment_id", "code_id", "coder", "start_char", "end_char"])
     merged = merged.sort_values(["interview_id", "start_char", "source", "coder", "code_id"], kind="stable")
     return merged.reset_index(drop=True)
+
+
+GOLD_FOLDER = "gold"
+SPLITS = ("all", "held_in", "held_out")
+
+
+def load_gold(study_root: str | Path, segments: pd.DataFrame, codebook: Codebook, split: str = "all") -> HumanCoding:
+    """The study's gold set (``<study>/gold/gold.csv``), optionally only its held-in or held-out segments.
+
+    ``gold/split.csv`` (segment_id, split) marks each gold segment ``held_in`` (used to tune patterns) or
+    ``held_out`` (never looked at while tuning; the honest estimate of how the auto-coder does on new text).
+    """
+    folder = Path(study_root) / GOLD_FOLDER
+    gold = load_coding_sheet(folder / "gold.csv", segments, codebook)
+    if split == "all":
+        return gold
+    if split not in SPLITS:
+        raise GtnaError.at(folder / "split.csv", None, f"unknown split {split!r}", f"use one of {', '.join(SPLITS)}")
+    _, rows = read_rows(folder / "split.csv", ("segment_id", "split"))
+    keep = {row["segment_id"] for _, row in rows if row.get("split") == split}
+    units = {coder: ids & keep for coder, ids in gold.units.items()}
+    return HumanCoding(gold.codings[gold.codings["segment_id"].isin(keep)].reset_index(drop=True), units, gold.path)
