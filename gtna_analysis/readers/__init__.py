@@ -31,11 +31,17 @@ def read_transcript(path: str | Path) -> RawTranscript:
     path = Path(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        raise GtnaError.at(path, None, f"unsupported transcript format {path.suffix!r}",
+        raise GtnaError.at(path, 1, f"unsupported transcript format {path.suffix!r}",
                            f"use one of {', '.join(SUPPORTED_SUFFIXES)}")
-    if path.stat().st_size == 0:
-        raise GtnaError.at(path, None, "empty file")
-    return reader(path)
+    try:
+        if path.stat().st_size == 0:
+            raise GtnaError.at(path, 1, "empty file", "delete it or put the transcript in it")
+        raw = reader(path)
+    except OSError as exc:
+        raise GtnaError.at(path, 1, f"cannot read file: {exc.strerror or exc}") from None
+    if raw.header is None and not any(b.text.strip() for b in raw.body):
+        raise GtnaError.at(path, 1, "file contains no text", "delete it or put the transcript in it")
+    return raw
 
 
 __all__ = ["SUPPORTED_SUFFIXES", "BodyLine", "RawTranscript", "read_transcript"]
