@@ -53,7 +53,7 @@ class Tables:
 
     @property
     def agencies(self) -> list[str]:
-        order = list(self.manifest.get("agencies", {}))
+        order = self.manifest.get("agency_order") or list(self.manifest.get("agencies", {}))
         present = set(self.interviews["agency"])
         return [a for a in order if a in present] + sorted(present - set(order))
 

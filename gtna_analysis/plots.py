@@ -116,8 +116,8 @@ def duration_chart(preferences: pd.DataFrame, lang: str, title: str, by: str = "
     fig, ax = plt.subplots(figsize=(8.0, 0.7 * max(per["group"].nunique(), 1) + 1.6))
     if not per.empty:
         sns.boxplot(data=per, x="duration_hours", y="group", color="#DDDDDD", width=0.5, fliersize=0, ax=ax)
-        sns.stripplot(data=per, x="duration_hours", y="group", color=OKABE_ITO[0], size=7, jitter=0.15,
-                      alpha=0.85, ax=ax)
+        # swarm, not strip: strip jitter is random and would make reports differ between runs
+        sns.swarmplot(data=per, x="duration_hours", y="group", color=OKABE_ITO[0], size=7, alpha=0.85, ax=ax)
     ax.set_xlabel(t("hours", lang))
     ax.set_ylabel("")
     ax.set_xlim(left=0)

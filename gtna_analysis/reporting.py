@@ -197,7 +197,8 @@ def write_index(out: Path, processed: Path, results: list[JobResult]) -> Path:
         row = rows.setdefault(key, {"name_ka": info.get("ka", key), "name_en": info.get("en", key), "reports": {}})
         row["reports"][r.job.parameters["lang"]] = {"ok": r.ok,
                                                     "href": r.job.html_path.relative_to(out).as_posix()}
-    order = [a for a in agencies if a in rows] + [k for k in rows if k not in agencies]
+    known = manifest.get("agency_order") or list(agencies)
+    order = [a for a in known if a in rows] + [k for k in rows if k not in known]
     page = environment().get_template("index.html.j2").render(
         title=manifest.get("study_title", {"ka": "GTNA", "en": "GTNA"}), fictional=manifest.get("fictional"),
         rows=[rows[k] for k in order], version=__version__,
@@ -216,7 +217,7 @@ def render_reports(processed_dir: Path, out_dir: Path, agencies: list[str] | Non
         raise FileNotFoundError(f"{processed_dir}/manifest.json not found — run `gtna build` first")
     from .errors import GtnaError
 
-    known = list(manifest.get("agencies", {}))
+    known = manifest.get("agency_order") or list(manifest.get("agencies", {}))
     for agency in agencies or []:
         if agency not in known:
             raise GtnaError.at(processed_dir / "manifest.json", None, f"unknown agency {agency!r}",

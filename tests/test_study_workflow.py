@@ -1,0 +1,53 @@
+"""A researcher's path: `gtna init`, validate, build, report; adding an agency is configuration only."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from gtna_analysis import explore
+from gtna_analysis.analysis import Tables
+from gtna_analysis.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+GEOSTAT = ROOT / "data" / "raw" / "transcripts" / "geostat" / "GEOSTAT-02.md"
+
+
+def test_init_refuses_a_non_empty_folder(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "x.txt").write_text("keep me")
+    assert main(["init", str(tmp_path)]) == 1
+    assert "not empty" in capsys.readouterr().err
+    assert (tmp_path / "x.txt").read_text() == "keep me"
+
+
+def test_new_study_validates_builds_and_reports_then_grows_by_configuration(tmp_path: Path) -> None:
+    study = tmp_path / "fieldwork"
+    assert main(["init", str(study), "-q"]) == 0
+    assert {p.name for p in study.iterdir()} >= {"study.yml", "questionnaire.yml", "codebook.yml",
+                                                   "interviews.csv", "transcripts"}
+    assert main(["validate", "--study", str(study), "-q"]) == 0
+    assert not (study / "processed").exists()          # validate writes nothing
+    assert main(["build", "--study", str(study), "-q"]) == 0
+    assert (study / "processed" / "segments.parquet").exists()
+
+    # add Geostat: study.yml entry + a transcript folder, no code change
+    with (study / "study.yml").open("a", encoding="utf-8") as fh:
+        fh.write("  - id: geostat\n    name: {ka: საქსტატი, en: National Statistics Office of Georgia}\n"
+                 "    short: {ka: საქსტატი, en: Geostat}\n")
+    (study / "transcripts" / "geostat").mkdir()
+    shutil.copy(GEOSTAT, study / "transcripts" / "geostat" / GEOSTAT.name)
+    assert main(["build", "--study", str(study), "-q"]) == 0
+    assert main(["report", "--study", str(study), "--lang", "en", "-q"]) == 0
+    reports = study / "reports"
+    assert (reports / "geostat" / "en.html").exists() and (reports / "moes" / "en.html").exists()
+    links = {a.get("href") for a in lxml.html.parse(str(reports / "index.html")).getroot().iter("a")}
+    assert {"geostat/en.html", "moes/en.html", "cross_agency/en.html"} <= links
+
+    tables = Tables.load(study / "processed")
+    assert tables.agencies == ["moes", "geostat"]
+    passages = explore.coded_passages(tables, agency="geostat")
+    assert len(passages) > 0 and set(passages["agency"]) == {"geostat"}
+    assert "<script>" not in explore.passages_html(passages.assign(text="<script>x</script>"))
