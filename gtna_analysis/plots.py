@@ -64,7 +64,7 @@ def prevalence_bars(prev: pd.DataFrame, lang: str, title: str, measure: str = "s
     for yi, (share, count) in zip(y, zip(data[measure], data[count_col], strict=True), strict=True):
         ax.text(share + 0.01, yi, f"{share:.0%} ({count})", va="center", fontsize=9)
     ax.set_xlabel(t(measure, lang))
-    ax.set_title(title, loc="left")
+    ax.set_title(wrap(title, 60), loc="left")
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig
@@ -75,15 +75,15 @@ def heatmap(matrix: pd.DataFrame, title: str, percent: bool = True, cmap: str = 
     """Annotated heatmap (agency × theme shares, or co-occurrence counts)."""
     use_style()
     rows, cols = matrix.shape
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.85 * cols + 2.5), max(2.6, 0.55 * rows + 2.2)))
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * cols + 3.5), max(2.6, 0.5 * rows + 1.6)))
     sns.heatmap(matrix, annot=True, fmt=".0%" if percent else "d", cmap=cmap, vmin=0,
                 vmax=1 if percent else None, cbar=False, linewidths=0.5, linecolor="white", ax=ax,
                 annot_kws={"fontsize": 9})
     ax.set_xticklabels([wrap(c, label_width) for c in matrix.columns], rotation=0, fontsize=8)
-    ax.set_yticklabels([wrap(r, 24) for r in matrix.index], rotation=0, fontsize=9)
+    ax.set_yticklabels([wrap(r, 34) for r in matrix.index], rotation=0, fontsize=9)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.set_title(title, loc="left")
+    ax.set_title(wrap(title, 60), loc="left")
     fig.tight_layout()
     return fig
 
@@ -99,7 +99,7 @@ def format_chart(format_counts: dict[str, int], lang: str, title: str) -> Figure
         ax.text(v + 0.05, i, str(v), va="center", fontsize=10)
     ax.set_xlabel(t("participants", lang))
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_title(title, loc="left")
+    ax.set_title(wrap(title, 60), loc="left")
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig
@@ -121,6 +121,6 @@ def duration_chart(preferences: pd.DataFrame, lang: str, title: str, by: str = "
     ax.set_xlabel(t("hours", lang))
     ax.set_ylabel("")
     ax.set_xlim(left=0)
-    ax.set_title(title, loc="left")
+    ax.set_title(wrap(title, 60), loc="left")
     fig.tight_layout()
     return fig

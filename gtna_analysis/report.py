@@ -103,7 +103,8 @@ def priorities_text(ctx: ReportContext) -> Markup:
                                               thin=n < analysis.THIN_INTERVIEWS)
 
 
-TRAINING_THEMES = ("training_format", "training_duration", "training_content", "participants", "barriers")
+TRAINING_THEMES = ("training_objectives", "training_format", "training_duration", "training_content", "participants",
+                   "barriers")
 
 
 def priorities_chart(ctx: ReportContext):
@@ -130,7 +131,7 @@ def position_chart(ctx: ReportContext):
     matrix = matrix[[c for c in matrix.columns if c not in _training_labels(ctx)]]
     title = {"en": "Share of interviews raising each theme, by agency",
              "ka": "თემის დამსახელებელი ინტერვიუების წილი უწყებების მიხედვით"}[ctx.lang]
-    return plots.heatmap(matrix, title)
+    return plots.heatmap(matrix.T, title)  # themes as rows: long Georgian labels read better than as columns
 
 
 def _training_labels(ctx: ReportContext) -> set[str]:
