@@ -6,6 +6,7 @@ Participants' names are needed only to pseudonymise the text; they are dropped b
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,11 @@ MODES = ("individual", "group")
 GENDERS = ("female", "male", "other", "unknown")
 LEVELS = ("senior", "mid", "junior", "unknown")
 REQUIRED = ("interview_id", "agency", "mode", "language", "participants")
+KNOWN_FIELDS = frozenset(("interview_id", "agency", "date", "mode", "language", "interviewer", "participants",
+                          "file", "location", "duration", "notes", "transcriber", "wave"))
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# An interviewer is recorded by code (INT1, MB): a name here would reach the processed tables.
+INTERVIEWER_RE = re.compile(r"^(?:[A-Z]{1,6}|[A-Za-z]{1,6}[-_]?\d{1,3})$")
 INTERVIEW_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 PARTICIPANT_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,15}$")
 CSV_FIELDS = ("interview_id", "file", "agency", "date", "mode", "language", "interviewer", "participants")
@@ -63,22 +69,35 @@ def _participants_from_csv_cell(cell: str) -> LineList:
 def load_interviews_csv(path: Path) -> dict[str, tuple[dict[str, object], int]]:
     """Rows of interviews.csv keyed by transcript file name (relative to transcripts/), with their line."""
     rows: dict[str, tuple[dict[str, object], int]] = {}
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in ("interview_id", "file") if c not in (reader.fieldnames or [])]
-        if missing:
-            raise GtnaError.at(path, 1, f"interviews.csv lacks column(s) {', '.join(missing)}",
-                               f"columns: {', '.join(CSV_FIELDS)}")
-        for row in reader:
-            line = reader.line_num
-            record: dict[str, object] = {k: v.strip() for k, v in row.items() if k and v and v.strip()}
-            if "participants" in record:
-                record["participants"] = _participants_from_csv_cell(str(record["participants"]))
-            key = str(record.get("file", "")).replace("\\", "/")
-            if key in rows:
-                raise GtnaError.at(path, line, f"file {key!r} listed twice")
-            rows[key] = (record, line)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GtnaError.at(path, 1, f"interviews.csv is not UTF-8 ({exc.reason})", "save it as UTF-8 CSV") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in ("interview_id", "file") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise GtnaError.at(path, 1, f"interviews.csv lacks column(s) {', '.join(missing)}",
+                           f"columns: {', '.join(CSV_FIELDS)}")
+    for row in reader:
+        line = reader.line_num
+        record: dict[str, object] = {k: v.strip() for k, v in row.items() if k and v and v.strip()}
+        if "participants" in record:
+            record["participants"] = _participants_from_csv_cell(str(record["participants"]))
+        key = str(record.get("file", "")).replace("\\", "/")
+        if not key:
+            raise GtnaError.at(path, line, "row without a file name", "give the path under transcripts/")
+        if key in rows:
+            raise GtnaError.at(path, line, f"file {key!r} listed twice (also on line {rows[key][1]})")
+        rows[key] = (record, line)
     return rows
+
+
+def _comparable(value: object) -> object:
+    """Header and CSV values in one form: participants as sorted tuples of their non-empty fields."""
+    if isinstance(value, list):
+        return sorted(tuple(sorted((str(k), str(v).strip()) for k, v in item.items() if str(v).strip()))
+                      if isinstance(item, dict) else (str(item),) for item in value)
+    return str(value).strip()
 
 
 def merge_metadata(header: LineDict | None, csv_row: tuple[dict[str, object], int] | None,
@@ -92,9 +111,11 @@ def merge_metadata(header: LineDict | None, csv_row: tuple[dict[str, object], in
         lines.update({k: line for k in record})
     if header:
         for key, value in header.items():
-            if key in merged and key != "participants" and str(merged[key]) != str(value):
-                raise GtnaError.at(path, header.line_of(key),
-                                   f"{key} is {value!r} here but {merged[key]!r} in {csv_path}:{lines[key]}",
+            if key in merged and _comparable(merged[key]) != _comparable(value):
+                where = f"{csv_path}:{lines[key]}"
+                message = (f"participants differ from those in {where}" if key == "participants"
+                           else f"{key} is {value!r} here but {merged[key]!r} in {where}")
+                raise GtnaError.at(path, header.line_of(key), message,
                                    "keep one source of truth: remove it from the header or from the CSV")
             merged[key] = value
             lines[key] = header.line_of(key)
@@ -102,8 +123,8 @@ def merge_metadata(header: LineDict | None, csv_row: tuple[dict[str, object], in
 
 
 def validate_meta(data: dict[str, object], lines: dict[str, int], path: Path, study: Study,
-                  header_line: int) -> InterviewMeta:
-    """Check every field; collect all problems of this file before raising."""
+                  header_line: int, warnings: list[str] | None = None) -> InterviewMeta:
+    """Check every field; collect all problems of this file before raising. Unknown fields are warnings."""
     log = ProblemLog()
 
     def at(key: str) -> int:
@@ -112,6 +133,10 @@ def validate_meta(data: dict[str, object], lines: dict[str, int], path: Path, st
     if not data:
         raise GtnaError.at(path, 1, "no interview metadata: add a YAML front-matter header or a row in "
                            "interviews.csv", "see README › Transcript files")
+    for key in data:
+        if key not in KNOWN_FIELDS and warnings is not None:
+            warnings.append(f"{path}:{at(str(key))}: unknown header field {key!r} ignored "
+                            f"(known: {', '.join(sorted(KNOWN_FIELDS))})")
     for key in REQUIRED:
         if key not in data or data[key] in (None, "", []):
             log.add(path, header_line, f"missing required field '{key}'")
@@ -125,6 +150,13 @@ def validate_meta(data: dict[str, object], lines: dict[str, int], path: Path, st
     mode = str(data.get("mode", ""))
     if mode and mode not in MODES:
         log.add(path, at("mode"), f"mode must be individual or group, not {mode!r}")
+    date = str(data.get("date", "") or "")
+    if date and not DATE_RE.match(date):
+        log.add(path, at("date"), f"date {date!r} is not YYYY-MM-DD")
+    interviewer = str(data.get("interviewer", "") or "")
+    if interviewer and not INTERVIEWER_RE.match(interviewer):
+        log.add(path, at("interviewer"), f"interviewer {interviewer!r} should be a code such as INT1",
+                "names must not reach the processed tables; keep a key of codes elsewhere")
     language = str(data.get("language", ""))
     if language and language not in LANGUAGES:
         log.add(path, at("language"), f"unknown language {language!r}", "use ka or en")
@@ -156,5 +188,4 @@ def validate_meta(data: dict[str, object], lines: dict[str, int], path: Path, st
     if mode == "individual" and len(participants) > 1:
         log.add(path, at("mode"), f"mode is individual but {len(participants)} participants are listed")
     log.raise_if_any()
-    return InterviewMeta(iid, agency, mode, language, participants, str(data.get("date", "") or ""),
-                         str(data.get("interviewer", "") or ""), path)
+    return InterviewMeta(iid, agency, mode, language, participants, date, interviewer, path)

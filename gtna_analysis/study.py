@@ -49,6 +49,7 @@ class Study:
     codebook_path: Path
     transcripts_dir: Path
     interviews_csv: Path | None = None
+    questionnaire_path: Path | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -178,4 +179,5 @@ def load_study(root: str | Path) -> Study:
         codebook_path=codebook_path,
         transcripts_dir=transcripts_dir,
         interviews_csv=interviews_csv if interviews_csv.exists() else None,
+        questionnaire_path=questionnaire,
     )
