@@ -134,7 +134,8 @@ def cooccurrence(tables: Tables, level: str = "theme", lang: str = "en", agency:
     return matrix
 
 
-def breakdown(tables: Tables, attribute: str, lang: str = "en", agency: str | None = None) -> pd.DataFrame:
+def breakdown(tables: Tables, attribute: str, lang: str = "en", agency: str | None = None,
+              group_labels: dict[str, str] | None = None) -> pd.DataFrame:
     """Share of participants in each group (mode, level or gender) who raised each theme."""
     if attribute not in ("mode", "level", "gender"):
         raise ValueError("attribute must be mode, level or gender")
@@ -148,7 +149,7 @@ def breakdown(tables: Tables, attribute: str, lang: str = "en", agency: str | No
     labels = _labels(t, "theme", lang).set_index("id")
     shares = shares.reindex(labels.sort_values("theme_order").index).fillna(0.0)
     shares.index = [labels.loc[i, "label"] for i in shares.index]
-    shares.columns = [f"{c} (n={sizes.get(c, 0)})" for c in shares.columns]
+    shares.columns = [f"{(group_labels or {}).get(c, c)} (n={sizes.get(c, 0)})" for c in shares.columns]
     return shares
 
 

@@ -33,6 +33,22 @@ TEXT = {
 }
 
 
+def _finish(fig: Figure, title: str) -> Figure:
+    """Tight layout, and the title kept as the figure label: it becomes the image's alt text in reports."""
+    fig.tight_layout()
+    fig.set_label(title)
+    return fig
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """PNG without a timestamp or software stamp, so the same chart always gives the same bytes."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    return buffer.getvalue()
+
+
 def t(key: str, lang: str) -> str:
     return TEXT.get(key, {}).get(lang, key)
 
@@ -66,8 +82,7 @@ def prevalence_bars(prev: pd.DataFrame, lang: str, title: str, measure: str = "s
     ax.set_xlabel(t(measure, lang))
     ax.set_title(wrap(title, 60), loc="left")
     ax.grid(axis="y", visible=False)
-    fig.tight_layout()
-    return fig
+    return _finish(fig, title)
 
 
 def heatmap(matrix: pd.DataFrame, title: str, percent: bool = True, cmap: str = SEQUENTIAL,
@@ -84,8 +99,7 @@ def heatmap(matrix: pd.DataFrame, title: str, percent: bool = True, cmap: str = 
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_title(wrap(title, 60), loc="left")
-    fig.tight_layout()
-    return fig
+    return _finish(fig, title)
 
 
 def format_chart(format_counts: dict[str, int], lang: str, title: str) -> Figure:
@@ -101,8 +115,7 @@ def format_chart(format_counts: dict[str, int], lang: str, title: str) -> Figure
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title(wrap(title, 60), loc="left")
     ax.grid(axis="y", visible=False)
-    fig.tight_layout()
-    return fig
+    return _finish(fig, title)
 
 
 def duration_chart(preferences: pd.DataFrame, lang: str, title: str, by: str = "agency",
@@ -122,5 +135,4 @@ def duration_chart(preferences: pd.DataFrame, lang: str, title: str, by: str = "
     ax.set_ylabel("")
     ax.set_xlim(left=0)
     ax.set_title(wrap(title, 60), loc="left")
-    fig.tight_layout()
-    return fig
+    return _finish(fig, title)

@@ -19,7 +19,7 @@ from .narrative import render
 
 SECTIONS = {
     "agency": ["profile", "priorities", "position", "training", "quotes", "questions", "method"],
-    "cross": ["profile", "priorities", "position", "training", "cooccurrence", "method"],
+    "cross": ["profile", "priorities", "position", "breakdown", "training", "cooccurrence", "method"],
 }
 TITLES = {
     "profile": {"en": "Who was interviewed", "ka": "ვინ ჩავრთეთ კვლევაში"},
@@ -28,9 +28,14 @@ TITLES = {
     "training": {"en": "Recommended training module", "ka": "რეკომენდებული სასწავლო მოდული"},
     "quotes": {"en": "In their own words", "ka": "რესპონდენტების სიტყვებით"},
     "questions": {"en": "Answers by question", "ka": "პასუხები კითხვების მიხედვით"},
+    "breakdown": {"en": "By interview mode, seniority and gender", "ka": "ინტერვიუს ტიპის, დონისა და სქესის მიხედვით"},
     "cooccurrence": {"en": "Themes raised together", "ka": "ერთად დასახელებული თემები"},
     "method": {"en": "Method and provenance", "ka": "მეთოდოლოგია და წყაროები"},
 }
+
+
+GROUP_LABELS = {"ka": {"group": "ჯგუფური", "individual": "ინდივიდუალური", "junior": "უმცროსი", "mid": "საშუალო",
+                      "senior": "უფროსი", "female": "ქალი", "male": "კაცი", "other": "სხვა", "unknown": "უცნობი"}}
 
 
 @dataclass
@@ -198,6 +203,24 @@ def questions(ctx: ReportContext) -> Markup:
                                              rows=summary.to_dict("records") if not summary.empty else [])
 
 
+def breakdown_text(ctx: ReportContext) -> Markup:
+    sizes = {a: ctx.scoped.participants[a].value_counts().to_dict() for a in ("mode", "level", "gender")}
+    smallest = min((n for group in sizes.values() for n in group.values()), default=0)
+    return ctx.heading("breakdown") + render("report/breakdown.html.j2", ctx=ctx, smallest=smallest)
+
+
+def breakdown_chart(ctx: ReportContext):
+    """Share of participants in each mode / seniority / gender group raising each theme, side by side."""
+    labels = GROUP_LABELS.get(ctx.lang, {})
+    parts = [analysis.breakdown(ctx.tables, attribute, ctx.lang, ctx.agency, labels)
+             for attribute in ("mode", "level", "gender")]
+    matrix = pd.concat(parts, axis=1)
+    matrix = matrix.loc[[r for r in matrix.index if r not in _training_labels(ctx)]]
+    title = {"en": "Share of participants raising each theme, by group",
+             "ka": "თემის დამსახელებელი რესპონდენტების წილი ჯგუფების მიხედვით"}[ctx.lang]
+    return plots.heatmap(matrix, title, label_width=12)
+
+
 def cooccurrence_chart(ctx: ReportContext):
     matrix = analysis.cooccurrence(ctx.tables, "theme", ctx.lang, ctx.agency)
     title = {"en": "Segments coded with both themes", "ka": "სეგმენტები, სადაც ორივე თემაა მონიშნული"}[ctx.lang]
@@ -225,14 +248,14 @@ def table_html(frame: pd.DataFrame) -> Markup:
 def show(*items: object) -> None:
     """Display report pieces in a notebook: HTML fragments as HTML, figures as inline PNG (then closed)."""
     import matplotlib.pyplot as plt
-    from IPython.display import HTML, display
+    from IPython.display import HTML, Image, display
     from matplotlib.figure import Figure
 
     for item in items:
         if isinstance(item, list | tuple):
             show(*item)
         elif isinstance(item, Figure):
-            display(item)
+            display(Image(data=plots.png_bytes(item), format="png", metadata={"alt": item.get_label()}))
             plt.close(item)
         elif isinstance(item, Markup):
             display(HTML(str(item)))

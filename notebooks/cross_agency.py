@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -35,6 +37,9 @@ report.show(report.priorities_text(ctx), report.priorities_chart(ctx))
 
 # %%
 report.show(report.position_text(ctx), report.position_chart(ctx))
+
+# %%
+report.show(report.breakdown_text(ctx), report.breakdown_chart(ctx))
 
 # %%
 report.show(report.training_text(ctx), report.training_charts(ctx))

@@ -117,8 +117,9 @@ def test_reports_hide_code_and_parameters_and_embed_charts(rendered: Path) -> No
         doc = lxml.html.fromstring(text)
         assert not doc.xpath('//*[contains(@class, "jp-InputArea") or contains(@class, "injected-parameters")]')
         assert "ReportContext.load" not in text and "import " not in doc.text_content(), path
-        images = [img.get("src", "") for img in doc.iter("img")]
-        assert images and all(src.startswith("data:image/png;base64,") for src in images), path
+        images = list(doc.iter("img"))
+        assert images and all(img.get("src", "").startswith("data:image/png;base64,") for img in images), path
+        assert all(len(img.get("alt", "")) > 10 for img in images), path  # chart titles as alt text
         assert doc.get_element_by_id("method") is not None
 
 
