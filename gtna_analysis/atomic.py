@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,3 +49,23 @@ def write_text_atomic(target: str | Path, text: str) -> None:
 def write_bytes_atomic(target: str | Path, data: bytes) -> None:
     with atomic_open(target, "wb") as fh:
         fh.write(data)
+
+
+@contextlib.contextmanager
+def staged_directory(target: str | Path, last: tuple[str, ...] = ()) -> Iterator[Path]:
+    """Yield a hidden staging folder inside ``target``; on success move its files into ``target``.
+
+    Each move is an atomic rename, and the files named in ``last`` (a manifest) move after all others, so
+    readers that trust the manifest never see it next to tables from another build. On failure the staging
+    folder is removed and ``target`` keeps its previous contents.
+    """
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=target))
+    try:
+        yield stage
+        files = sorted(p for p in stage.iterdir() if p.is_file())
+        for path in sorted(files, key=lambda p: (p.name in last, p.name)):
+            os.replace(path, target / path.name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

@@ -1,8 +1,12 @@
 """``gtna build``: study folder → processed tables (interviews, participants, segments, codings, …).
 
-Every transcript is read, cleaned, pseudonymised, split into turns and aligned to the questionnaire. Problems
-in any file are collected; by default one bad file stops the build before anything is written (so the processed
-folder never mixes old and new data), ``keep_going`` builds the rest and reports what it skipped.
+Stages: find the transcripts → read each and validate its metadata → pseudonymise, split into turns and align
+to the questionnaire → code → assemble tables → write them. Problems in any file are collected with file and
+line; by default one bad file stops the build before anything is written (the processed folder never mixes old
+and new data), ``keep_going`` builds the rest and reports what it skipped.
+
+With a ``cache_dir`` the build is incremental: a transcript whose bytes (and metadata context) did not change is
+neither read nor parsed again (see build_cache.py); the output is byte-identical either way.
 """
 
 from __future__ import annotations
@@ -10,18 +14,20 @@ from __future__ import annotations
 import hashlib
 import platform
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from . import __version__
 from .align import align_turns
-from .anonymise import Pseudonymiser
-from .clean import clean_line
+from .anonymise import StudyNames
+from .atomic import staged_directory
+from .build_cache import BuildCache, context_hash
+from .clean import clean_line, count_markers
 from .codebook import Codebook, load_codebook
 from .errors import GtnaError, Problem, ProblemLog
-from .interview import InterviewMeta, load_interviews_csv, merge_metadata, validate_meta
+from .interview import InterviewMeta, Participant, load_interviews_csv, merge_metadata, validate_meta
 from .readers import SUPPORTED_SUFFIXES, BodyLine, RawTranscript, read_transcript
 from .stage_coding import code_segments
 from .study import Study, load_study
@@ -34,12 +40,45 @@ SEGMENT_COLUMNS = ["interview_id", "agency", "segment_id", "turn_no", "speaker_i
 
 
 @dataclass
+class Source:
+    """One transcript file as found on disk (bytes read once: hashed, cached, parsed)."""
+
+    path: Path
+    rel: str  # path under transcripts/, the key of interviews.csv
+    data: bytes
+    csv_row: tuple[dict[str, object], int] | None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def cache_extra(self) -> str:
+        return f"{self.path.resolve()}|{self.csv_row!r}"
+
+
+@dataclass
 class ParsedInterview:
+    """A transcript after cleaning, pseudonymisation, turn parsing and alignment. Holds no names."""
+
     meta: InterviewMeta
     document: str
     segments: list[dict]
     legacy_paragraphs: int
     sha256: str
+    replacements: Counter = field(default_factory=Counter)
+    markers: int = 0
+
+
+@dataclass
+class _Read:
+    """A transcript whose metadata is known: read now (``raw``) or taken from the cache (``cached``)."""
+
+    source: Source
+    meta: InterviewMeta
+    warnings: list[str]
+    raw: RawTranscript | None = None
+    cached: dict | None = None
 
 
 @dataclass
@@ -50,6 +89,7 @@ class BuildResult:
     skipped: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     replacements: Counter = field(default_factory=Counter)
+    reread: list[str] = field(default_factory=list)  # interview files read this time (rest came from the cache)
 
 
 def discover_transcripts(study: Study, log: ProblemLog) -> list[Path]:
@@ -68,45 +108,77 @@ def discover_transcripts(study: Study, log: ProblemLog) -> list[Path]:
                     if f.suffix.lower() in SUPPORTED_SUFFIXES:
                         files.append(f)
                     else:
-                        log.add(f, None, f"unsupported file type {f.suffix!r}",
+                        log.add(f, 1, f"unsupported file type {f.suffix!r}",
                                 f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
         elif child.suffix.lower() in SUPPORTED_SUFFIXES:
             files.append(child)
     return files
 
 
-def read_all(study: Study, log: ProblemLog) -> list[tuple[RawTranscript, InterviewMeta]]:
-    """Read every transcript and validate its metadata; failures go to ``log`` with file and line."""
-    csv_rows = load_interviews_csv(study.interviews_csv) if study.interviews_csv else {}
-    out: list[tuple[RawTranscript, InterviewMeta]] = []
-    seen_ids: dict[str, Path] = {}
+def collect_sources(study: Study, log: ProblemLog) -> list[Source]:
+    """Every transcript's bytes and interviews.csv row; CSV rows naming no existing file are problems."""
+    csv_rows: dict[str, tuple[dict[str, object], int]] = {}
+    if study.interviews_csv:
+        try:
+            csv_rows = load_interviews_csv(study.interviews_csv)
+        except GtnaError as exc:
+            log.extend(exc)
+    sources: list[Source] = []
     for path in discover_transcripts(study, log):
         rel = path.relative_to(study.transcripts_dir).as_posix()
         try:
-            raw = read_transcript(path)
-            data, lines = merge_metadata(raw.header, csv_rows.get(rel), path, study.interviews_csv)
-            header_line = raw.header.line if raw.header is not None else 1
-            meta = validate_meta(data, lines, path, study, header_line)
-            folder_agency = path.parent.name if path.parent != study.transcripts_dir else None
-            if folder_agency and folder_agency in study.agencies and meta.agency != folder_agency:
-                raise GtnaError.at(path, lines.get("agency", header_line),
-                                   f"agency {meta.agency!r} but the file is in folder {folder_agency!r}")
-            if meta.interview_id in seen_ids:
-                raise GtnaError.at(path, lines.get("interview_id", header_line),
-                                   f"duplicate interview_id {meta.interview_id!r} (also in "
-                                   f"{seen_ids[meta.interview_id]})")
-            seen_ids[meta.interview_id] = path
-            out.append((raw, meta))
+            sources.append(Source(path, rel, path.read_bytes(), csv_rows.get(rel)))
+        except OSError as exc:
+            log.add(path, 1, f"cannot read file: {exc.strerror or exc}")
+    found = {s.rel for s in sources}
+    for rel, (_, line) in csv_rows.items():
+        if rel not in found:
+            log.add(study.interviews_csv or "interviews.csv", line, f"no transcript file {rel!r} under "
+                    f"{study.transcripts_dir}", "the file column is the path under transcripts/")
+    return sources
+
+
+def read_metadata(source: Source, study: Study) -> tuple[RawTranscript, InterviewMeta, list[str]]:
+    """Read one transcript and validate its metadata (header and/or interviews.csv row)."""
+    raw = read_transcript(source.path)
+    warnings = list(raw.warnings)
+    data, lines = merge_metadata(raw.header, source.csv_row, source.path, study.interviews_csv)
+    header_line = raw.header.line if raw.header is not None else 1
+    meta = validate_meta(data, lines, source.path, study, header_line, warnings)
+    folder = source.path.parent.name if source.path.parent != study.transcripts_dir else None
+    if folder and folder in study.agencies and meta.agency != folder:
+        raise GtnaError.at(source.path, lines.get("agency", header_line),
+                           f"agency {meta.agency!r} but the file is in folder {folder!r}")
+    return raw, meta, warnings
+
+
+def read_all(study: Study, sources: list[Source], log: ProblemLog, cache: BuildCache | None = None) -> list[_Read]:
+    """Metadata of every transcript (from the cache when the file is unchanged); duplicates are problems."""
+    out: list[_Read] = []
+    seen_ids: dict[str, Path] = {}
+    for source in sources:
+        cached = cache.load(source.data, source.cache_extra) if cache else None
+        try:
+            if cached is not None:
+                item = _Read(source, cached["meta"], cached["warnings"], cached=cached)
+            else:
+                raw, meta, warnings = read_metadata(source, study)
+                item = _Read(source, meta, warnings, raw=raw)
+            iid = item.meta.interview_id
+            if iid in seen_ids:
+                raise GtnaError.at(source.path, 1 if item.raw is None or item.raw.header is None
+                                   else item.raw.header.line_of("interview_id"),
+                                   f"duplicate interview_id {iid!r} (also in {seen_ids[iid]})")
+            seen_ids[iid] = source.path
+            out.append(item)
         except GtnaError as exc:
             log.extend(exc)
-        except OSError as exc:
-            log.add(path, None, f"cannot read file: {exc.strerror or exc}")
     return out
 
 
-def parse_interview(raw: RawTranscript, meta: InterviewMeta, study: Study, all_meta: list[InterviewMeta],
-                    replacements: Counter) -> ParsedInterview:
-    """Clean, pseudonymise, split into turns and align one transcript."""
+def parse_interview(raw: RawTranscript, meta: InterviewMeta, study: Study, names: StudyNames,
+                    sha256: str = "") -> ParsedInterview:
+    """Clean, pseudonymise, split into turns and align one transcript; raise GtnaError listing its problems."""
     log = ProblemLog()
     cleaned: list[BodyLine] = []
     legacy = 0
@@ -114,13 +186,12 @@ def parse_interview(raw: RawTranscript, meta: InterviewMeta, study: Study, all_m
         text, converted = clean_line(body.text)
         legacy += converted
         cleaned.append(BodyLine(body.line, text, body.t_start, body.t_end, body.speaker))
-    pseudonymiser = Pseudonymiser.for_interview(meta, all_meta)
+    pseudonymiser = names.for_interview(meta)
     document, turns = parse_turns(cleaned, meta, pseudonymiser, set(study.question_ids), log)
     if not any(t.speaker_role == "participant" for t in turns) and not log:
-        log.add(raw.path, raw.body[0].line if raw.body else None, "no participant turns found",
+        log.add(raw.path, raw.body[0].line if raw.body else 1, "no participant turns found",
                 "start answers with a speaker label such as 'P1:' or 'რესპონდენტი 1:'")
     log.raise_if_any()
-    replacements.update(pseudonymiser.counts)
     alignments = align_turns(turns, study.questions)
     segments = []
     for turn, al in zip(turns, alignments, strict=True):
@@ -133,35 +204,67 @@ def parse_interview(raw: RawTranscript, meta: InterviewMeta, study: Study, all_m
             "t_end": turn.t_end, "line": turn.line, "text": turn.text, "language": meta.language,
             "words": len(turn.text.split()),
         })
-    sha = hashlib.sha256(raw.path.read_bytes()).hexdigest()
-    return ParsedInterview(meta, document, segments, legacy, sha)
+    anonymous = replace(meta, participants=anonymous_participants(meta))
+    return ParsedInterview(anonymous, document, segments, legacy, sha256 or hashlib.sha256(
+        raw.path.read_bytes()).hexdigest(), Counter(pseudonymiser.counts), count_markers(document))
 
 
-def build(study_dir: str | Path, keep_going: bool = False) -> BuildResult:
+def names_fingerprint(metas: list[InterviewMeta]) -> str:
+    """Hash of every (interview, participant, name): parsed text stays valid while this does not change."""
+    items = sorted((m.interview_id, p.id, p.name) for m in metas for p in m.participants)
+    return hashlib.sha256(repr(items).encode()).hexdigest()
+
+
+def _cache_for(study: Study, cache_dir: str | Path | None) -> BuildCache | None:
+    if cache_dir is None:
+        return None
+    parts = [p.read_bytes() for p in (study.root / "study.yml", study.questionnaire_path) if p and p.exists()]
+    return BuildCache(cache_dir, context_hash(str(study.root.resolve()), *parts))
+
+
+def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path | None = None) -> BuildResult:
     """Run the whole input side; raises GtnaError (all problems) unless ``keep_going``."""
     study = load_study(study_dir)
     codebook = load_codebook(study.codebook_path)
     log = ProblemLog()
-    read = read_all(study, log)
-    all_meta = [m for _, m in read]
-    replacements: Counter = Counter()
+    cache = _cache_for(study, cache_dir)
+    items = read_all(study, collect_sources(study, log), log, cache)
+    names = StudyNames([item.meta for item in items])
+    fingerprint = names_fingerprint([item.meta for item in items])
     parsed: list[ParsedInterview] = []
     warnings: list[str] = []
-    for raw, meta in read:
-        warnings.extend(raw.warnings)
+    reread: list[str] = []
+    for item in items:
+        warnings.extend(item.warnings)
+        if item.cached is not None and item.cached.get("names") == fingerprint:
+            parsed.append(item.cached["parsed"])
+            continue
         try:
-            parsed.append(parse_interview(raw, meta, study, all_meta, replacements))
+            raw = item.raw or read_transcript(item.source.path)
+            reread.append(item.source.rel)
+            result = parse_interview(raw, item.meta, study, names, item.source.sha256)
         except GtnaError as exc:
             log.extend(exc)
+            continue
+        parsed.append(result)
+        if cache is not None:
+            cache.store(item.source.data, item.source.cache_extra,
+                        {"meta": item.meta, "warnings": item.warnings, "names": fingerprint, "parsed": result})
     if log and not keep_going:
         log.raise_if_any()
     if not parsed:
         raise GtnaError(log.problems or [Problem(str(study.transcripts_dir), None, "no transcripts found")])
+    if cache is not None and not log:
+        cache.prune()
+    replacements: Counter = Counter()
+    for p in parsed:
+        replacements.update(p.replacements)
     tables = assemble_tables(parsed, study, codebook)
-    return BuildResult(study, codebook, tables, log.problems, warnings, replacements)
+    return BuildResult(study, codebook, tables, log.problems, warnings, replacements, reread)
 
 
 def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codebook) -> dict[str, pd.DataFrame]:
+    """The processed tables, in a stable order (sorted by interview id) so rebuilds are byte-identical."""
     parsed = sorted(parsed, key=lambda p: p.meta.interview_id)
     segments = pd.DataFrame([s for p in parsed for s in p.segments], columns=SEGMENT_COLUMNS)
     segments = segments.astype({"question_confidence": "float64", "t_start": "float64", "t_end": "float64"})
@@ -172,7 +275,8 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
         "source_file": p.meta.source.relative_to(study.root).as_posix(), "source_sha256": p.sha256,
         "n_segments": len(p.segments), "words": sum(s["words"] for s in p.segments if
                                                     s["speaker_role"] != "interviewer"),
-        "legacy_font_paragraphs": p.legacy_paragraphs,
+        "legacy_font_paragraphs": p.legacy_paragraphs, "markers": p.markers,
+        "pseudonymised": sum(p.replacements.values()),
     } for p in parsed])
     participants = pd.DataFrame([{
         "interview_id": p.meta.interview_id, "agency": p.meta.agency, "participant_id": person.id,
@@ -186,24 +290,47 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
             "codings": coded["codings"], "preferences": coded["preferences"], "documents": documents}
 
 
-def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
-    """Write every table atomically plus a manifest of inputs, versions and counts (no timestamps)."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, frame in result.tables.items():
-        write_table(frame, out, name, csv=name != "documents")
-    write_table(result.codebook.codes_frame(), out, "codes")
+def input_files(result: BuildResult) -> list[Path]:
+    """Every study file the build read: study.yml, questionnaire, codebook, interviews.csv, transcripts, codings."""
     study = result.study
-    inputs = {}
-    for path in sorted([study.root / "study.yml", study.codebook_path]
-                       + [study.root / f for f in result.tables["interviews"]["source_file"]]):
-        inputs[path.relative_to(study.root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    files = {study.root / "study.yml", study.codebook_path}
+    if study.questionnaire_path:
+        files.add(study.questionnaire_path)
+    if study.interviews_csv:
+        files.add(study.interviews_csv)
+    files.update(study.root / f for f in result.tables["interviews"]["source_file"])
+    codings = study.root / "codings"
+    if codings.is_dir():
+        files.update(p for p in codings.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return sorted(p for p in files if p.exists())
+
+
+def _relative(problem: Problem, root: Path) -> str:
+    """A problem with its path relative to the study (the manifest must not depend on where the study is)."""
+    try:
+        path = Path(problem.path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        path = problem.path
+    return str(Problem(path, problem.line, problem.message, problem.hint))
+
+
+def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
+    """Write every table plus a manifest (input hashes, versions, counts; no timestamps) as one unit.
+
+    Files are written into a staging folder first and moved into place only when all were written, manifest
+    last, so an interrupted build leaves the previous outputs intact rather than half-replaced.
+    """
+    out = Path(out_dir)
+    study = result.study
+    inputs = {p.relative_to(study.root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+              for p in input_files(result)}
     data_hash = hashlib.sha256("".join(f"{k}={v}\n" for k, v in sorted(inputs.items())).encode()).hexdigest()
     manifest = {
         "study_id": study.id,
         "study_title": study.title,
         "fictional": study.fictional,
         "agencies": {a.id: {"name": a.name, "short": a.short} for a in study.agencies.values()},
+        "agency_order": list(study.agencies),
         "languages": study.languages,
         "codebook": {"id": result.codebook.id, "version": result.codebook.version,
                      "sha256": result.codebook.sha256},
@@ -211,9 +338,18 @@ def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
         "data_hash": data_hash[:16],
         "counts": {name: len(frame) for name, frame in result.tables.items()},
         "replacements": dict(sorted(result.replacements.items())),
-        "skipped": [str(p) for p in result.skipped],
+        "skipped": [_relative(p, study.root) for p in result.skipped],
         "software": {"gtna_workbench": __version__, "python": platform.python_version(),
                      "pandas": pd.__version__},
     }
-    write_json(out / "manifest.json", manifest)
+    with staged_directory(out, last=("manifest.json",)) as stage:
+        for name, frame in result.tables.items():
+            write_table(frame, stage, name, csv=name != "documents")
+        write_table(result.codebook.codes_frame(), stage, "codes")
+        write_json(stage / "manifest.json", manifest)
     return out
+
+
+def anonymous_participants(meta: InterviewMeta) -> list[Participant]:
+    """The participants without their names (what may be written or cached in clear)."""
+    return [replace(p, name="") for p in meta.participants]
