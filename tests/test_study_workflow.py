@@ -51,3 +51,19 @@ def test_new_study_validates_builds_and_reports_then_grows_by_configuration(tmp_
     passages = explore.coded_passages(tables, agency="geostat")
     assert len(passages) > 0 and set(passages["agency"]) == {"geostat"}
     assert "<script>" not in explore.passages_html(passages.assign(text="<script>x</script>"))
+
+
+def test_explore_notebook_runs_on_processed_tables(tmp_path: Path) -> None:
+    """explore.ipynb executes top to bottom (widgets included) against a built study."""
+    import papermill
+
+    study = tmp_path / "s"
+    assert main(["init", str(study), "-q"]) == 0
+    assert main(["build", "--study", str(study), "-q"]) == 0
+    out = tmp_path / "explore.ipynb"
+    papermill.execute_notebook(str(ROOT / "notebooks" / "explore.ipynb"), str(out), kernel_name="python3",
+                               parameters={"processed": str(study / "processed"), "lang": "ka"},
+                               cwd=str(tmp_path), progress_bar=False)
+    text = out.read_text(encoding="utf-8")
+    assert "application/vnd.jupyter.widget-view+json" in text   # the explorer widget was displayed
+    assert "passage(s)" in text                                 # and showed passages
