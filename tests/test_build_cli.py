@@ -206,3 +206,22 @@ def test_interrupted_write_leaves_previous_outputs(tmp_path: Path, capsys: pytes
 def test_missing_study_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, stderr = run(capsys, "validate", "--study", tmp_path / "nope")
     assert code == 1 and f"{tmp_path / 'nope'}: study folder not found" in stderr
+
+
+def test_encodings_legacy_font_and_mojibake_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import ftfy.bad_codecs  # noqa: F401  (sloppy-windows-1252, to make mojibake)
+    from test_ingest_clean import legacy
+
+    answer = "ჩვენ ვფიქრობთ, რომ გენდერული თანასწორობის საკითხები ძალიან მნიშვნელოვანია."
+    header = ("---\ninterview_id: MOES-95\nagency: moes\nmode: individual\nlanguage: ka\nroom: 12\n"
+              "participants:\n  - {id: P1, name: ნანა ქიქოძე}\n---\n")
+    body = (f"ინტერვიუერი: [Q1] პრიორიტეტები?\nP1: {legacy(answer)}\n"
+            f"P1: {answer.encode('utf-8').decode('sloppy-windows-1252')} ნანამ იცის.\n")
+    study = make_study(tmp_path / "study", {"transcripts/moes/MOES-95.txt": (header + body).encode("utf-16")})
+    out = tmp_path / "processed"
+    code, _, stderr = run(capsys, "build", "--study", study, "--out", out)
+    assert code == 0, stderr
+    assert f"{study / 'transcripts' / 'moes' / 'MOES-95.txt'}:6: unknown header field 'room' ignored" in stderr
+    segments = pd.read_parquet(out / "segments.parquet")
+    assert list(segments["text"]) == ["პრიორიტეტები?", answer, f"{answer} [P1] იცის."]
+    assert pd.read_parquet(out / "interviews.parquet")["legacy_font_paragraphs"].tolist() == [1]

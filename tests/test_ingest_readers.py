@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gtna_analysis.errors import GtnaError
 from gtna_analysis.readers import read_transcript
@@ -254,3 +256,19 @@ def test_docx_from_memory_roundtrip_is_stable(tmp_path: Path) -> None:
     path = make_docx(tmp_path / "a.docx", TEXT.splitlines())
     first, second = read_transcript(path), read_transcript(path)
     assert [(b.line, b.text) for b in first.body] == [(b.line, b.text) for b in second.body]
+
+
+# --- arbitrary input ----------------------------------------------------------------------------------------
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=400), st.text(max_size=300).map(str.encode),
+                      st.text(max_size=200).map(lambda t: ("---\n" + t).encode("utf-16"))),
+       suffix=st.sampled_from([".md", ".txt", ".vtt", ".srt", ".docx", ".odt"]))
+def test_arbitrary_bytes_give_a_transcript_or_a_located_error(tmp_path: Path, data: bytes, suffix: str) -> None:
+    path = write(tmp_path, f"x{suffix}", data)
+    try:
+        raw = read_transcript(path)
+    except GtnaError as exc:
+        assert all(p.path == str(path) and p.line for p in exc.problems)
+    else:
+        assert all(isinstance(b.text, str) and b.line >= 1 for b in raw.body)
