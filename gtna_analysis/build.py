@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import __version__
 from .align import align_turns
-from .anonymise import StudyNames
+from .anonymise import Pseudonymiser, StudyNames
 from .atomic import staged_directory
 from .build_cache import BuildCache, context_hash
 from .clean import clean_line, count_markers
@@ -204,7 +204,7 @@ def parse_interview(raw: RawTranscript, meta: InterviewMeta, study: Study, names
             "t_end": turn.t_end, "line": turn.line, "text": turn.text, "language": meta.language,
             "words": len(turn.text.split()),
         })
-    anonymous = replace(meta, participants=anonymous_participants(meta))
+    anonymous = replace(meta, participants=anonymous_participants(meta, pseudonymiser))
     return ParsedInterview(anonymous, document, segments, legacy, sha256 or hashlib.sha256(
         raw.path.read_bytes()).hexdigest(), Counter(pseudonymiser.counts), count_markers(document))
 
@@ -222,20 +222,14 @@ def _cache_for(study: Study, cache_dir: str | Path | None) -> BuildCache | None:
     return BuildCache(cache_dir, context_hash(str(study.root.resolve()), *parts))
 
 
-def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path | None = None) -> BuildResult:
-    """Run the whole input side; raises GtnaError (all problems) unless ``keep_going``."""
-    study = load_study(study_dir)
-    codebook = load_codebook(study.codebook_path)
-    log = ProblemLog()
-    cache = _cache_for(study, cache_dir)
-    items = read_all(study, collect_sources(study, log), log, cache)
+def parse_all(items: list[_Read], study: Study, log: ProblemLog, cache: BuildCache | None
+              ) -> tuple[list[ParsedInterview], list[str]]:
+    """Parse every transcript (or take it from the cache); returns the parsed interviews and the files read."""
     names = StudyNames([item.meta for item in items])
     fingerprint = names_fingerprint([item.meta for item in items])
     parsed: list[ParsedInterview] = []
-    warnings: list[str] = []
     reread: list[str] = []
     for item in items:
-        warnings.extend(item.warnings)
         if item.cached is not None and item.cached.get("names") == fingerprint:
             parsed.append(item.cached["parsed"])
             continue
@@ -250,6 +244,28 @@ def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path
         if cache is not None:
             cache.store(item.source.data, item.source.cache_extra,
                         {"meta": item.meta, "warnings": item.warnings, "names": fingerprint, "parsed": result})
+    return parsed, reread
+
+
+def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path | None = None) -> BuildResult:
+    """Run the whole input side; raises GtnaError (all problems) unless ``keep_going``.
+
+    A broken codebook does not stop the transcript checks: its problems are reported together with theirs
+    (``gtna validate`` lists everything in one run), and then the build stops even with ``keep_going``.
+    """
+    study = load_study(study_dir)
+    log = ProblemLog()
+    codebook_log = ProblemLog()
+    try:
+        codebook: Codebook | None = load_codebook(study.codebook_path)
+    except GtnaError as exc:
+        codebook_log.extend(exc)
+        codebook = None
+    cache = _cache_for(study, cache_dir)
+    items = read_all(study, collect_sources(study, log), log, cache)
+    parsed, reread = parse_all(items, study, log, cache)
+    if codebook is None:
+        raise GtnaError(codebook_log.problems + log.problems)
     if log and not keep_going:
         log.raise_if_any()
     if not parsed:
@@ -260,6 +276,7 @@ def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path
     for p in parsed:
         replacements.update(p.replacements)
     tables = assemble_tables(parsed, study, codebook)
+    warnings = [w for item in items for w in item.warnings]
     return BuildResult(study, codebook, tables, log.problems, warnings, replacements, reread)
 
 
@@ -350,6 +367,6 @@ def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
     return out
 
 
-def anonymous_participants(meta: InterviewMeta) -> list[Participant]:
-    """The participants without their names (what may be written or cached in clear)."""
-    return [replace(p, name="") for p in meta.participants]
+def anonymous_participants(meta: InterviewMeta, pseudonymiser: Pseudonymiser) -> list[Participant]:
+    """The participants without their names, roles pseudonymised ("assistant to <name>"): what may be written."""
+    return [replace(p, name="", role=pseudonymiser.apply(p.role)) for p in meta.participants]

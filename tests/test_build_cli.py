@@ -225,3 +225,16 @@ def test_encodings_legacy_font_and_mojibake_end_to_end(tmp_path: Path, capsys: p
     segments = pd.read_parquet(out / "segments.parquet")
     assert list(segments["text"]) == ["პრიორიტეტები?", answer, f"{answer} [P1] იცის."]
     assert pd.read_parquet(out / "interviews.parquet")["legacy_font_paragraphs"].tolist() == [1]
+
+
+def test_validate_reports_codebook_and_transcript_problems_together(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    study = make_study(tmp_path / "study", GOOD)
+    shutil.copy(FIXTURES / "bad" / "unknown_speaker.md", study / "transcripts" / "moes")
+    codebook = study / "codebook.yml"
+    codebook.write_text(codebook.read_text(encoding="utf-8").replace("id: training.online", "id: online"),
+                        encoding="utf-8")
+    code, _, stderr = run(capsys, "validate", "--study", study)
+    assert code == 1
+    assert f"{codebook}:" in stderr and "code id 'online' must be 'training.<snake_case>'" in stderr
+    assert "unknown_speaker.md:12: unknown speaker label" in stderr

@@ -150,3 +150,16 @@ def test_the_check_itself_finds_names(tmp_path: Path, sample_build: tuple[Path, 
     (tmp_path / "report.html").rename(tmp_path / "nb.ipynb")
     with pytest.raises(AssertionError, match="Revaz"):
         assert_no_header_names(study, tmp_path)
+
+
+def test_roles_are_pseudonymised_too(tmp_path: Path) -> None:
+    from conftest import make_study
+
+    text = ("---\ninterview_id: MOES-96\nagency: moes\nmode: individual\nlanguage: ka\nparticipants:\n"
+            "  - {id: P1, name: ნანა ქიქოძე, role: assistant to Levan Japaridze}\n"
+            "  - {id: P2, name: ლევან ჯაფარიძე, role: deputy head}\n---\n"
+            "ინტერვიუერი: [Q1] პრიორიტეტები?\nP1: სტატისტიკა.\nP2: ძალადობის პრევენცია.\n")
+    text = text.replace("mode: individual", "mode: group")
+    study = make_study(tmp_path / "s", {"transcripts/moes/MOES-96.md": text})
+    tables = build(study).tables
+    assert tables["participants"]["role"].tolist() == ["assistant to [P2]", "deputy head"]
