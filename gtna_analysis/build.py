@@ -223,12 +223,17 @@ def _cache_for(study: Study, cache_dir: str | Path | None) -> BuildCache | None:
 
 
 def parse_all(items: list[_Read], study: Study, log: ProblemLog, cache: BuildCache | None
-              ) -> tuple[list[ParsedInterview], list[str]]:
-    """Parse every transcript (or take it from the cache); returns the parsed interviews and the files read."""
+              ) -> tuple[list[ParsedInterview], list[str], list[tuple[Source, dict]]]:
+    """Parse every transcript (or take it from the cache).
+
+    Returns the parsed interviews, the files read, and the new cache entries, which the caller stores only once
+    the build has succeeded (a failed build writes nothing into the output folder, not even cache entries).
+    """
     names = StudyNames([item.meta for item in items])
     fingerprint = names_fingerprint([item.meta for item in items])
     parsed: list[ParsedInterview] = []
     reread: list[str] = []
+    pending: list[tuple[Source, dict]] = []
     for item in items:
         if item.cached is not None and item.cached.get("names") == fingerprint:
             parsed.append(item.cached["parsed"])
@@ -242,9 +247,9 @@ def parse_all(items: list[_Read], study: Study, log: ProblemLog, cache: BuildCac
             continue
         parsed.append(result)
         if cache is not None:
-            cache.store(item.source.data, item.source.cache_extra,
-                        {"meta": item.meta, "warnings": item.warnings, "names": fingerprint, "parsed": result})
-    return parsed, reread
+            pending.append((item.source, {"meta": item.meta, "warnings": item.warnings, "names": fingerprint,
+                                          "parsed": result}))
+    return parsed, reread, pending
 
 
 def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path | None = None) -> BuildResult:
@@ -263,15 +268,18 @@ def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path
         codebook = None
     cache = _cache_for(study, cache_dir)
     items = read_all(study, collect_sources(study, log), log, cache)
-    parsed, reread = parse_all(items, study, log, cache)
+    parsed, reread, pending = parse_all(items, study, log, cache)
     if codebook is None:
         raise GtnaError(codebook_log.problems + log.problems)
     if log and not keep_going:
         log.raise_if_any()
     if not parsed:
         raise GtnaError(log.problems or [Problem(str(study.transcripts_dir), None, "no transcripts found")])
-    if cache is not None and not log:
-        cache.prune()
+    if cache is not None:
+        for source, entry in pending:
+            cache.store(source.data, source.cache_extra, entry)
+        if not log:
+            cache.prune()
     replacements: Counter = Counter()
     for p in parsed:
         replacements.update(p.replacements)

@@ -114,6 +114,18 @@ def test_stale_entries_are_pruned(study: Path, tmp_path: Path) -> None:
     assert len(list(cache.iterdir())) == 12
 
 
+def test_a_failed_build_stores_nothing(study: Path, tmp_path: Path) -> None:
+    from gtna_analysis.errors import GtnaError
+
+    bad = study / "transcripts" / "moes" / "MOES-02.md"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("რესპონდენტი 3:", "რესპონდენტი 7:", 1), encoding="utf-8")
+    with pytest.raises(GtnaError):
+        build(study, cache_dir=tmp_path / "p" / ".cache")
+    assert not (tmp_path / "p").exists()
+    assert len(build(study, keep_going=True, cache_dir=tmp_path / "p" / ".cache").tables["interviews"]) == 12
+    assert len(list((tmp_path / "p" / ".cache").iterdir())) == 12
+
+
 def test_problems_are_reported_even_when_other_files_are_cached(study: Path, tmp_path: Path) -> None:
     from gtna_analysis.errors import GtnaError
 
