@@ -1,0 +1,2 @@
+"""Benchmarks (`make bench` = `python -m benchmarks.run`): speed claims as ratios against baselines measured in the
+same run. See benchmarks/RESULTS.md for the latest figures."""

@@ -1,0 +1,184 @@
+"""Measuring helpers: child processes with their own peak memory, medians, log-log fits, machine description."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RESULT_PREFIX = "BENCH-RESULT "
+MB = 1_000_000  # throughput and sizes: decimal megabytes
+MIB = 1024 * 1024  # memory
+
+
+@dataclass
+class ChildRun:
+    """One measured child process: wall time, its peak RSS (``wait4`` rusage) and its output."""
+
+    argv: list[str]
+    returncode: int
+    seconds: float
+    max_rss: int  # bytes: the child's own peak, or the largest of the children it waited for
+    cpu_seconds: float  # user + system time of the child and of the children it waited for
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def result(self) -> dict:
+        """The JSON a benchmark child printed on its ``BENCH-RESULT`` line."""
+        for line in reversed(self.stdout.splitlines()):
+            if line.startswith(RESULT_PREFIX):
+                return json.loads(line[len(RESULT_PREFIX):])
+        raise RuntimeError(f"no result from {' '.join(self.argv)} (exit {self.returncode}):\n{self.tail()}")
+
+    def tail(self, lines: int = 15) -> str:
+        return "\n".join((self.stdout + "\n" + self.stderr).strip().splitlines()[-lines:])
+
+
+def run_child(argv: list[str], cwd: Path = ROOT, env: dict | None = None, timeout: float | None = None) -> ChildRun:
+    """Run ``argv``, wait with ``os.wait4`` so ``ru_maxrss`` belongs to this child alone (not to earlier ones)."""
+    out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"gtna-bench-{os.getpid()}-{time.monotonic_ns()}"
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    with open(f"{out_path}.out", "w+b") as out, open(f"{out_path}.err", "w+b") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, env=full_env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        deadline = None if timeout is None else start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if deadline else 0)
+            if pid:
+                break
+            if deadline and time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.02)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    for suffix in (".out", ".err"):
+        Path(f"{out_path}{suffix}").unlink(missing_ok=True)
+    return ChildRun(argv, proc.returncode, seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime,
+                    stdout, stderr)
+
+
+def emit(result: dict) -> None:
+    """Called in a benchmark child: print the result line the parent parses."""
+    print(RESULT_PREFIX + json.dumps(result), flush=True)
+
+
+def rss_now() -> int:
+    """Current resident set size of this process, bytes."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def rss_peak() -> int:
+    """Peak resident set size of this process so far (VmHWM), bytes."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def reset_peak() -> bool:
+    """Reset VmHWM to the current RSS (Linux ≥ 4.0); False when the kernel does not allow it."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def timed(fn, *args, **kwargs) -> tuple[float, float, object]:
+    """(wall seconds, CPU seconds of this process, return value)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    value = fn(*args, **kwargs)
+    return time.perf_counter() - start, time.process_time() - cpu, value
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def loglog_slope(xs: list[float], ys: list[float]) -> float:
+    """Least-squares slope of log(y) on log(x): 1.0 = linear, 2.0 = quadratic."""
+    pts = [(math.log(x), math.log(y)) for x, y in zip(xs, ys, strict=True) if x > 0 and y > 0]
+    if len(pts) < 2:
+        return float("nan")
+    mx = sum(p[0] for p in pts) / len(pts)
+    my = sum(p[1] for p in pts) / len(pts)
+    sxx = sum((p[0] - mx) ** 2 for p in pts)
+    return sum((p[0] - mx) * (p[1] - my) for p in pts) / sxx if sxx else float("nan")
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def machine_info() -> dict:
+    import psutil
+
+    grep = shutil.which("grep")
+    grep_version = ""
+    if grep:
+        grep_version = subprocess.run([grep, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    dirty = _git("status", "--porcelain", "--", "gtna_analysis", "notebooks")
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "ram_gb": round(psutil.virtual_memory().total / 1024**3, 1),
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "grep": grep_version,
+        "commit": _git("rev-parse", "--short", "HEAD"),
+        "dirty": bool(dirty),
+        "loadavg_start": os.getloadavg(),
+        "packages": {name: _version(name) for name in (
+            "gtna-workbench", "pandas", "pyarrow", "pyahocorasick", "papermill", "nbconvert", "nbclient",
+            "ipykernel", "matplotlib", "psutil", "pyinstrument")},
+    }
