@@ -196,9 +196,10 @@ def _expand_color(color: str) -> str:
 
 
 def _labels_from(item: QdcCode) -> dict[str, str]:
+    """Labels from ``Label (lang):`` lines; the code's name fills the language it is written in if missing."""
     labels = {k: v for k, v in item.fields.get("label", {}).items() if k in ("ka", "en") and v}
-    if not labels and item.name:
-        labels = {"ka" if _is_georgian(item.name) else "en": item.name}
+    if item.name and item.name not in labels.values():
+        labels.setdefault("ka" if _is_georgian(item.name) else "en", item.name)
     return labels
 
 
