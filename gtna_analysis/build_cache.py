@@ -7,24 +7,25 @@ version; the parsed part additionally for one set of participant names across th
 changes what must be masked everywhere).
 
 The cache lives in ``<processed>/.cache/`` but the processed folder must never contain a participant's name. So
-each entry is encrypted with a key derived from the transcript's own bytes (SHA-256 in counter mode, with an HMAC
-so that a stale or tampered entry is ignored, never unpickled): only someone who already holds the raw transcript
-can read its entry. Entry file names are hashes that do not reveal the key.
+each entry is encrypted (``cryptography``'s Fernet: AES-CBC + HMAC, a tampered or stale entry fails to decrypt and
+is never unpickled) with a key derived from the transcript's own bytes: only someone who already holds the raw
+transcript can read its entry. Entry file names are hashes that do not reveal the key.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
-import hmac
 import pickle
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken
+
 from . import __version__
 from .atomic import write_bytes_atomic
 
-CACHE_FORMAT = 1
-_MAC_SIZE = 32
+CACHE_FORMAT = 2
 
 
 def context_hash(*parts: bytes | str) -> str:
@@ -34,16 +35,6 @@ def context_hash(*parts: bytes | str) -> str:
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
-
-
-def _keystream(key: bytes, size: int) -> bytes:
-    blocks = (hashlib.sha256(key + i.to_bytes(8, "big")).digest() for i in range((size + 31) // 32))
-    return b"".join(blocks)[:size]
-
-
-def _xor(data: bytes, key: bytes) -> bytes:
-    stream = _keystream(key, len(data))
-    return (int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")).to_bytes(len(data), "big")
 
 
 class BuildCache:
@@ -58,7 +49,7 @@ class BuildCache:
         content = hashlib.sha256(raw).hexdigest()
         name = hashlib.sha256(f"id|{self.context}|{content}|{extra}".encode()).hexdigest()[:40] + ".bin"
         key = hashlib.sha256(b"key|" + self.context.encode() + b"|" + raw).digest()
-        return name, key
+        return name, base64.urlsafe_b64encode(key)
 
     def load(self, raw: bytes, extra: str) -> Any | None:
         """The entry stored for this transcript content (and ``extra``, e.g. its CSV row), or None."""
@@ -68,11 +59,10 @@ class BuildCache:
             blob = path.read_bytes()
         except OSError:
             return None
-        body, mac = blob[:-_MAC_SIZE], blob[-_MAC_SIZE:]
-        if len(blob) <= _MAC_SIZE or not hmac.compare_digest(mac, hmac.new(key, body, "sha256").digest()):
-            return None
         try:
-            value = pickle.loads(_xor(body, key))
+            value = pickle.loads(Fernet(key).decrypt(blob))
+        except InvalidToken:  # tampered, or written for other content: never unpickled
+            return None
         except Exception:  # an entry from another version of the code: rebuild it
             return None
         self.used.add(name)
@@ -80,8 +70,8 @@ class BuildCache:
 
     def store(self, raw: bytes, extra: str, value: Any) -> None:
         name, key = self._name_and_key(raw, extra)
-        body = _xor(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), key)
-        write_bytes_atomic(self.directory / name, body + hmac.new(key, body, "sha256").digest())
+        token = Fernet(key).encrypt(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        write_bytes_atomic(self.directory / name, token)
         self.used.add(name)
 
     def prune(self) -> None:

@@ -75,7 +75,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import build, write_outputs
 
     out = args.out or args.processed or default_processed(args.study)
-    result = build(args.study, keep_going=args.keep_going)
+    result = build(args.study, keep_going=args.keep_going, cache_dir=None if args.no_cache else out / ".cache")
+    OUTPUT.detail(f"read {len(result.reread)} transcript(s); the others were unchanged (cache)")
     for warning in result.warnings:
         OUTPUT.warn(warning)
     write_outputs(result, out)
@@ -122,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=EPILOG_BUILD, formatter_class=argparse.RawDescriptionHelpFormatter)
     common(p, "where to write the processed tables (default: data/processed)")
     p.add_argument("--keep-going", action="store_true", help="skip bad transcripts instead of stopping")
+    p.add_argument("--no-cache", action="store_true",
+                   help="re-read every transcript instead of reusing <out>/.cache (incremental builds)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("report", help="render the HTML reports with papermill + nbconvert", epilog=EPILOG_REPORT,
