@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import platform
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -33,6 +35,9 @@ from .stage_coding import code_segments
 from .study import Study, load_study
 from .tables import write_json, write_table
 from .turns import parse_turns
+
+T = TypeVar("T")
+Progress = Callable[..., Iterable]  # (items, description, total) -> items, e.g. console.Output.progress
 
 SEGMENT_COLUMNS = ["interview_id", "agency", "segment_id", "turn_no", "speaker_id", "speaker_role",
                    "question_id", "question_confidence", "question_method", "start_char", "end_char",
@@ -152,11 +157,16 @@ def read_metadata(source: Source, study: Study) -> tuple[RawTranscript, Intervie
     return raw, meta, warnings
 
 
-def read_all(study: Study, sources: list[Source], log: ProblemLog, cache: BuildCache | None = None) -> list[_Read]:
+def _no_progress(items: Iterable[T], description: str, total: int | None = None) -> Iterable[T]:
+    return items
+
+
+def read_all(study: Study, sources: list[Source], log: ProblemLog, cache: BuildCache | None = None,
+             progress: Progress = _no_progress) -> list[_Read]:
     """Metadata of every transcript (from the cache when the file is unchanged); duplicates are problems."""
     out: list[_Read] = []
     seen_ids: dict[str, Path] = {}
-    for source in sources:
+    for source in progress(sources, "reading", len(sources)):
         cached = cache.load(source.data, source.cache_extra) if cache else None
         try:
             if cached is not None:
@@ -222,8 +232,8 @@ def _cache_for(study: Study, cache_dir: str | Path | None) -> BuildCache | None:
     return BuildCache(cache_dir, context_hash(str(study.root.resolve()), *parts))
 
 
-def parse_all(items: list[_Read], study: Study, log: ProblemLog, cache: BuildCache | None
-              ) -> tuple[list[ParsedInterview], list[str], list[tuple[Source, dict]]]:
+def parse_all(items: list[_Read], study: Study, log: ProblemLog, cache: BuildCache | None,
+              progress: Progress = _no_progress) -> tuple[list[ParsedInterview], list[str], list[tuple[Source, dict]]]:
     """Parse every transcript (or take it from the cache).
 
     Returns the parsed interviews, the files read, and the new cache entries, which the caller stores only once
@@ -234,7 +244,7 @@ def parse_all(items: list[_Read], study: Study, log: ProblemLog, cache: BuildCac
     parsed: list[ParsedInterview] = []
     reread: list[str] = []
     pending: list[tuple[Source, dict]] = []
-    for item in items:
+    for item in progress(items, "parsing", len(items)):
         if item.cached is not None and item.cached.get("names") == fingerprint:
             parsed.append(item.cached["parsed"])
             continue
@@ -252,7 +262,8 @@ def parse_all(items: list[_Read], study: Study, log: ProblemLog, cache: BuildCac
     return parsed, reread, pending
 
 
-def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path | None = None) -> BuildResult:
+def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path | None = None,
+          progress: Progress = _no_progress) -> BuildResult:
     """Run the whole input side; raises GtnaError (all problems) unless ``keep_going``.
 
     A broken codebook does not stop the transcript checks: its problems are reported together with theirs
@@ -267,8 +278,8 @@ def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path
         codebook_log.extend(exc)
         codebook = None
     cache = _cache_for(study, cache_dir)
-    items = read_all(study, collect_sources(study, log), log, cache)
-    parsed, reread, pending = parse_all(items, study, log, cache)
+    items = read_all(study, collect_sources(study, log), log, cache, progress)
+    parsed, reread, pending = parse_all(items, study, log, cache, progress)
     if codebook is None:
         raise GtnaError(codebook_log.problems + log.problems)
     if log and not keep_going:

@@ -57,7 +57,7 @@ def default_reports(study: Path) -> Path:
 def cmd_validate(args: argparse.Namespace) -> int:
     from .build import build
 
-    result = build(args.study, keep_going=True)
+    result = build(args.study, keep_going=True, progress=OUTPUT.progress)
     for warning in result.warnings:
         OUTPUT.warn(warning)
     for problem in result.skipped:
@@ -75,7 +75,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import build, write_outputs
 
     out = args.out or args.processed or default_processed(args.study)
-    result = build(args.study, keep_going=args.keep_going, cache_dir=None if args.no_cache else out / ".cache")
+    result = build(args.study, keep_going=args.keep_going, cache_dir=None if args.no_cache else out / ".cache",
+                   progress=OUTPUT.progress)
     OUTPUT.detail(f"read {len(result.reread)} transcript(s); the others were unchanged (cache)")
     for warning in result.warnings:
         OUTPUT.warn(warning)
