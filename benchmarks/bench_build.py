@@ -11,21 +11,22 @@ library API in a child process instead (and labelled so).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import inspect
 import json
+import re
 import shutil
 from pathlib import Path
 
 from .measure import MB, MIB, PYTHON, RESULT_PREFIX, emit, median, run_child, timed
 
+_REREAD = re.compile(r"\bread (\d+) transcript")
 TABLES = ("interviews", "participants", "segments", "codings", "preferences", "documents", "codes")
 CHANGE_SENTENCES = ("ეს წინადადება ბენჩმარკისთვის დაემატა.", "This sentence was added by the benchmark.",
                     "კიდევ ერთი ახალი წინადადება ტრენინგის შესახებ.", "Another new sentence about training.")
 
 
 def cli_build(study: Path, out: Path) -> list[str]:
-    return [PYTHON, "-m", "gtna_analysis", "build", "--study", str(study), "--out", str(out)]
+    return [PYTHON, "-m", "gtna_analysis", "build", "--study", str(study), "--out", str(out), "-v"]
 
 
 def api_supports_cache() -> bool:
@@ -51,13 +52,17 @@ def _measure(argv: list[str]) -> dict:
     if not run.ok:
         record["error"] = run.tail()
     else:
-        with contextlib.suppress(RuntimeError):
+        try:
             record["result"] = run.result()
+        except RuntimeError:  # the CLI: its -v output says how many transcripts it read
+            reread = _REREAD.search(run.stdout + run.stderr)
+            if reread:
+                record["result"] = {"reread": int(reread.group(1))}
     return record
 
 
 def _notes(output: str) -> list[str]:
-    keep = ("cache", "re-read", "reread", "unchanged", "built ")
+    keep = ("cache", "re-read", "reread", "unchanged")
     return [line.strip() for line in output.splitlines()
             if not line.startswith(RESULT_PREFIX) and any(k in line.lower() for k in keep)][:4]
 
@@ -141,7 +146,7 @@ def _incremental(config: dict, scale: float, study: Path, out: Path, workdir: Pa
         change_one_transcript(study, i)
         log(f"build x{scale:g}: rebuild after changing one transcript ({i + 1})")
         record["changed"].append(rebuild(out))
-    if config.get("verify_incremental", True):
+    if scale in config.get("verify_incremental", ()):
         fresh = workdir / f"processed-x{scale:g}-fresh"
         shutil.rmtree(fresh, ignore_errors=True)
         log(f"build x{scale:g}: from-scratch build of the changed study, to compare")

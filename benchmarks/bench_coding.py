@@ -142,7 +142,7 @@ def time_grep(patterns: Path, corpus: Path, repeats: int) -> dict:
 
 def run(config: dict, codebooks: dict[str, Path], workdir: Path, log) -> dict:
     """All scales × codebooks. ``config``: scales, fast_repeats(scale), naive_full_max, naive_repeats(scale),
-    naive_sample_segments, grep_repeats, table, seed."""
+    naive_sample_segments, grep_repeats, table_max_scale, seed."""
     from gtna_analysis.codebook import load_codebook
 
     from .codebooks import grep_patterns
@@ -171,7 +171,7 @@ def run(config: dict, codebooks: dict[str, Path], workdir: Path, log) -> dict:
             log(f"coding x{scale:g} {name}: fast")
             fast, fast_rss = _child({"kind": "fast", "scale": scale, "codebook_path": str(codebooks[name]),
                                      "repeats": config["fast_repeats"](scale), "seed": seed,
-                                     "table": config["table"]})
+                                     "table": scale <= config["table_max_scale"]})
             fast["max_rss"] = fast_rss
             log(f"coding x{scale:g} {name}: grep")
             grep = time_grep(pattern_files[name], corpus_file, config["grep_repeats"])

@@ -31,14 +31,14 @@ QUICK_OUT = ROOT / "benchmarks" / "out" / "RESULTS-quick.md"
 def full_config() -> dict:
     return {
         "scales": [1, 10, 100, 1000],
-        "fast_repeats": lambda s: 5 if s <= 10 else 3,
+        "fast_repeats": lambda s: 5 if s <= 10 else 3 if s <= 100 else 2,
         "naive": True, "naive_full_max": 10, "naive_repeats": lambda s: 3, "naive_sample_segments": 400,
-        "grep_repeats": 5, "table": True,
+        "grep_repeats": 5, "table_max_scale": 100,
         "build_scales": [1, 10, 100], "build_repeats": lambda s: 3 if s <= 10 else 1,
-        "incremental_scales": [10, 100], "incremental_repeats": 3, "verify_incremental": True,
+        "incremental_scales": [10, 100], "incremental_repeats": 3, "verify_incremental": (10, 100),
         "report_agencies": [1, 2, 8], "report_jobs": [1, 2], "report_repeats": lambda n: 3 if n <= 1 else 1,
         "report_lang": "all", "floor_repeats": 5,
-        "profile_budget_s": 150, "synthetic_patterns": 1000, "profile_slowest": True,
+        "profile_budget_s": 60, "synthetic_patterns": 1000, "profile_slowest": True,
     }
 
 
@@ -47,9 +47,9 @@ def quick_config() -> dict:
         "scales": [1, 10],
         "fast_repeats": lambda s: 3,
         "naive": True, "naive_full_max": 1, "naive_repeats": lambda s: 1, "naive_sample_segments": 0,
-        "grep_repeats": 3, "table": True,
+        "grep_repeats": 3, "table_max_scale": 10,
         "build_scales": [1, 10], "build_repeats": lambda s: 1,
-        "incremental_scales": [1], "incremental_repeats": 1, "verify_incremental": True,
+        "incremental_scales": [10], "incremental_repeats": 1, "verify_incremental": (10,),
         "report_agencies": [1], "report_jobs": [1, 2], "report_repeats": lambda n: 1,
         "report_lang": "en", "floor_repeats": 2,
         "profile_budget_s": 10, "synthetic_patterns": 1000, "profile_slowest": False,

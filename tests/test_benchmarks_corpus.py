@@ -108,11 +108,11 @@ def tiny_runs(tmp_path_factory, synthetic_codebook: Path) -> dict:
     work = tmp_path_factory.mktemp("bench")
     logs: list[str] = []
     coding_cfg = {"scales": [0.1, 0.3], "fast_repeats": lambda s: 2, "naive": True, "naive_full_max": 0.1,
-                  "naive_repeats": lambda s: 1, "naive_sample_segments": 20, "grep_repeats": 1, "table": True,
+                  "naive_repeats": lambda s: 1, "naive_sample_segments": 20, "grep_repeats": 1, "table_max_scale": 1,
                   "seed": SEED}
     coding = bench_coding.run(coding_cfg, {"synthetic": synthetic_codebook}, work / "coding", logs.append)
     build_cfg = {"build_scales": [0.2], "build_repeats": lambda s: 1, "incremental_scales": [0.2],
-                 "incremental_repeats": 1, "verify_incremental": True, "seed": SEED}
+                 "incremental_repeats": 1, "verify_incremental": (0.2,), "seed": SEED}
     build = bench_build.run(build_cfg, synthetic_codebook, work / "build", logs.append)
     yield {"coding": coding, "build": build, "logs": logs, "work": work}
     shutil.rmtree(work, ignore_errors=True)
@@ -138,6 +138,7 @@ def test_build_harness_measures_full_and_incremental_builds(tiny_runs: dict) -> 
     (inc,) = summary["incremental"]
     if inc["via"]:  # a build cache exists (CLI or library): the rebuild must give the from-scratch result
         assert inc["changed_runs"] == 1 and inc["differs"] == []
+        assert inc["reread"] == [1]  # only the changed transcript was read again
 
 
 def test_change_one_transcript_changes_bytes_not_names(tmp_path: Path) -> None:
