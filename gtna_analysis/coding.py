@@ -31,7 +31,7 @@ from .patterns import CompiledPattern, compile_pattern, match_text
 UNITS = ("segment", "paragraph", "sentence", "match")
 CODING_COLUMNS = ["segment_id", "interview_id", "agency", "code_id", "theme_id", "start_char", "end_char",
                   "matched_text", "n_matches", "source", "coder"]
-_SEPARATOR = "\x00"  # between segments in the scanned corpus: no phrase can match across it
+_SEPARATOR = "\x00"  # after each segment in the scanned corpus: no phrase or stem can match across it
 _SENTENCE_END = re.compile(r"[.!?։…;]+(?=\s|$)|\n")
 
 Match = tuple[int, int, int, bool]  # start, end, rule index, is_exclude
@@ -102,14 +102,14 @@ class AutoCoder:
         self.rules = [r for r in all_rules if r.pattern.anchor is not None] + \
                      [r for r in all_rules if r.pattern.anchor is None]
         self.n_literal = sum(r.pattern.anchor is not None for r in self.rules)
-        automaton = ahocorasick.Automaton()
+        # Keys are " " + anchor: the text is normalised so every word is preceded by a space, so the automaton
+        # itself only reports hits at word starts (no per-hit boundary check in Python).
+        anchors: dict[str, list[int]] = defaultdict(list)
         for index, rule in enumerate(self.rules[:self.n_literal]):
-            anchor = rule.pattern.anchor
-            assert anchor is not None
-            if anchor in automaton:
-                automaton.get(anchor).append(index)
-            else:
-                automaton.add_word(anchor, [index])
+            anchors[" " + str(rule.pattern.anchor)].append(index)
+        automaton = ahocorasick.Automaton()
+        for key, ids in anchors.items():
+            automaton.add_word(key, (len(key) - 1, tuple(ids)))
         if len(automaton):
             automaton.make_automaton()
         self.automaton = automaton
@@ -117,24 +117,25 @@ class AutoCoder:
     def find_matches(self, texts: list[str]) -> list[list[Match]]:
         """For each text: (start, end, rule index, is_exclude) of every pattern match (overlaps included)."""
         prepared = [prepare(t) for t in texts]
-        corpus = _SEPARATOR.join(prepared)
-        starts = [0]
-        for p in prepared[:-1]:
-            starts.append(starts[-1] + len(p) + 1)
+        corpus = "".join(f" {p}{_SEPARATOR}" for p in prepared)
+        starts: list[int] = []
+        offset = 1
+        for p in prepared:
+            starts.append(offset)
+            offset += len(p) + 2
         found: list[list[Match]] = [[] for _ in texts]
         rules = self.rules
-        if len(self.automaton):
-            for end_index, rule_ids in self.automaton.iter(corpus):
+        if len(self.automaton) and prepared:
+            i, last = 0, len(starts) - 1
+            for end_index, (length, rule_ids) in self.automaton.iter(corpus):
+                start = end_index - length + 1
+                while i < last and starts[i + 1] <= start:  # hits arrive in text order
+                    i += 1
+                base = starts[i]
                 for rule_id in rule_ids:
-                    rule = rules[rule_id]
-                    start = end_index - len(rule.pattern.anchor) + 1  # type: ignore[arg-type]
-                    if start > 0 and corpus[start - 1] not in (" ", _SEPARATOR):
-                        continue
-                    m = rule.pattern.regex.match(corpus, start)
-                    if m is None:
-                        continue
-                    i = bisect.bisect_right(starts, start) - 1
-                    found[i].append((start - starts[i], m.end() - starts[i], rule_id, rule.exclude))
+                    m = rules[rule_id].pattern.regex.match(corpus, start)
+                    if m is not None:
+                        found[i].append((start - base, m.end() - base, rule_id, rules[rule_id].exclude))
         for r_index in range(self.n_literal, len(rules)):
             rule = rules[r_index]
             for i, text in enumerate(prepared):
