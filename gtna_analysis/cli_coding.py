@@ -190,7 +190,8 @@ def _side(spec: str, coder: str | None, args: argparse.Namespace, tables: dict[s
     if not coders:
         raise GtnaError.at(spec, None, "no codings in this file")
     units = participants if args.units == "all" else coding.units[coders[0]] & participants
-    if args.units != "all" and not len(set(coding.codings["segment_id"])) < len(coding.units[coders[0]]):
+    every_listed_segment_coded = len(set(coding.codings["segment_id"])) == len(coding.units[coders[0]])
+    if args.units != "all" and every_listed_segment_coded:
         OUTPUT.warn(f"{spec}: every segment listed has a code — if the coder read segments and left them uncoded, "
                     "list them with an empty code_id (or use --units all); otherwise kappa is biased")
     return _Side(f"{label} [{coders[0]}]", kind, CoderSet.from_codings(coders[0], coding.codings, units),
@@ -214,8 +215,8 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     ids = None
     if args.level == "code":
         ids = sorted({c for _, c in a.coder_set.pairs | b.coder_set.pairs})
-    OUTPUT.info(f"A = {a.label}: {len(a.coder_set.pairs)} codings · B = {b.label}: {len(b.coder_set.pairs)} "
-                f"codings · {len(units)} segments compared ({args.units})")
+    OUTPUT.info(f"A = {a.label}: {len(a.coder_set.restricted(units).pairs)} codings · B = {b.label}: "
+                f"{len(b.coder_set.restricted(units).pairs)} codings · {len(units)} segments compared ({args.units})")
     table = agreement(a.coder_set, b.coder_set, ids, level=args.level)
     OUTPUT.info(_fmt(table))
     result = table.assign(measure="agreement")
