@@ -7,6 +7,7 @@ processed folder is reused read-only.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import shutil
 import tempfile
@@ -69,6 +70,7 @@ def built_sample() -> tuple[Path, Path]:
     from gtna_analysis.build import build, write_outputs
 
     base = Path(tempfile.mkdtemp(prefix="gtna-coding-tests-"))
+    atexit.register(shutil.rmtree, base, ignore_errors=True)
     study = base / "raw"
     shutil.copytree(SAMPLE, study, ignore=shutil.ignore_patterns(".*"))
     write_outputs(build(study), base / "processed")
