@@ -20,9 +20,9 @@ EPILOG_CODEBOOK_EXPORT = """examples:
   gtna codebook export --format qdc --out codebook.qdc              # labels in the codebook's first language
   gtna codebook export --format qdc --lang en --study fieldwork/ --out fieldwork-codebook.qdc
 
-Import the .qdc in NVivo (File > Import > Codebook), ATLAS.ti (Codes > Import), MAXQDA (Import > REFI-QDA
-codebook) or QualCoder. Themes are exported as non-codable parent codes; the code id, both labels and the
-MacQueen fields travel in each code's description.
+Import the .qdc with the REFI-QDA codebook import of NVivo, ATLAS.ti, MAXQDA or QualCoder (menu names vary by
+version). Themes are exported as non-codable parent codes; the code id, both labels and the MacQueen fields
+travel in each code's description.
 """
 EPILOG_CODEBOOK_IMPORT = """examples:
   gtna codebook import edited.qdc --out new-codebook.yml
@@ -37,8 +37,9 @@ EPILOG_EXPORT = """examples:
   gtna export --format csv --source auto --out auto-codings.csv
   gtna export --format qdpx --study fieldwork/ --processed fieldwork/processed --out fieldwork.qdpx
 
-Run `gtna build` first: exports read the processed tables. Open a .qdpx in NVivo 14+ (Import > REFI-QDA
-project), ATLAS.ti 9+, MAXQDA 2020+ or QualCoder.
+Run `gtna build` first: exports read the processed tables. Open a .qdpx with the REFI-QDA project import of
+NVivo, ATLAS.ti, MAXQDA or QualCoder; code there, export a .qdpx again and put it in <study>/codings/ (or
+compare it with `gtna agreement`).
 """
 EPILOG_AGREEMENT = """examples:
   gtna agreement gold data/raw/codings/coder_b.csv     # two human coders: kappa, alpha, % agreement
