@@ -321,7 +321,7 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
     } for p in parsed for person in p.meta.participants])
     documents = pd.DataFrame([{"interview_id": p.meta.interview_id, "agency": p.meta.agency,
                                "language": p.meta.language, "text": p.document} for p in parsed])
-    coded = code_segments(study, codebook, segments)
+    coded = code_segments(study, codebook, segments, unit=study.coding_unit)
     return {"interviews": interviews, "participants": participants, "segments": segments,
             "codings": coded["codings"], "preferences": coded["preferences"], "documents": documents}
 

@@ -15,6 +15,7 @@ from .yamlio import LineDict, LineList, load_yaml_file
 
 LANGUAGES = ("ka", "en")
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+CODING_UNITS = ("segment", "paragraph", "sentence", "match")  # what one coding covers (see coding.py)
 QUESTION_ID_RE = re.compile(r"^Q\d+[a-z]?$")
 
 
@@ -50,6 +51,7 @@ class Study:
     transcripts_dir: Path
     interviews_csv: Path | None = None
     questionnaire_path: Path | None = None
+    coding_unit: str = "segment"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -166,6 +168,10 @@ def load_study(root: str | Path) -> Study:
     if not transcripts_dir.is_dir():
         log.add(transcripts_dir, None, "transcripts folder not found")
     interviews_csv = root / "interviews.csv"
+    coding_unit = str(meta.get("coding_unit", "segment"))
+    if coding_unit not in CODING_UNITS:
+        log.add(study_file, meta.line_of("coding_unit"), f"coding_unit {coding_unit!r} is not one of "
+                f"{', '.join(CODING_UNITS)}")
     log.raise_if_any()
     return Study(
         root=root,
@@ -180,4 +186,5 @@ def load_study(root: str | Path) -> Study:
         transcripts_dir=transcripts_dir,
         interviews_csv=interviews_csv if interviews_csv.exists() else None,
         questionnaire_path=questionnaire,
+        coding_unit=coding_unit,
     )

@@ -67,3 +67,20 @@ def test_explore_notebook_runs_on_processed_tables(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert "application/vnd.jupyter.widget-view+json" in text   # the explorer widget was displayed
     assert "passage(s)" in text                                 # and showed passages
+
+
+def test_coding_unit_is_configurable_in_study_yml(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    study = tmp_path / "s"
+    assert main(["init", str(study), "-q"]) == 0
+    text = (study / "study.yml").read_text(encoding="utf-8")
+    (study / "study.yml").write_text(text.replace("  transcripts: transcripts", "  transcripts: transcripts\n"
+                                                  "  coding_unit: match"), encoding="utf-8")
+    assert main(["build", "--study", str(study), "-q"]) == 0
+    tables = Tables.load(study / "processed")
+    spans = tables.codings.merge(tables.segments[["segment_id", "start_char", "end_char"]], on="segment_id",
+                                 suffixes=("", "_seg"))
+    assert (spans["end_char"] - spans["start_char"] < spans["end_char_seg"] - spans["start_char_seg"]).any()
+    (study / "study.yml").write_text(text.replace("  transcripts: transcripts", "  transcripts: transcripts\n"
+                                                  "  coding_unit: chapter"), encoding="utf-8")
+    assert main(["validate", "--study", str(study)]) == 1
+    assert "coding_unit 'chapter'" in capsys.readouterr().err
