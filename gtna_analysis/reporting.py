@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import os
-from collections.abc import Iterator
 import html
+import os
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -119,7 +119,7 @@ def run_job(job: Job, kernel_name: str = KERNEL_NAME) -> JobResult:
                 except papermill.PapermillExecutionError as exc:
                     error = f"{exc.ename}: {exc.evalue}"  # the notebook (with its error) is still saved
             break
-        except Exception as exc:  # noqa: BLE001 — kernel start problems are retried, others reported
+        except Exception as exc:
             if _is_kernel_start_failure(exc) and attempts <= KERNEL_START_RETRIES:
                 time.sleep(1.0 * attempts)
                 continue
@@ -130,7 +130,7 @@ def run_job(job: Job, kernel_name: str = KERNEL_NAME) -> JobResult:
             export_html(job.ipynb_path, job.html_path, failed=bool(error))
         else:
             write_error_page(job, error)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         error = error or f"export failed: {type(exc).__name__}: {exc}"
         write_error_page(job, error)
     return JobResult(job, not error, round(time.perf_counter() - start, 2), error, attempts)

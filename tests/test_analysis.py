@@ -49,7 +49,8 @@ def _tables() -> Tables:
     })
     prefs = pd.DataFrame({
         "interview_id": ["A-1", "A-1", "A-2", "A-2"], "agency": ["a"] * 4, "speaker_id": ["P1", "P1", "P1", "P1"],
-        "segment_id": ["A-1-004", "A-1-004", "A-2-001", "A-2-001"], "kind": ["format", "duration", "duration", "format"],
+        "segment_id": ["A-1-004", "A-1-004", "A-2-001", "A-2-001"],
+        "kind": ["format", "duration", "duration", "format"],
         "format": ["blended", None, None, "blended"], "duration_hours": [None, 16.0, 8.0, None],
     })
     manifest = {"agencies": {"a": {"name": {"en": "Agency A", "ka": "უწყება ა"}, "short": {"en": "A", "ka": "ა"}},
