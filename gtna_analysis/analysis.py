@@ -81,8 +81,12 @@ def participant_codings(tables: Tables) -> pd.DataFrame:
 
 
 def prevalence(tables: Tables, level: str = "theme", lang: str = "en", agency: str | None = None,
-               theme: str | None = None) -> pd.DataFrame:
-    """Per theme (or code): interviews, participants and mentions, with shares; sorted by share of interviews."""
+               theme: str | None = None, questions: list[str] | None = None) -> pd.DataFrame:
+    """Per theme (or code): interviews, participants and mentions, with shares; sorted by share of interviews.
+
+    ``questions`` restricts counting to answers to those questionnaire items — e.g. the priorities question, so
+    that "priority" means what people named when asked about priorities, not anything mentioned in passing.
+    """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
     t = tables.scope(agency)
@@ -90,6 +94,8 @@ def prevalence(tables: Tables, level: str = "theme", lang: str = "en", agency: s
     coded = participant_codings(t)
     if theme is not None:
         coded = coded[coded["theme_id"] == theme]
+    if questions is not None:
+        coded = coded[coded["question_id"].isin(questions)]
     n_interviews = max(len(t.interviews), 1)
     n_participants = max(len(t.participants), 1)
     grouped = coded.groupby(key).agg(interviews=("interview_id", "nunique"),
@@ -240,6 +246,9 @@ def representative_quotes(tables: Tables, theme: str, agency: str | None = None,
     return ranked.head(n).drop(columns=["round"]).reset_index(drop=True)
 
 
+_QUALIFIER = r"\s*\((?:content|შინაარსი)\)$"  # "Legal frame (content)" → "Legal frame" in a content list
+
+
 @dataclass
 class Recommendation:
     """The training module the evidence points to, with how strong that evidence is."""
@@ -273,6 +282,7 @@ def training_recommendation(tables: Tables, agency: str | None = None, lang: str
     best_format = max(format_counts, key=lambda k: (format_counts[k], k == "blended")) if format_counts else None
     durations = prefs[prefs["kind"] == "duration"].groupby("participant_key")["duration_hours"].median()
     content = prevalence(t, "code", lang, theme="training_content").query("interviews > 0").head(top)
+    content = content.assign(label=content["label"].str.replace(_QUALIFIER, "", regex=True))
     target = prevalence(t, "code", lang, theme="participants").query("interviews > 0").head(top)
     evidence = sorted(set(formats["segment_id"]) | set(prefs[prefs["kind"] == "duration"]["segment_id"]))
     return Recommendation(

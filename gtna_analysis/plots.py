@@ -98,7 +98,8 @@ def heatmap(matrix: pd.DataFrame, title: str, percent: bool = True, cmap: str = 
     ax.set_yticklabels([wrap(r, 34) for r in matrix.index], rotation=0, fontsize=9)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.set_title(wrap(title, 60), loc="left")
+    # a figure-wide title: the heatmap's axes are narrow when there are few columns
+    fig.suptitle(wrap(title, int(fig.get_figwidth() * 9)), x=0.01, ha="left", fontweight="bold", fontsize=13)
     return _finish(fig, title)
 
 

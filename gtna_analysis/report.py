@@ -45,6 +45,7 @@ class ReportContext:
     lang: str
     questions: dict[str, dict[str, str]]
     generated_at: str
+    topics: dict[str, str] | None = None
 
     @classmethod
     def load(cls, processed: str | Path, agency: str | None, lang: str, study: str | Path | None = None
@@ -56,12 +57,21 @@ class ReportContext:
         if lang not in ("ka", "en"):
             raise ValueError("lang must be 'ka' or 'en'")
         questions: dict[str, dict[str, str]] = {}
+        topics: dict[str, str] = {}
         if study is not None and (Path(study) / "study.yml").exists():
             from .study import load_study
 
-            questions = {q.id: q.text for q in load_study(study).questions}
+            loaded = load_study(study).questions
+            questions = {q.id: q.text for q in loaded}
+            topics = {q.id: q.topic for q in loaded}
         stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        return cls(tables, agency, lang, questions, stamp)
+        return cls(tables, agency, lang, questions, stamp, topics)
+
+    @property
+    def priority_questions(self) -> list[str] | None:
+        """Questionnaire items about priorities (topic 'priorities'); None when unknown → count all answers."""
+        ids = [q for q, topic in (self.topics or {}).items() if topic == "priorities"]
+        return ids or None
 
     @property
     def kind(self) -> str:
@@ -100,12 +110,19 @@ def profile(ctx: ReportContext) -> Markup:
                                            thin=prof["interviews"]["total"] < analysis.THIN_INTERVIEWS)
 
 
+def _priorities(ctx: ReportContext) -> pd.DataFrame:
+    prev = analysis.prevalence(ctx.tables, "theme", ctx.lang, ctx.agency, questions=ctx.priority_questions)
+    return prev[~prev["id"].isin(TRAINING_THEMES)]
+
+
 def priorities_text(ctx: ReportContext) -> Markup:
-    prev = analysis.prevalence(ctx.tables, "theme", ctx.lang, ctx.agency)
-    prev = prev[~prev["id"].isin(TRAINING_THEMES)]
+    prev = _priorities(ctx)
     n = len(ctx.scoped.interviews)
+    asked = ", ".join(ctx.priority_questions or [])
+    question = (ctx.questions.get(ctx.priority_questions[0], {}).get(ctx.lang, "")
+                if ctx.priority_questions else "")
     return ctx.heading("priorities") + render("report/priorities.html.j2", ctx=ctx, prev=prev.head(5), n=n,
-                                              thin=n < analysis.THIN_INTERVIEWS)
+                                              thin=n < analysis.THIN_INTERVIEWS, asked=asked, question=question)
 
 
 TRAINING_THEMES = ("training_objectives", "training_format", "training_duration", "training_content", "participants",
@@ -113,10 +130,13 @@ TRAINING_THEMES = ("training_objectives", "training_format", "training_duration"
 
 
 def priorities_chart(ctx: ReportContext):
-    prev = analysis.prevalence(ctx.tables, "theme", ctx.lang, ctx.agency)
-    prev = prev[~prev["id"].isin(TRAINING_THEMES)]
-    title = {"en": "Themes raised, by share of interviews", "ka": "თემები ინტერვიუების წილის მიხედვით"}[ctx.lang]
-    return plots.prevalence_bars(prev, ctx.lang, title)
+    prev = _priorities(ctx)
+    if ctx.priority_questions:
+        title = {"en": f"Themes named when asked about priorities ({', '.join(ctx.priority_questions)})",
+                 "ka": f"პრიორიტეტების შესახებ კითხვაზე ({', '.join(ctx.priority_questions)}) დასახელებული თემები"}
+    else:
+        title = {"en": "Themes raised, by share of interviews", "ka": "თემები ინტერვიუების წილის მიხედვით"}
+    return plots.prevalence_bars(prev, ctx.lang, title[ctx.lang])
 
 
 def position_text(ctx: ReportContext) -> Markup:
@@ -146,7 +166,7 @@ def _training_labels(ctx: ReportContext) -> set[str]:
 
 def training_text(ctx: ReportContext) -> Markup:
     rec = analysis.training_recommendation(ctx.tables, ctx.agency, ctx.lang)
-    evidence = _evidence_quotes(ctx, rec.evidence_segments, limit=4)
+    evidence = _evidence_quotes(ctx, _format_evidence(ctx, rec), limit=4)
     return ctx.heading("training") + render("report/training.html.j2", ctx=ctx, rec=rec, evidence=evidence)
 
 
@@ -165,6 +185,16 @@ def training_charts(ctx: ReportContext) -> list:
                                           "ka": "სასურველი ხანგრძლივობა თითოეული რესპონდენტისთვის"}[ctx.lang],
                                          labels=labels))
     return figs
+
+
+def _format_evidence(ctx: ReportContext, rec: analysis.Recommendation) -> list[str]:
+    """Answers stating the recommended format first, taking agencies and interviews in turn, then the rest."""
+    prefs = ctx.scoped.preferences
+    formats = prefs[prefs["kind"] == "format"]
+    first = formats[formats["format"] == rec.format].drop_duplicates("segment_id").copy()
+    first["turn"] = first.groupby("agency").cumcount()
+    ordered = first.sort_values(["turn", "agency", "segment_id"], kind="stable")["segment_id"].tolist()
+    return ordered + [s for s in rec.evidence_segments if s not in set(ordered)]
 
 
 def _evidence_quotes(ctx: ReportContext, segment_ids: list[str], limit: int) -> list[dict]:
