@@ -171,6 +171,7 @@ def summarise(results: dict) -> dict:
     for inc in results["incremental"]:
         full = next((r for r in rows if r["scale"] == inc["scale"]), None)
         entry = {"scale": inc["scale"], "via": inc["via"], "cli_cache": inc["cli_cache"],
+                 "interviews": full["interviews"] if full else 0,
                  "full_s": full["seconds"] if full else float("nan"), "api_error": inc.get("api_error", "")}
         if inc.get("via"):
             nochange = [r for r in inc["nochange"] if r["ok"]]

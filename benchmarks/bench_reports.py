@@ -18,7 +18,7 @@ import shutil
 import time
 from pathlib import Path
 
-from .measure import PYTHON, emit, median, run_child
+from .measure import MIB, PYTHON, emit, median, run_child
 
 FLOOR_SOURCE = "import gtna_analysis.report"
 _JOB_LINE = re.compile(r"^\s*(?P<label>[\w.-]+/[a-z]{2}): (?P<status>ok|FAILED) in (?P<seconds>[\d.]+)s", re.M)
@@ -117,6 +117,8 @@ def summarise(results: dict, cores: int) -> dict:
         notebooks = max((r["notebooks"] for r in ok), default=0)
         per_job = [s for r in ok for _, _, s in r["jobs"]]
         entry = {"agencies": row["agencies"], "jobs": row["jobs"], "runs": len(ok),
+                 "cpu_s": median([r["cpu_seconds"] for r in ok]),
+                 "peak_mib": max((r["max_rss"] for r in ok), default=0) / MIB,
                  "failed": len(row["runs"]) - len(ok), "notebooks": notebooks, "wall_s": wall,
                  "per_report_s": wall / notebooks if notebooks else float("nan"), "median_job_s": median(per_job),
                  "floor_batch_s": floor * notebooks / min(row["jobs"], notebooks or 1),

@@ -11,6 +11,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -25,12 +26,12 @@ MIB = 1024 * 1024  # memory
 
 @dataclass
 class ChildRun:
-    """One measured child process: wall time, its peak RSS (``wait4`` rusage) and its output."""
+    """One measured child process: wall time, CPU time, peak RSS and its output."""
 
     argv: list[str]
     returncode: int
     seconds: float
-    max_rss: int  # bytes: the child's own peak, or the largest of the children it waited for
+    max_rss: int  # bytes: peak RSS of the command, or of the largest of the processes it waited for
     cpu_seconds: float  # user + system time of the child and of the children it waited for
     stdout: str
     stderr: str
@@ -50,33 +51,42 @@ class ChildRun:
         return "\n".join((self.stdout + "\n" + self.stderr).strip().splitlines()[-lines:])
 
 
-def run_child(argv: list[str], cwd: Path = ROOT, env: dict | None = None, timeout: float | None = None) -> ChildRun:
-    """Run ``argv``, wait with ``os.wait4`` so ``ru_maxrss`` belongs to this child alone (not to earlier ones)."""
-    out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"gtna-bench-{os.getpid()}-{time.monotonic_ns()}"
+# The measured command runs under this tiny wrapper, which reports its children's rusage. Why not ``wait4`` on the
+# command directly: Linux carries the *parent's* peak RSS into a child across fork/vfork + exec, so a child
+# started by a big benchmark process would report at least that process's peak. Children forked by a ~10 MB
+# wrapper carry only ~10 MB.
+_WRAPPER = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "code = subprocess.call(sys.argv[1:])\n"
+    "wall = time.perf_counter() - start\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "sys.stderr.write('\\n%s %d %.6f %.6f\\n' % ('BENCH-RUSAGE', u.ru_maxrss, u.ru_utime + u.ru_stime, wall))\n"
+    "sys.exit(code if code >= 0 else 128 - code)\n"
+)
+_RUSAGE_PREFIX = "BENCH-RUSAGE "
+
+
+def run_child(argv: list[str], cwd: Path = ROOT, env: dict | None = None) -> ChildRun:
+    """Run ``argv`` under the rusage wrapper: wall time, CPU time and peak RSS of that command alone (with the
+    children it waits for, e.g. notebook kernels)."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    with open(f"{out_path}.out", "w+b") as out, open(f"{out_path}.err", "w+b") as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, env=full_env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        deadline = None if timeout is None else start + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if deadline else 0)
-            if pid:
-                break
-            if deadline and time.perf_counter() > deadline:
-                proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.02)
+        proc = subprocess.run([sys.executable, "-S", "-c", _WRAPPER, *argv], cwd=cwd, env=full_env, stdout=out,
+                              stderr=err, stdin=subprocess.DEVNULL, check=False)
         seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    for suffix in (".out", ".err"):
-        Path(f"{out_path}{suffix}").unlink(missing_ok=True)
-    return ChildRun(argv, proc.returncode, seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime,
-                    stdout, stderr)
+    max_rss, cpu = 0, 0.0
+    head, _, last = stderr.rstrip("\n").rpartition("\n")
+    if last.startswith(_RUSAGE_PREFIX):
+        kb, cpu_text, wall_text = last[len(_RUSAGE_PREFIX):].split()
+        max_rss, cpu, seconds = int(kb) * 1024, float(cpu_text), float(wall_text)
+        stderr = head
+    return ChildRun(argv, proc.returncode, seconds, max_rss, cpu, stdout, stderr)
 
 
 def emit(result: dict) -> None:

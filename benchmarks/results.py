@@ -144,10 +144,12 @@ def _targets(data: dict) -> list[str]:
             if inc.get("via"):
                 ratio = inc["changed_s"] / inc["full_s"] if inc.get("full_s") else float("nan")
                 same = not inc.get("differs")
-                rows.append([f"incremental rebuild after one changed transcript (x{inc['scale']:g})",
-                             f"{inc['changed_s']:.1f} s vs {inc['full_s']:.1f} s full ({ratio:.0%}); output "
-                             f"{'identical' if same else 'DIFFERS: ' + ', '.join(inc['differs'])}",
-                             _yes(ratio < 0.5 and same)])
+                only_one = bool(inc["reread"]) and all(n == 1 for n in inc["reread"])
+                verdict = "identical to a from-scratch build" if same else "DIFFERS: " + ", ".join(inc["differs"])
+                rows.append([f"incremental rebuild re-reads only the changed transcript (x{inc['scale']:g})",
+                             f"re-read {', '.join(str(n) for n in inc['reread'])} of {inc['interviews']}; "
+                             f"{inc['changed_s']:.1f} s vs {inc['full_s']:.1f} s full ({ratio:.0%}); output {verdict}",
+                             _yes(only_one and same)])
             else:
                 rows.append([f"incremental rebuild (x{inc['scale']:g})",
                              "no build cache available when measured (see Build)", _yes(False)])
@@ -212,17 +214,21 @@ def _reports(data: dict) -> list[str]:
     table = []
     for r in s["rows"]:
         if "wall_s" not in r:
-            table.append([str(r["agencies"]), "–", "–", "–", "–", "–", "–", "–", "failed: " + r.get("error", "")[:80]])
+            table.append([str(r["agencies"]), "–", "–", "–", "–", "–", "–", "–", "–",
+                          "failed: " + r.get("error", "")[:80]])
             continue
         speed = f"{r['speedup']:.2f}× (ideal {r['ideal_speedup']}×)" if r.get("speedup") else "–"
         table.append([r["agencies"], r["notebooks"], r["jobs"], f"{_f(r['wall_s'])} ({r['runs']})",
                       r["per_report_s"], f"{_f(r['overhead_ratio'])}×", r["median_job_s"], speed,
+                      f"{r['cpu_s'] / r['wall_s']:.2f}" if r.get("wall_s") else "–",
                       (f"{r['failed']} failed: " + r["error"][-120:].replace("\n", " ")) if r["failed"] else "0"])
     out += _table(["agencies", "notebooks", "--jobs", "wall s (runs)", "per report s", "per report ÷ floor",
-                   "median job s", "speed-up vs serial", "failures"], table)
+                   "median job s", "speed-up vs serial", "CPU ÷ wall", "failures"], table)
     out += ["- `notebooks` = agency reports × languages + the cross-agency report per language; `wall` is the whole "
             "`gtna report --all` process (start-up, planning, every notebook, HTML export, index).",
-            "- `median job s` is the time `run_job` reports per notebook (papermill + nbconvert).", ""]
+            "- `median job s` is the time `run_job` reports per notebook (papermill + nbconvert). `CPU ÷ wall` is the "
+            "CPU time of the batch and its kernels over its wall time: near the core count means the CPUs were "
+            "saturated (by the batch — or by other load, see the load average above).", ""]
     return out
 
 
