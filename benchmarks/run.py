@@ -36,7 +36,7 @@ def full_config() -> dict:
         "grep_repeats": 5, "table_max_scale": 100,
         "build_scales": [1, 10, 100], "build_repeats": lambda s: 3 if s <= 10 else 1,
         "incremental_scales": [10, 100], "incremental_repeats": 3, "verify_incremental": (10, 100),
-        "report_agencies": [1, 2, 8], "report_jobs": [1, 2], "report_repeats": lambda n: 3 if n <= 2 else 2,
+        "report_agencies": [1, 2, 8], "report_jobs": [1, 2], "report_repeats": lambda n: 3,
         "report_lang": "all", "floor_repeats": 5,
         "profile_budget_s": 60, "synthetic_patterns": 1000, "profile_slowest": True,
     }
