@@ -31,6 +31,7 @@ from .patterns import CompiledPattern, compile_pattern, match_text
 UNITS = ("segment", "paragraph", "sentence", "match")
 CODING_COLUMNS = ["segment_id", "interview_id", "agency", "code_id", "theme_id", "start_char", "end_char",
                   "matched_text", "n_matches", "source", "coder"]
+CHUNK_SEGMENTS = 5_000  # segments scanned at once (bounds memory; the automaton itself is shared)
 _SEPARATOR = "\x00"  # after each segment in the scanned corpus: no phrase or stem can match across it
 _SENTENCE_END = re.compile(r"[.!?։…;]+(?=\s|$)|\n")
 
@@ -146,13 +147,28 @@ class AutoCoder:
 
     def code_texts(self, texts: list[str]) -> set[tuple[int, str]]:
         """(text index, code id) for every text a code applies to — the shape ``naive_code`` returns."""
-        return {(i, code) for i, (text, matches) in enumerate(zip(texts, self.find_matches(texts), strict=True))
-                for code in resolve(text, matches, self.rules)}
+        out: set[tuple[int, str]] = set()
+        for start in range(0, len(texts), CHUNK_SEGMENTS):
+            chunk = texts[start:start + CHUNK_SEGMENTS]
+            for i, (text, matches) in enumerate(zip(chunk, self.find_matches(chunk), strict=True), start=start):
+                out.update((i, code) for code in resolve(text, matches, self.rules))
+        return out
 
     def code(self, segments: pd.DataFrame, unit: str = "segment") -> pd.DataFrame:
-        """Code every segment; returns one row per (unit span, code), with the matched words."""
+        """Code every segment; returns one row per (unit span, code), with the matched words.
+
+        Segments are coded in chunks of ``CHUNK_SEGMENTS``: the normalised copies, the joined scan text and the
+        raw matches then exist for one chunk at a time, which keeps peak memory flat as the corpus grows.
+        """
         if unit not in UNITS:
             raise ValueError(f"unit must be one of {UNITS}")
+        rows: list[tuple] = []
+        for start in range(0, len(segments), CHUNK_SEGMENTS):
+            rows.extend(self._code_chunk(segments.iloc[start:start + CHUNK_SEGMENTS], unit))
+        frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
+        return frame.astype({"start_char": "int64", "end_char": "int64", "n_matches": "int64"})
+
+    def _code_chunk(self, segments: pd.DataFrame, unit: str) -> list[tuple]:
         texts = segments["text"].astype(str).tolist()
         all_matches = self.find_matches(texts)
         rows: list[tuple] = []
@@ -170,8 +186,7 @@ class AutoCoder:
                     rows.append((segment_id, interview_id, agency, code_id, code_id.split(".")[0],
                                  int(base) + us, int(base) + ue, "; ".join(dict.fromkeys(words)), len(words),
                                  "auto", self.coder))
-        frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
-        return frame.astype({"start_char": "int64", "end_char": "int64", "n_matches": "int64"})
+        return rows
 
 
 def _unit_span(text: str, s: int, e: int, unit: str, bounds: list[int] | None) -> tuple[int, int]:

@@ -158,3 +158,20 @@ def test_thousand_pattern_codebook_is_fast() -> None:
     assert len(out) > 100
     assert compiled - start < 2.0, f"compiling took {compiled - start:.2f}s"
     assert done - compiled < 2.0, f"coding took {done - compiled:.2f}s"
+
+
+def test_chunked_coding_equals_one_pass(monkeypatch) -> None:
+    """Coding in chunks (for memory) gives exactly the codings of a single pass."""
+    from gtna_analysis import coding
+
+    codebook = load_codebook(Path(__file__).resolve().parent.parent / "data" / "raw" / "codebook.yml")
+    texts = ["ოჯახში ძალადობა და გენდერული სტატისტიკა.", "Blended training, two days, in person.",
+             "სქესის მიხედვით დაყოფილი მონაცემები არ გვაქვს", "nothing here"] * 7
+    segments = pd.DataFrame({"segment_id": [f"S-{i:03d}" for i in range(len(texts))], "interview_id": "I",
+                             "agency": "a", "start_char": range(0, 100 * len(texts), 100), "text": texts})
+    coder = coding.AutoCoder(codebook)
+    whole, whole_texts = coder.code(segments, "sentence"), coder.code_texts(texts)
+    monkeypatch.setattr(coding, "CHUNK_SEGMENTS", 3)
+    assert coder.code(segments, "sentence").equals(whole)
+    assert coder.code_texts(texts) == whole_texts
+    assert len(whole) > 0
