@@ -50,5 +50,6 @@ notebooks: $(STAMP)
 	$(BIN)/jupytext --sync notebooks/*.py
 
 clean:
-	rm -rf $(PROCESSED)/*.parquet $(PROCESSED)/*.csv $(PROCESSED)/manifest.json $(REPORTS)/* .pytest_cache
+	rm -rf $(PROCESSED)/*.parquet $(PROCESSED)/*.csv $(PROCESSED)/manifest.json $(PROCESSED)/.cache .pytest_cache
+	find $(REPORTS) -mindepth 1 ! -name .gitkeep ! -name "example-*.png" -exec rm -rf {} +
 	touch $(REPORTS)/.gitkeep

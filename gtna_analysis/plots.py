@@ -33,6 +33,11 @@ TEXT = {
 }
 
 
+def _title(fig: Figure, title: str) -> None:
+    """A figure-wide, left-aligned title wrapped to the figure's width (axes can be narrow next to long labels)."""
+    fig.suptitle(wrap(title, int(fig.get_figwidth() * 9)), x=0.01, ha="left", fontweight="bold", fontsize=13)
+
+
 def _finish(fig: Figure, title: str) -> Figure:
     """Tight layout, and the title kept as the figure label: it becomes the image's alt text in reports."""
     fig.tight_layout()
@@ -80,7 +85,7 @@ def prevalence_bars(prev: pd.DataFrame, lang: str, title: str, measure: str = "s
     for yi, (share, count) in zip(y, zip(data[measure], data[count_col], strict=True), strict=True):
         ax.text(share + 0.01, yi, f"{share:.0%} ({count})", va="center", fontsize=9)
     ax.set_xlabel(t(measure, lang))
-    ax.set_title(wrap(title, 60), loc="left")
+    _title(fig, title)
     ax.grid(axis="y", visible=False)
     return _finish(fig, title)
 
@@ -98,8 +103,7 @@ def heatmap(matrix: pd.DataFrame, title: str, percent: bool = True, cmap: str = 
     ax.set_yticklabels([wrap(r, 34) for r in matrix.index], rotation=0, fontsize=9)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    # a figure-wide title: the heatmap's axes are narrow when there are few columns
-    fig.suptitle(wrap(title, int(fig.get_figwidth() * 9)), x=0.01, ha="left", fontweight="bold", fontsize=13)
+    _title(fig, title)
     return _finish(fig, title)
 
 
@@ -114,7 +118,7 @@ def format_chart(format_counts: dict[str, int], lang: str, title: str) -> Figure
         ax.text(v + 0.05, i, str(v), va="center", fontsize=10)
     ax.set_xlabel(t("participants", lang))
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_title(wrap(title, 60), loc="left")
+    _title(fig, title)
     ax.grid(axis="y", visible=False)
     return _finish(fig, title)
 
@@ -135,5 +139,5 @@ def duration_chart(preferences: pd.DataFrame, lang: str, title: str, by: str = "
     ax.set_xlabel(t("hours", lang))
     ax.set_ylabel("")
     ax.set_xlim(left=0)
-    ax.set_title(wrap(title, 60), loc="left")
+    _title(fig, title)
     return _finish(fig, title)
