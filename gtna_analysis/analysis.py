@@ -258,6 +258,7 @@ class Recommendation:
     n_participants: int
     format_counts: dict[str, int]       # participants preferring each format
     format: str | None
+    format_tied: list[str]              # formats sharing the top count (length > 1 means participants were split)
     duration_hours_median: float | None
     duration_hours_low: float | None
     duration_hours_high: float | None
@@ -280,6 +281,7 @@ def training_recommendation(tables: Tables, agency: str | None = None, lang: str
         lambda s: s.value_counts().sort_index(kind="stable").idxmax())
     format_counts = per_person.value_counts().to_dict()
     best_format = max(format_counts, key=lambda k: (format_counts[k], k == "blended")) if format_counts else None
+    tied = sorted(k for k, v in format_counts.items() if best_format and v == format_counts[best_format])
     durations = prefs[prefs["kind"] == "duration"].groupby("participant_key")["duration_hours"].median()
     content = prevalence(t, "code", lang, theme="training_content").query("interviews > 0").head(top)
     content = content.assign(label=content["label"].str.replace(_QUALIFIER, "", regex=True))
@@ -287,7 +289,7 @@ def training_recommendation(tables: Tables, agency: str | None = None, lang: str
     evidence = sorted(set(formats["segment_id"]) | set(prefs[prefs["kind"] == "duration"]["segment_id"]))
     return Recommendation(
         agency=agency, n_interviews=len(t.interviews), n_participants=len(t.participants),
-        format_counts={k: int(v) for k, v in sorted(format_counts.items())}, format=best_format,
+        format_counts={k: int(v) for k, v in sorted(format_counts.items())}, format=best_format, format_tied=tied,
         duration_hours_median=float(durations.median()) if len(durations) else None,
         duration_hours_low=float(durations.quantile(0.25)) if len(durations) else None,
         duration_hours_high=float(durations.quantile(0.75)) if len(durations) else None,

@@ -94,7 +94,8 @@ def and_list(items: list[str], lang: str) -> str:
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("gtna_analysis", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
-    env.filters.update(pct=pct, hours=hours, days=days)
+    env.filters.update(pct=pct, hours=hours, days=days, fmt_word_ka=lambda f: fmt_word(f, "ka"),
+                       fmt_word_en=lambda f: fmt_word(f, "en"))
     env.globals.update(count=count, noun=noun, fmt_word=fmt_word, and_list=and_list)
     return env
 

@@ -116,3 +116,13 @@ def test_question_summary_orders_questions_numerically() -> None:
     summary = analysis.question_summary(_tables(), {"Q1": {"en": "Priorities?"}}, "en", "a")
     assert list(summary["question_id"]) == ["Q1", "Q6"]
     assert summary.iloc[0]["question"] == "Priorities?"
+
+
+def test_training_recommendation_reports_a_split_on_format() -> None:
+    t = _tables()
+    t.preferences.loc[t.preferences["interview_id"] == "A-2", "speaker_id"] = "P2"
+    t.preferences.loc[(t.preferences["interview_id"] == "A-2") & (t.preferences["kind"] == "format"),
+                      "format"] = "in_person"
+    rec = analysis.training_recommendation(t, "a")
+    assert rec.format_counts == {"blended": 1, "in_person": 1}
+    assert rec.format_tied == ["blended", "in_person"]
