@@ -134,18 +134,13 @@ def test_georgian_report_is_in_georgian(rendered: Path) -> None:
 
 
 def test_reports_carry_no_participant_names(rendered: Path, study: Path) -> None:
-    import yaml
+    """No header name, in any inflected form, in any HTML, executed notebook or index (the canary's "Zurab"
+    appears in its transcript text, so the check is not vacuous)."""
+    from conftest import assert_no_header_names
 
-    names: set[str] = set()
-    for transcript in (study / "transcripts").rglob("*.md"):
-        header = transcript.read_text(encoding="utf-8").split("---")[1]
-        for person in yaml.safe_load(header)["participants"]:
-            names.update(t for t in person["name"].split() if len(t) >= 3)
-    assert "Zurab" in names
-    for path in list(_html_files(rendered)) + sorted(rendered.rglob("*.ipynb")):
-        text = path.read_text(encoding="utf-8")
-        leaked = {n for n in names if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text)}
-        assert not leaked, (path, leaked)
+    assert "Zurab." in (study / "transcripts" / "canary" / "CANARY-01.md").read_text(encoding="utf-8")
+    assert_no_header_names(study, rendered)
+    assert_no_header_names(study, study.parent / "processed")
 
 
 def _strip_timestamps(text: str) -> str:
