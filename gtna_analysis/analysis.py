@@ -118,10 +118,18 @@ def agency_theme_matrix(tables: Tables, lang: str = "en", measure: str = "share_
     """Agencies (rows, short names) × themes (columns, labels): the chosen prevalence measure."""
     frames = []
     for agency in tables.agencies:
-        p = prevalence(tables, "theme", lang, agency).set_index("label")[measure]
+        p = prevalence(tables, "theme", lang, agency).set_index("id")[measure]
         frames.append(p.rename(tables.agency_name(agency, lang, short=True)))
-    order = _labels(tables, "theme", lang).sort_values("theme_order")["label"]
-    return pd.DataFrame(frames).reindex(columns=list(order)).fillna(0.0)
+    labels = _labels(tables, "theme", lang).sort_values("theme_order")
+    matrix = pd.DataFrame(frames).reindex(columns=list(labels["id"])).fillna(0.0)
+    matrix.columns = _unique_labels(labels)  # two themes may share a label; columns must stay distinct
+    return matrix
+
+
+def _unique_labels(labels: pd.DataFrame) -> list[str]:
+    """Labels in order, with the id appended where a label is used by more than one theme."""
+    counts = labels["label"].value_counts()
+    return [f"{row.label} ({row.id})" if counts[row.label] > 1 else row.label for row in labels.itertuples()]
 
 
 def cooccurrence(tables: Tables, level: str = "theme", lang: str = "en", agency: str | None = None,
@@ -130,6 +138,8 @@ def cooccurrence(tables: Tables, level: str = "theme", lang: str = "en", agency:
     t = tables.scope(agency)
     key = "theme_id" if level == "theme" else "code_id"
     pairs = t.codings[["segment_id", key]].drop_duplicates()
+    if pairs.empty:
+        return pd.DataFrame()
     onehot = pd.crosstab(pairs["segment_id"], pairs[key]).clip(upper=1)
     matrix = onehot.T @ onehot
     labels = _labels(t, level, lang).set_index("id")["label"]
@@ -194,7 +204,7 @@ def question_summary(tables: Tables, questions: dict[str, dict[str, str]] | None
     if out.empty:
         return out
     out["order"] = out["question_id"].str.extract(r"(\d+)").astype(float)[0]
-    return out.sort_values("order").drop(columns="order").reset_index(drop=True)
+    return out.sort_values(["order", "question_id"], kind="stable").drop(columns="order").reset_index(drop=True)
 
 
 _SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
@@ -246,6 +256,16 @@ def representative_quotes(tables: Tables, theme: str, agency: str | None = None,
     return ranked.head(n).drop(columns=["round"]).reset_index(drop=True)
 
 
+def _person_format(stated: pd.Series) -> str:
+    """A participant's format: the one they stated most; a tie involving blended, or in-person against online,
+    is blended (they want both); any other tie is resolved in the fixed order in_person, online."""
+    counts = stated.value_counts()
+    top = set(counts[counts == counts.max()].index)
+    if len(top) > 1 and ("blended" in top or {"in_person", "online"} <= top):
+        return "blended"
+    return next(f for f in ("blended", "in_person", "online", *sorted(top)) if f in top)
+
+
 _QUALIFIER = r"\s*\((?:content|შინაარსი)\)$"  # "Legal frame (content)" → "Legal frame" in a content list
 
 
@@ -277,8 +297,7 @@ def training_recommendation(tables: Tables, agency: str | None = None, lang: str
     prefs = t.preferences.assign(participant_key=t.preferences["interview_id"] + ":" + t.preferences["speaker_id"])
     formats = prefs[prefs["kind"] == "format"]
     # a participant's format = their most frequent stated format (ties → blended if both occur, else first)
-    per_person = formats.groupby("participant_key")["format"].agg(
-        lambda s: s.value_counts().sort_index(kind="stable").idxmax())
+    per_person = formats.groupby("participant_key")["format"].agg(_person_format)
     format_counts = per_person.value_counts().to_dict()
     best_format = max(format_counts, key=lambda k: (format_counts[k], k == "blended")) if format_counts else None
     tied = sorted(k for k, v in format_counts.items() if best_format and v == format_counts[best_format])

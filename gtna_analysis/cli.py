@@ -33,7 +33,7 @@ EPILOG_REPORT = """examples:
 def common(parser: argparse.ArgumentParser, out_help: str) -> None:
     parser.add_argument("--study", type=Path, default=Path("data/raw"), help="study folder (default: data/raw)")
     parser.add_argument("--processed", type=Path, default=None,
-                        help="processed tables folder (default: data/processed, or <study>/../processed)")
+                        help="processed tables folder (default: data/processed, or <study>/processed)")
     parser.add_argument("--out", type=Path, default=None, help=out_help)
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.add_argument("-v", "--verbose", action="store_true", help="print more detail")

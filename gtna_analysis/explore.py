@@ -7,12 +7,19 @@ Passages are pseudonymised segment texts; HTML output escapes them.
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 
 from .analysis import Tables, participant_codings
 
 ALL = "__all__"
+
+
+def question_order(qid: str) -> tuple[int, str]:
+    """Q2 < Q10 < Q10a: numeric part first, then the id."""
+    match = re.match(r"Q(\d+)", qid)
+    return (int(match.group(1)) if match else 10**6, qid)
 
 
 def coded_passages(tables: Tables, agency: str | None = None, theme: str | None = None,
@@ -54,7 +61,7 @@ def explorer(tables: Tables, lang: str = "en"):
                                                        for a in tables.agencies], description="Agency")
     theme = widgets.Dropdown(options=[(r[f"theme_label_{lang}"], r["theme_id"]) for _, r in themes.iterrows()],
                              description="Theme")
-    questions = sorted(tables.segments["question_id"].dropna().unique(), key=lambda q: int(q[1:].rstrip("ab")))
+    questions = sorted(tables.segments["question_id"].dropna().unique(), key=question_order)
     question = widgets.Dropdown(options=[("all", ALL)] + [(q, q) for q in questions], description="Question")
     out = widgets.Output()
 

@@ -141,6 +141,7 @@ def priorities_chart(ctx: ReportContext):
 
 def position_text(ctx: ReportContext) -> Markup:
     matrix = analysis.agency_theme_matrix(ctx.tables, ctx.lang)
+    matrix = matrix[[c for c in matrix.columns if c not in _training_labels(ctx)]]
     distinctive = []
     if ctx.agency is not None and len(matrix) > 1:
         me = ctx.tables.agency_name(ctx.agency, ctx.lang, short=True)
@@ -253,12 +254,15 @@ def breakdown_chart(ctx: ReportContext):
 
 def cooccurrence_chart(ctx: ReportContext):
     matrix = analysis.cooccurrence(ctx.tables, "theme", ctx.lang, ctx.agency)
+    if matrix.empty:
+        return []  # nothing coded yet: the section text says so
     title = {"en": "Segments coded with both themes", "ka": "სეგმენტები, სადაც ორივე თემაა მონიშნული"}[ctx.lang]
     return plots.heatmap(matrix, title, percent=False, cmap="Blues")
 
 
 def cooccurrence_text(ctx: ReportContext) -> Markup:
-    return ctx.heading("cooccurrence") + render("report/cooccurrence.html.j2", ctx=ctx)
+    empty = analysis.cooccurrence(ctx.tables, "theme", ctx.lang, ctx.agency).empty
+    return ctx.heading("cooccurrence") + render("report/cooccurrence.html.j2", ctx=ctx, empty=empty)
 
 
 def method(ctx: ReportContext) -> Markup:

@@ -126,3 +126,40 @@ def test_training_recommendation_reports_a_split_on_format() -> None:
     rec = analysis.training_recommendation(t, "a")
     assert rec.format_counts == {"blended": 1, "in_person": 1}
     assert rec.format_tied == ["blended", "in_person"]
+
+
+def test_edge_cases_found_in_review() -> None:
+    t = _tables()
+    empty = Tables(t.interviews, t.participants, t.segments, t.codings.iloc[0:0], t.preferences, t.codes,
+                   t.manifest)
+    assert analysis.cooccurrence(empty).empty                          # a new study with nothing coded yet
+    same_label = t.codes.assign(theme_label_en="Same")
+    dup = Tables(t.interviews, t.participants, t.segments, t.codings, t.preferences, same_label, t.manifest)
+    matrix = analysis.agency_theme_matrix(dup, "en")
+    assert list(matrix.columns) == ["Same (gbv)", "Same (grb)"]        # duplicate labels stay distinct
+    assert matrix.loc["A", "Same (gbv)"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(("stated", "expected"), [
+    (["online", "in_person"], "blended"), (["blended", "online"], "blended"), (["online", "online", "in_person"],
+                                                                              "online"),
+    (["in_person"], "in_person")])
+def test_a_participants_tied_formats(stated: list[str], expected: str) -> None:
+    assert analysis._person_format(pd.Series(stated)) == expected
+
+
+def test_question_order_handles_letter_suffixes() -> None:
+    from gtna_analysis.explore import question_order
+
+    assert sorted(["Q10", "Q3c", "Q2", "Q3"], key=question_order) == ["Q2", "Q3", "Q3c", "Q10"]
+
+
+def test_position_text_with_a_single_agency_says_there_is_nothing_to_compare() -> None:
+    from gtna_analysis.report import ReportContext, cooccurrence_text, position_text
+
+    t = _tables()
+    for lang, phrase in (("en", "nothing to compare with"), ("ka", "შედარება შეუძლებელია")):
+        ctx = ReportContext(t.scope("a"), "a", lang, {}, "2026-01-01 00:00 UTC")
+        assert phrase in position_text(ctx)
+    t0 = Tables(t.interviews, t.participants, t.segments, t.codings.iloc[0:0], t.preferences, t.codes, t.manifest)
+    assert "No segment has been coded yet" in cooccurrence_text(ReportContext(t0, None, "en", {}, "x"))
