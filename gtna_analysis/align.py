@@ -95,11 +95,6 @@ class QuestionMatcher:
         return qid, round(scores[qid], 3)
 
 
-def best_question(text: str, questions: list[Question]) -> tuple[str | None, float]:
-    """Convenience wrapper: the most similar question and its score."""
-    return QuestionMatcher(questions).best(text)
-
-
 def align_turns(turns: list[Turn], questions: list[Question], threshold: float | None = None,
                 order_bonus: float | None = None) -> list[Alignment]:
     """One Alignment per turn, in order (defaults: SIMILARITY_THRESHOLD, ORDER_BONUS).

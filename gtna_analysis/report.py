@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -67,6 +68,21 @@ class ReportContext:
         stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         return cls(tables, agency, lang, questions, stamp, topics)
 
+    @cached_property
+    def recommendation(self) -> analysis.Recommendation:
+        """Computed once per report: the training section's text and charts both use it."""
+        return analysis.training_recommendation(self.tables, self.agency, self.lang)
+
+    @cached_property
+    def priorities(self) -> pd.DataFrame:
+        """Theme prevalence in answers to the priorities question(s), training themes left out."""
+        prev = analysis.prevalence(self.tables, "theme", self.lang, self.agency, questions=self.priority_questions)
+        return prev[~prev["id"].isin(TRAINING_THEMES)]
+
+    @cached_property
+    def cooccurrence(self) -> pd.DataFrame:
+        return analysis.cooccurrence(self.tables, "theme", self.lang, self.agency)
+
     @property
     def priority_questions(self) -> list[str] | None:
         """Questionnaire items about priorities (topic 'priorities'); None when unknown → count all answers."""
@@ -110,13 +126,8 @@ def profile(ctx: ReportContext) -> Markup:
                                            thin=prof["interviews"]["total"] < analysis.THIN_INTERVIEWS)
 
 
-def _priorities(ctx: ReportContext) -> pd.DataFrame:
-    prev = analysis.prevalence(ctx.tables, "theme", ctx.lang, ctx.agency, questions=ctx.priority_questions)
-    return prev[~prev["id"].isin(TRAINING_THEMES)]
-
-
 def priorities_text(ctx: ReportContext) -> Markup:
-    prev = _priorities(ctx)
+    prev = ctx.priorities
     n = len(ctx.scoped.interviews)
     asked = ", ".join(ctx.priority_questions or [])
     question = (ctx.questions.get(ctx.priority_questions[0], {}).get(ctx.lang, "")
@@ -130,7 +141,7 @@ TRAINING_THEMES = ("training_objectives", "training_format", "training_duration"
 
 
 def priorities_chart(ctx: ReportContext):
-    prev = _priorities(ctx)
+    prev = ctx.priorities
     if ctx.priority_questions:
         title = {"en": f"Themes named when asked about priorities ({', '.join(ctx.priority_questions)})",
                  "ka": f"პრიორიტეტების შესახებ კითხვაზე ({', '.join(ctx.priority_questions)}) დასახელებული თემები"}
@@ -166,13 +177,13 @@ def _training_labels(ctx: ReportContext) -> set[str]:
 
 
 def training_text(ctx: ReportContext) -> Markup:
-    rec = analysis.training_recommendation(ctx.tables, ctx.agency, ctx.lang)
+    rec = ctx.recommendation
     evidence = _evidence_quotes(ctx, _format_evidence(ctx, rec), limit=4)
     return ctx.heading("training") + render("report/training.html.j2", ctx=ctx, rec=rec, evidence=evidence)
 
 
 def training_charts(ctx: ReportContext) -> list:
-    rec = analysis.training_recommendation(ctx.tables, ctx.agency, ctx.lang)
+    rec = ctx.recommendation
     figs = []
     if rec.format_counts:
         figs.append(plots.format_chart(rec.format_counts, ctx.lang,
@@ -253,7 +264,7 @@ def breakdown_chart(ctx: ReportContext):
 
 
 def cooccurrence_chart(ctx: ReportContext):
-    matrix = analysis.cooccurrence(ctx.tables, "theme", ctx.lang, ctx.agency)
+    matrix = ctx.cooccurrence
     if matrix.empty:
         return []  # nothing coded yet: the section text says so
     title = {"en": "Segments coded with both themes", "ka": "სეგმენტები, სადაც ორივე თემაა მონიშნული"}[ctx.lang]
@@ -261,7 +272,7 @@ def cooccurrence_chart(ctx: ReportContext):
 
 
 def cooccurrence_text(ctx: ReportContext) -> Markup:
-    empty = analysis.cooccurrence(ctx.tables, "theme", ctx.lang, ctx.agency).empty
+    empty = ctx.cooccurrence.empty
     return ctx.heading("cooccurrence") + render("report/cooccurrence.html.j2", ctx=ctx, empty=empty)
 
 
@@ -272,11 +283,6 @@ def method(ctx: ReportContext) -> Markup:
     return ctx.heading("method") + render("report/method.html.j2", ctx=ctx, m=m, version=__version__,
                                           sources=sources, n_codes=len(ctx.tables.codes),
                                           n_segments=int((ctx.scoped.segments["speaker_role"] == "participant").sum()))
-
-
-def table_html(frame: pd.DataFrame) -> Markup:
-    """A DataFrame as an escaped HTML table (pandas escapes cell text by default)."""
-    return Markup(frame.to_html(index=False, escape=True, border=0, classes="gtna-table"))
 
 
 def show(*items: object) -> None:
