@@ -107,6 +107,33 @@ def heatmap(matrix: pd.DataFrame, title: str, percent: bool = True, cmap: str = 
     return _finish(fig, title)
 
 
+def cooccurrence_triangle(matrix: pd.DataFrame, title: str, label_width: int = 40) -> Figure:
+    """Theme pairs coded in the same segment: the lower triangle of a symmetric count matrix, diagonal left out.
+
+    Why not the full square: each pair would appear twice and the diagonal (a theme's own segment count, much
+    larger than any pair) would swallow the colour scale; the full 16 × 16 square also had to be ~21 inches wide
+    to stay legible. Each theme's own count goes into its row label instead ("Barriers (75)").
+    """
+    use_style()
+    n = len(matrix)
+    totals = [int(matrix.iat[i, i]) for i in range(n)]
+    labels = [f"{name} ({total})" for name, total in zip(matrix.index, totals, strict=True)]
+    pairs = matrix.iloc[1:, :-1].astype(float)
+    hide = [[col > row for col in range(n - 1)] for row in range(n - 1)]  # cells above the diagonal
+    fig, ax = plt.subplots(figsize=(min(11.0, 0.5 * (n - 1) + 4.2), min(10.0, 0.42 * (n - 1) + 2.4)))
+    sns.heatmap(pairs, mask=pd.DataFrame(hide, index=pairs.index, columns=pairs.columns), annot=True, fmt=".0f",
+                cmap="Blues", vmin=0, cbar=False, linewidths=0.5, linecolor="white", ax=ax,
+                annot_kws={"fontsize": 8})
+    ax.set_yticks([i + 0.5 for i in range(n - 1)], [wrap(v, 34) for v in labels[1:]], rotation=0, fontsize=8.5)
+    ax.set_xticks([i + 0.5 for i in range(n - 1)], [wrap(v, label_width) for v in labels[:-1]], rotation=50,
+                  ha="right", rotation_mode="anchor", fontsize=8)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.grid(False)
+    _title(fig, title)
+    return _finish(fig, title)
+
+
 def format_chart(format_counts: dict[str, int], lang: str, title: str) -> Figure:
     """Participants preferring each training format."""
     use_style()

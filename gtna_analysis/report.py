@@ -268,7 +268,9 @@ def cooccurrence_chart(ctx: ReportContext):
     if matrix.empty:
         return []  # nothing coded yet: the section text says so
     title = {"en": "Segments coded with both themes", "ka": "სეგმენტები, სადაც ორივე თემაა მონიშნული"}[ctx.lang]
-    return plots.heatmap(matrix, title, percent=False, cmap="Blues")
+    if len(matrix) < 2:
+        return []  # one theme: there are no pairs (the section text still gives its count)
+    return plots.cooccurrence_triangle(matrix, title)
 
 
 def cooccurrence_text(ctx: ReportContext) -> Markup:

@@ -48,3 +48,17 @@ def test_heatmap_and_preference_charts_build() -> None:
     prefs = pd.DataFrame({"kind": ["duration"] * 3, "interview_id": ["A", "A", "B"], "speaker_id": ["P1", "P2", "P1"],
                           "agency": ["moes", "moes", "geostat"], "duration_hours": [16.0, 8.0, 4.0]})
     assert plots.duration_chart(prefs, "ka", "ხანგრძლივობა").axes
+
+
+def test_cooccurrence_chart_shows_each_pair_once_and_theme_totals_in_labels() -> None:
+    names = [GEORGIAN, "სტერეოტიპები", "ბარიერები", "ტრენინგის ფორმატი"]
+    counts = [[9, 2, 3, 0], [2, 7, 4, 1], [3, 4, 8, 5], [0, 1, 5, 6]]
+    fig = plots.cooccurrence_triangle(pd.DataFrame(counts, index=names, columns=names), "ერთად")
+    ax = fig.axes[0]
+    cells = sorted(int(t.get_text()) for t in ax.texts)
+    assert cells == sorted([2, 3, 0, 4, 1, 5])  # the 6 pairs below the diagonal, each once; no diagonal
+    rows = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    cols = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
+    assert rows == ["სტერეოტიპები (7)", "ბარიერები (8)", "ტრენინგის ფორმატი (6)"]
+    assert cols[0] == f"{GEORGIAN} (9)" and len(cols) == 3
+    assert fig.get_figwidth() <= 11  # fits a printed page

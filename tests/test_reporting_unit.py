@@ -52,3 +52,30 @@ def test_plan_has_one_job_per_agency_and_language_plus_cross(tmp_path: Path) -> 
     assert [j.label for j in jobs] == ["moes/ka", "moes/en", "geostat/ka", "geostat/en", "cross_agency/ka",
                                        "cross_agency/en"]
     assert len({j.html_path.parent for j in jobs}) == 3  # each job writes into its own folder
+
+
+def test_papermill_import_skips_the_iri_grammar_but_notebooks_still_validate() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from gtna_analysis.reporting import import_papermill; import_papermill(); import nbformat;"
+            "nbformat.validate(nbformat.read(sys.argv[1], as_version=4));"
+            "print('rfc3987_syntax.syntax_helpers' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code, str(reporting.notebook_path("agency_report"))],
+                         capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
+
+
+def test_jobs_stop_kernels_immediately_after_the_last_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import papermill
+
+    seen: dict = {}
+
+    def record(input_path, output_path, **kwargs):
+        seen.update(kwargs)
+        Path(output_path).write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+
+    monkeypatch.setattr(papermill, "execute_notebook", record)
+    monkeypatch.setattr(reporting, "export_html", lambda ipynb, html, failed=False: html.write_text("ok"))
+    assert reporting.run_job(_job(tmp_path)).ok
+    assert seen["shutdown_kernel"] == "immediate"
