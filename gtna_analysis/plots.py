@@ -160,9 +160,16 @@ def duration_chart(preferences: pd.DataFrame, lang: str, title: str, by: str = "
     per["group"] = per[by].map(lambda a: wrap((labels or {}).get(a, a), 24))
     fig, ax = plt.subplots(figsize=(8.0, 0.7 * max(per["group"].nunique(), 1) + 1.6))
     if not per.empty:
-        sns.boxplot(data=per, x="duration_hours", y="group", color="#DDDDDD", width=0.5, fliersize=0, ax=ax)
+        order = list(dict.fromkeys(per["group"]))
+        # matplotlib's own boxplot: seaborn's passes the ``vert`` argument Matplotlib 3.11 deprecates
+        ax.boxplot([per.loc[per["group"] == g, "duration_hours"].to_numpy() for g in order],
+                   positions=range(len(order)), tick_labels=order, orientation="horizontal", widths=0.5,
+                   patch_artist=True, showfliers=False, boxprops={"facecolor": "#DDDDDD", "edgecolor": "#555555"},
+                   medianprops={"color": "#555555"}, whiskerprops={"color": "#555555"},
+                   capprops={"color": "#555555"})
         # swarm, not strip: strip jitter is random and would make reports differ between runs
-        sns.swarmplot(data=per, x="duration_hours", y="group", color=OKABE_ITO[0], size=7, alpha=0.85, ax=ax)
+        sns.swarmplot(data=per, x="duration_hours", y="group", order=order, color=OKABE_ITO[0], size=7, alpha=0.85,
+                      ax=ax)
     ax.set_xlabel(t("hours", lang))
     ax.set_ylabel("")
     ax.set_xlim(left=0)

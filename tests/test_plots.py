@@ -47,7 +47,10 @@ def test_heatmap_and_preference_charts_build() -> None:
     assert plots.format_chart({"blended": 3, "online": 1}, "ka", "ფორმატი").axes
     prefs = pd.DataFrame({"kind": ["duration"] * 3, "interview_id": ["A", "A", "B"], "speaker_id": ["P1", "P2", "P1"],
                           "agency": ["moes", "moes", "geostat"], "duration_hours": [16.0, 8.0, 4.0]})
-    assert plots.duration_chart(prefs, "ka", "ხანგრძლივობა").axes
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)  # no deprecated Matplotlib arguments (seaborn's boxplot)
+        fig = plots.duration_chart(prefs, "ka", "ხანგრძლივობა", labels={"moes": "განათლება"})
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["geostat", "განათლება"]
 
 
 def test_cooccurrence_chart_shows_each_pair_once_and_theme_totals_in_labels() -> None:
