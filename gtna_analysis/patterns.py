@@ -33,6 +33,7 @@ class CompiledPattern:
     source: str
     anchor: str | None  # literal first word (stem) for the Aho-Corasick prefilter; None for raw regexes
     regex: re.Pattern[str]  # anchored verifier: ``regex.match(match_text, start)``
+    words: tuple[str, ...] = ()  # the pattern's words (``stem*`` or whole word); empty for raw regexes
 
     def search_regex(self) -> re.Pattern[str]:
         """A regex that finds every (overlapping) match start on its own — the naive coder's one pass."""
@@ -84,4 +85,36 @@ def compile_pattern(pattern: str) -> CompiledPattern:
         if i < len(words) - 1:
             parts.append(" +")
     regex = re.compile("".join(parts) + r"(?!\w)")
-    return CompiledPattern(source, words[0].rstrip("*"), regex)
+    return CompiledPattern(source, words[0].rstrip("*"), regex, tuple(words))
+
+
+def scan_keys(words: tuple[str, ...], max_gap: int) -> list[tuple[str, bool]]:
+    """Literal keys that find a pattern in a match text, each with whether a key hit *is* a match.
+
+    Why: checking every hit of a first word with the pattern's regex is the coder's main cost (a phrase's first
+    word is mostly followed by something else). In a match text every word is preceded by a space, ends at a
+    space and is a run of word characters, so most of a pattern can be spelled out literally: a whole word is
+    ``" word "``, a stem is ``" stem"`` (the match then ends at the next space), and a phrase gap — any run of
+    spaces — is spelled once per length 1..``max_gap``. What cannot be spelled is cut off and left to the
+    regex (the key is then only a prefilter): a gap longer than ``max_gap`` (the key ends in ``max_gap + 1``
+    spaces) and anything after a stem that is not the last word. At any position at most one key of a pattern
+    can match (the gap lengths and word ends are fixed by the text), so no match is reported twice.
+    """
+    keys: list[tuple[str, bool]] = []
+
+    def extend(prefix: str, index: int) -> None:
+        word = words[index]
+        stem = word.rstrip("*")
+        last = index == len(words) - 1
+        if word.endswith("*"):
+            keys.append((prefix + stem, last))  # a stem inside a phrase: the regex checks the rest
+            return
+        if last:
+            keys.append((prefix + stem + " ", True))
+            return
+        for gap in range(1, max_gap + 1):
+            extend(prefix + stem + " " * gap, index + 1)
+        keys.append((prefix + stem + " " * (max_gap + 1), False))
+
+    extend(" ", 0)
+    return keys
