@@ -187,9 +187,9 @@ def export_html(ipynb: Path, html_path: Path, failed: bool = False) -> None:
         exporter.exclude_input = False
     remover = TagRemovePreprocessor(remove_cell_tags=REMOVE_TAGS, enabled=True)
     exporter.register_preprocessor(remover, enabled=True)
-    manifest_note = nb.metadata.get("gtna", {}).get("footer", "")
-    body, _ = exporter.from_notebook_node(nb, resources={"gtna_footer": manifest_note,
-                                                         "metadata": {"name": _title(nb, html_path)}})
+    title = _title(nb, html_path)
+    body, _ = exporter.from_notebook_node(nb, resources={"gtna_footer": f"{__version__} · {title}",
+                                                         "metadata": {"name": title}})
     write_text_atomic(html_path, body)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from gtna_analysis import reporting
+from gtna_analysis import __version__, reporting
 from gtna_analysis.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +121,9 @@ def test_reports_hide_code_and_parameters_and_embed_charts(rendered: Path) -> No
         assert images and all(img.get("src", "").startswith("data:image/png;base64,") for img in images), path
         assert all(len(img.get("alt", "")) > 10 for img in images), path  # chart titles as alt text
         assert doc.get_element_by_id("method") is not None
+        footer = " ".join(" ".join(doc.xpath('//footer[@class="gtna-footer"]//text()')).split())
+        which = "cross-agency" if path.parent.name == "cross_agency" else path.parent.name
+        assert footer == f"gtna-workbench {__version__} · GTNA — {which} ({path.stem})", path
 
 
 def test_georgian_report_is_in_georgian(rendered: Path) -> None:
