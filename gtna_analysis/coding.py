@@ -36,7 +36,9 @@ CODING_COLUMNS = ["segment_id", "interview_id", "agency", "code_id", "theme_id",
                   "matched_text", "n_matches", "source", "coder"]
 CHUNK_SEGMENTS = 5_000  # segments scanned at once (bounds memory; the automaton itself is shared)
 _SEPARATOR = " \x00 "  # between segments in the scan text: no key, phrase or stem can match across the NUL
-_NON_WORD_KEEP_NUL = re.compile(r"[^\w \x00]")  # ``match_text``'s substitution minus "_", sparing separators
+# ``match_text``'s substitution minus "_", sparing separators. Listing the commonest word characters (Georgian,
+# a-z) before ``\w`` lets most characters pass on a range test instead of a Unicode-category lookup (~25 %).
+_NON_WORD_KEEP_NUL = re.compile("[^\u10d0-\u10faa-z \x00\\w]")
 MAX_GAP = 2  # phrase gaps of 1..MAX_GAP spaces are spelled out in scan keys (3+ spaces are ~2 % of gaps)
 _SENTENCE_END = re.compile(r"[.!?։…;]+(?=\s|$)|\n")
 
@@ -128,29 +130,77 @@ def surviving_codes(text: str, matches: list[Match], code_of: list[str]) -> set[
     return codes
 
 
-# Automaton value: (key length, key ends in a stem, literal entries, regex groups, any entry is an exclusion).
-# An entry is (rule index, is_exclude); a regex group is (verifier, entries of the rules sharing it).
-_Entries = tuple[tuple[int, bool], ...]
-_KeyValue = tuple[int, bool, _Entries, tuple[tuple[re.Pattern[str], _Entries], ...], bool]
+# Automaton value: (hit end - match start, key ends in a stem, include rules, exclusion rules, regex groups).
+# A regex group is (verifier, include rules, exclusion rules) for the rules whose key is only a prefilter.
+_Rules = tuple[int, ...]
+_KeyValue = tuple[int, bool, _Rules, _Rules, tuple[tuple[re.Pattern[str], _Rules, _Rules], ...]]
 
 
 def _key_values(rules: list[_Rule]) -> dict[str, _KeyValue]:
     """Scan key → what a hit of it means: the rules it matches outright, and the regexes still to run."""
-    literal: dict[str, list[tuple[int, bool]]] = defaultdict(list)
-    verify: dict[str, dict[re.Pattern[str], list[tuple[int, bool]]]] = defaultdict(dict)
+    literal: dict[str, list[int]] = defaultdict(list)
+    verify: dict[str, dict[re.Pattern[str], list[int]]] = defaultdict(dict)
     for index, rule in enumerate(rules):
         for key, exact in scan_keys(rule.pattern.words, MAX_GAP):
             if exact:
-                literal[key].append((index, rule.exclude))
+                literal[key].append(index)
             else:
-                verify[key].setdefault(rule.pattern.regex, []).append((index, rule.exclude))
+                verify[key].setdefault(rule.pattern.regex, []).append(index)
+
+    def split(ids: list[int]) -> tuple[_Rules, _Rules]:
+        return tuple(r for r in ids if not rules[r].exclude), tuple(r for r in ids if rules[r].exclude)
+
     values: dict[str, _KeyValue] = {}
     for key in literal.keys() | verify.keys():
-        groups = tuple((rx, tuple(entries)) for rx, entries in verify.get(key, {}).items())
-        entries = tuple(literal.get(key, ()))
-        has_exclude = any(ex for _, ex in entries) or any(ex for _, es in groups for _, ex in es)
-        values[key] = (len(key), not key.endswith(" "), entries, groups, has_exclude)
+        groups = tuple((rx, *split(ids)) for rx, ids in verify.get(key, {}).items())
+        values[key] = (len(key) - 2, not key.endswith(" "), *split(literal.get(key, [])), groups)
     return values
+
+
+class _Found:
+    """Matches of one chunk as parallel flat lists, ordered by segment: segment, start, end (scan-text offsets)
+    and rule index. Plain int lists, not a tuple per match: millions of small tuples cost allocation and
+    garbage-collector passes, and flat lists let ``code_texts`` build its pairs with C-level ``zip``/``map``."""
+
+    def __init__(self) -> None:
+        self.segment: list[int] = []
+        self.start: list[int] = []
+        self.end: list[int] = []
+        self.rule: list[int] = []
+
+    def span(self, i: int) -> range:
+        """Positions (in the lists) of segment ``i``'s matches."""
+        return range(bisect.bisect_left(self.segment, i), bisect.bisect_right(self.segment, i))
+
+    def sort_by_segment(self) -> None:
+        """Restore the segment order after out-of-order additions (raw-regex rules)."""
+        order = sorted(range(len(self.segment)), key=self.segment.__getitem__)
+        for name in ("segment", "start", "end", "rule"):
+            values = getattr(self, name)
+            setattr(self, name, [values[k] for k in order])
+
+
+def _add(found: _Found, i: int, start: int, end: int, rules: _Rules) -> None:
+    for rule_id in rules:
+        found.segment.append(i)
+        found.start.append(start)
+        found.end.append(end)
+        found.rule.append(rule_id)
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """The matches of one chunk: include and exclusion matches, and where each segment starts in the scan text."""
+
+    bases: list[int]
+    included: _Found
+    excluded: _Found
+
+    def matches_of(self, i: int) -> list[Match]:
+        """Segment ``i``'s matches as (start, end, rule index, is_exclude), offsets within the segment."""
+        base = self.bases[i]
+        return [(found.start[k] - base, found.end[k] - base, found.rule[k], exclude)
+                for found, exclude in ((self.included, False), (self.excluded, True)) for k in found.span(i)]
 
 
 def prepare_chunk(texts: list[str]) -> tuple[str, list[int]]:
@@ -203,66 +253,70 @@ class AutoCoder:
 
     def find_matches(self, texts: list[str]) -> list[list[Match]]:
         """For each text: (start, end, rule index, is_exclude) of every pattern match (overlaps included)."""
-        return self._scan(texts)[0]
+        scan = self._scan(texts)
+        return [scan.matches_of(i) for i in range(len(texts))]
 
-    def _scan(self, texts: list[str]) -> tuple[list[list[Match]], set[int]]:
-        """The matches of every text, and the indexes of the texts with an exclusion match among them."""
-        found: list[list[Match]] = [[] for _ in texts]
-        with_exclusions: set[int] = set()
-        if not texts:
-            return found, with_exclusions
-        corpus, bases = prepare_chunk(texts)
-        if len(self.automaton):
-            self._scan_literal(corpus, bases, found, with_exclusions)
-        for r_index in range(self.n_literal, len(self.rules)):
-            rule = self.rules[r_index]
-            for i, (base, text) in enumerate(zip(bases, texts, strict=True)):
-                for m in rule.pattern.regex.finditer(corpus[base:base + len(text)]):
-                    if m.end() > m.start():
-                        found[i].append((m.start(), m.end(), r_index, rule.exclude))
-                        if rule.exclude:
-                            with_exclusions.add(i)
-        return found, with_exclusions
+    def _scan(self, texts: list[str]) -> _Scan:
+        """Every match in ``texts`` (one chunk): literal keys by the automaton, raw regexes text by text."""
+        corpus, bases = prepare_chunk(texts) if texts else ("", [])
+        scan = _Scan(bases, _Found(), _Found())
+        if len(self.automaton) and texts:
+            self._scan_literal(corpus, scan)
+        if self.n_literal < len(self.rules):
+            for r_index in range(self.n_literal, len(self.rules)):
+                found = scan.excluded if self.rules[r_index].exclude else scan.included
+                regex = self.rules[r_index].pattern.regex
+                for i, (base, text) in enumerate(zip(bases, texts, strict=True)):
+                    for m in regex.finditer(corpus[base:base + len(text)]):  # alone: ^, $ and \b as in naive_code
+                        if m.end() > m.start():
+                            _add(found, i, base + m.start(), base + m.end(), (r_index,))
+            scan.included.sort_by_segment()
+            scan.excluded.sort_by_segment()
+        return scan
 
-    def _scan_literal(self, corpus: str, bases: list[int], found: list[list[Match]],
-                      with_exclusions: set[int]) -> None:
+    def _scan_literal(self, corpus: str, scan: _Scan) -> None:
         """Run the automaton over the scan text; the hot loop, so it keeps per-hit work to a few operations."""
-        i, base = 0, bases[0]
+        bases, inc, exc = scan.bases, scan.included, scan.excluded
+        i = 0
         bounds = [*bases[1:], len(corpus) + 1]  # hits arrive by end position; a hit never crosses a separator
         limit = bounds[0]
-        matches = found[0]
         find = corpus.find
-        for end_index, (key_len, stem, entries, groups, has_exclude) in self.automaton.iter(corpus):
+        add_segment, add_start, add_end, add_rule = inc.segment.append, inc.start.append, inc.end.append, \
+            inc.rule.append
+        for end_index, (back, stem, includes, excludes, groups) in self.automaton.iter(corpus):
             if end_index >= limit:
                 i = bisect.bisect_right(bounds, end_index, i)
-                base, limit, matches = bases[i], bounds[i], found[i]
-            start = end_index - key_len + 2
-            if entries:
+                limit = bounds[i]
+            start = end_index - back
+            if includes:
                 end = find(" ", end_index) if stem else end_index
-                for rule_id, exclude in entries:
-                    matches.append((start - base, end - base, rule_id, exclude))
-            for regex, group in groups:
+                for rule_id in includes:
+                    add_segment(i)
+                    add_start(start)
+                    add_end(end)
+                    add_rule(rule_id)
+            if excludes:
+                _add(exc, i, start, find(" ", end_index) if stem else end_index, excludes)
+            for regex, group_includes, group_excludes in groups:
                 m = regex.match(corpus, start)
                 if m is not None:
-                    for rule_id, exclude in group:
-                        matches.append((start - base, m.end() - base, rule_id, exclude))
-            if has_exclude:
-                with_exclusions.add(i)
+                    _add(inc, i, start, m.end(), group_includes)
+                    _add(exc, i, start, m.end(), group_excludes)
 
     def code_texts(self, texts: list[str]) -> set[tuple[int, str]]:
         """(text index, code id) for every text a code applies to — the shape ``naive_code`` returns."""
         out: set[tuple[int, str]] = set()
         code_of = self._code_of
-        for start in range(0, len(texts), CHUNK_SEGMENTS):
-            chunk = texts[start:start + CHUNK_SEGMENTS]
-            found, with_exclusions = self._scan(chunk)
-            for i, matches in enumerate(found):
-                if not matches:
-                    continue
-                if i in with_exclusions:
-                    out.update((start + i, code) for code in surviving_codes(chunk[i], matches, code_of))
-                else:  # nothing to cancel: every matched rule's code applies (no sorting, no sentences)
-                    out.update(zip(itertools.repeat(start + i), map(code_of.__getitem__, map(_RULE, matches))))
+        for offset in range(0, len(texts), CHUNK_SEGMENTS):
+            chunk = texts[offset:offset + CHUNK_SEGMENTS]
+            scan = self._scan(chunk)
+            inc = scan.included
+            out.update(zip(map(offset.__add__, inc.segment), map(code_of.__getitem__, inc.rule), strict=True))
+            for i in dict.fromkeys(scan.excluded.segment):  # the few texts where an exclusion matched
+                matches = scan.matches_of(i)
+                cancelled = {code_of[r] for _, _, r, ex in matches if not ex} - \
+                    surviving_codes(chunk[i], matches, code_of)
+                out.difference_update((offset + i, code) for code in cancelled)
         return out
 
     def code(self, segments: pd.DataFrame, unit: str = "segment") -> pd.DataFrame:
@@ -281,8 +335,8 @@ class AutoCoder:
 
     def _code_chunk(self, segments: pd.DataFrame, unit: str) -> list[tuple]:
         texts = segments["text"].astype(str).tolist()
-        found = self._scan(texts)[0]
-        hit = [i for i, matches in enumerate(found) if matches]
+        scan = self._scan(texts)
+        hit = list(dict.fromkeys(scan.included.segment))  # texts without an include match have no rows
         if not hit:
             return []
         columns = [segments[c].tolist() for c in ("segment_id", "interview_id", "agency", "start_char")]
@@ -292,7 +346,7 @@ class AutoCoder:
             text = texts[i]
             segment_id, interview_id, agency, base = (column[i] for column in columns)
             base = int(base)
-            for code_id, spans in resolve(text, found[i], code_of).items():
+            for code_id, spans in resolve(text, scan.matches_of(i), code_of).items():
                 for (us, ue), words in _by_unit(text, spans, unit):
                     rows.append((segment_id, interview_id, agency, code_id, theme_of[code_id], base + us, base + ue,
                                  "; ".join(dict.fromkeys(words)), len(words), "auto", coder))
