@@ -198,9 +198,14 @@ class _Scan:
 
     def matches_of(self, i: int) -> list[Match]:
         """Segment ``i``'s matches as (start, end, rule index, is_exclude), offsets within the segment."""
-        base = self.bases[i]
-        return [(found.start[k] - base, found.end[k] - base, found.rule[k], exclude)
-                for found, exclude in ((self.included, False), (self.excluded, True)) for k in found.span(i)]
+        shift = (-self.bases[i]).__add__
+        out: list[Match] = []
+        for found, exclude in ((self.included, False), (self.excluded, True)):
+            k = found.span(i)
+            if k:  # slices and zip/map: built in C, this runs for every coded segment
+                out.extend(zip(map(shift, found.start[k.start:k.stop]), map(shift, found.end[k.start:k.stop]),
+                               found.rule[k.start:k.stop], itertools.repeat(exclude, len(k)), strict=True))
+        return out
 
 
 def prepare_chunk(texts: list[str]) -> tuple[str, list[int]]:
