@@ -1,10 +1,13 @@
-"""Fast auto-coding: every codebook pattern in one Aho-Corasick automaton, verified by per-pattern regexes.
+"""Fast auto-coding: every codebook pattern in one Aho-Corasick automaton; regexes only where keys cannot say it.
 
 Why this design: a naive coder runs one regex per pattern over every segment (patterns × segments passes). Here
-the whole corpus is scanned once by ``pyahocorasick`` for the literal first word of every pattern; only those
-hits are checked with the pattern's own regex (for ``*`` stems, phrase separators and the end boundary). Cost
-grows with corpus size plus number of hits, not with the number of patterns. ``naive_code`` keeps the obvious
-one-regex-per-pattern implementation as the reference the tests compare against and the benchmark baseline.
+each chunk of segments is prepared once (markers blanked, lower-cased, punctuation → space: see
+``prepare_chunk``) and scanned once by ``pyahocorasick``. The automaton's keys spell out most of each pattern
+(``patterns.scan_keys``: a whole word with the space after it, a ``stem*`` up to the stem, phrase gaps of one or
+two spaces), so most hits are matches with no further work; only phrases with longer gaps or a starred inner
+word fall back to the pattern's own regex at the hit. Cost grows with corpus size plus number of hits, not with
+the number of patterns. ``naive_code`` keeps the obvious one-regex-per-pattern implementation as the reference
+the tests compare against and the benchmark baseline.
 
 Exclusion patterns: a match of one of a code's ``exclude_patterns`` cancels that code's matches *in the same
 sentence* (so "no sex-disaggregated data" can be kept out of a data-availability code without losing the
@@ -21,7 +24,7 @@ import itertools
 import operator
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import ahocorasick
@@ -118,16 +121,6 @@ def resolve(text: str, matches: list[Match], code_of: list[str]) -> dict[str, li
             continue
         out[code].append((s, e))
     return out
-
-
-def surviving_codes(text: str, matches: list[Match], code_of: list[str]) -> set[str]:
-    """The codes of ``resolve(text, matches, code_of)`` without building (or sorting) their spans."""
-    cancelled, bounds = _cancelled(text, matches, code_of)
-    codes = {code_of[r] for _, _, r, ex in matches if not ex}
-    for code, sentences in cancelled.items():
-        if all(_unit_of(bounds, s) in sentences for s, _, r, ex in matches if not ex and code_of[r] == code):
-            codes.discard(code)
-    return codes
 
 
 # Automaton value: (hit end - match start, key ends in a stem, include rules, exclusion rules, regex groups).
@@ -317,12 +310,33 @@ class AutoCoder:
             scan = self._scan(chunk)
             inc = scan.included
             out.update(zip(map(offset.__add__, inc.segment), map(code_of.__getitem__, inc.rule), strict=True))
-            for i in dict.fromkeys(scan.excluded.segment):  # the few texts where an exclusion matched
-                matches = scan.matches_of(i)
-                cancelled = {code_of[r] for _, _, r, ex in matches if not ex} - \
-                    surviving_codes(chunk[i], matches, code_of)
-                out.difference_update((offset + i, code) for code in cancelled)
+            out.difference_update((offset + i, code) for i, code in self._cancelled_pairs(chunk, scan))
         return out
+
+    def _cancelled_pairs(self, texts: list[str], scan: _Scan) -> Iterator[tuple[int, str]]:
+        """(text index, code) of the chunk's codes whose every include match an exclusion cancels.
+
+        The rule ``resolve`` applies, read straight off the flat match lists: exclusion patterns are
+        common words, so about half the segments have an exclusion match, but most of those have no include
+        match of the same code, and only they need sentences.
+        """
+        inc, exc, code_of = scan.included, scan.excluded, self._code_of
+        for i in dict.fromkeys(exc.segment):
+            ik = inc.span(i)
+            if not ik:
+                continue
+            ek = exc.span(i)
+            ex_rules, in_rules = exc.rule[ek.start:ek.stop], inc.rule[ik.start:ik.stop]
+            conflicted = set(map(code_of.__getitem__, ex_rules)).intersection(map(code_of.__getitem__, in_rules))
+            if not conflicted:
+                continue
+            bounds, base = sentence_bounds(texts[i]), scan.bases[i]
+            for code in conflicted:
+                blocked = {_unit_of(bounds, s - base)
+                           for s, r in zip(exc.start[ek.start:ek.stop], ex_rules, strict=True) if code_of[r] == code}
+                if all(_unit_of(bounds, s - base) in blocked
+                       for s, r in zip(inc.start[ik.start:ik.stop], in_rules, strict=True) if code_of[r] == code):
+                    yield i, code
 
     def code(self, segments: pd.DataFrame, unit: str = "segment") -> pd.DataFrame:
         """Code every segment; returns one row per (unit span, code), with the matched words.
