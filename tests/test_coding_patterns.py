@@ -6,7 +6,6 @@ hypothesis test drives both with random texts and random codebooks built from a 
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -141,7 +140,8 @@ def test_fast_coder_equals_naive_on_the_sample() -> None:
     assert AutoCoder(cb).code_texts(texts) == naive_code(cb, texts)
 
 
-def test_thousand_pattern_codebook_is_fast() -> None:
+def test_thousand_pattern_codebook_equals_naive() -> None:
+    """Many overlapping stems and words (speed is measured in benchmarks/, not here)."""
     words = [w for t in sample_tables("segments")["segments"]["text"] for w in t.split() if len(w) > 5]
     vocab = sorted({match_text(w).strip().split(" ")[0] for w in words} - {""})[:1000]
     codes = tuple(Code(f"t.c{i}", "t", {"en": str(i)}, {"ka": tuple(f"{w[:-2]}*" if len(w) > 6 else w
@@ -149,15 +149,10 @@ def test_thousand_pattern_codebook_is_fast() -> None:
                   for i in range(50))
     cb = Codebook("big", "1", ["ka", "en"], {}, [Theme("t", {"en": "t"}, "#000000", codes)])
     assert sum(c.n_patterns for c in cb.codes) >= 900
-    segments = sample_tables("segments")["segments"]
-    start = time.perf_counter()
-    coder = AutoCoder(cb)
-    compiled = time.perf_counter()
-    out = coder.code(segments)
-    done = time.perf_counter()
-    assert len(out) > 100
-    assert compiled - start < 2.0, f"compiling took {compiled - start:.2f}s"
-    assert done - compiled < 2.0, f"coding took {done - compiled:.2f}s"
+    texts = sample_tables("segments")["segments"]["text"].tolist()
+    found = AutoCoder(cb).code_texts(texts)
+    assert len(found) > 100
+    assert found == naive_code(cb, texts)
 
 
 def test_chunked_coding_equals_one_pass(monkeypatch) -> None:
