@@ -132,7 +132,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wait-codebook", type=float, default=0, metavar="SECONDS",
                         help="retry loading a codebook that is being edited for up to this long")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--render", type=Path, default=None, metavar="RAW_JSON",
+                        help="measure nothing: rewrite the results markdown from a run's raw figures "
+                             "(benchmarks/out/results.json), e.g. after changing how results are described")
     args = parser.parse_args(argv)
+    if args.render:
+        out_path = args.out or DEFAULT_OUT
+        data = json.loads(args.render.read_text(encoding="utf-8"))
+        data["rerendered"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        out_path.write_text(results.render(data), encoding="utf-8")
+        print(f"wrote {out_path} from {args.render}")
+        return 0
     stages = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = set(stages) - set(STAGES)
     if unknown:

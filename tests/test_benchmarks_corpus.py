@@ -160,6 +160,10 @@ def test_report_summary_ratios() -> None:
     serial, parallel = summary["rows"]
     assert summary["floor_s"] == 2.0
     assert serial["per_report_s"] == 3.0 and serial["overhead_ratio"] == 1.5
+    assert math.isnan(serial["overhead_ratio_batch_settings"])  # older raw figures: no second floor
+    raw["floor_batch_settings"] = [1.5, 1.6, 1.4]
+    serial = bench_reports.summarise(raw, cores=2)["rows"][0]
+    assert serial["overhead_ratio_batch_settings"] == 2.0
     assert parallel["speedup"] == pytest.approx(1.8) and parallel["ideal_speedup"] == 2
     assert bench_reports._JOB_LINE.search("  agency1/en: ok in 3.2s")
 
@@ -184,3 +188,19 @@ def test_results_markdown(tiny_runs: dict) -> None:
     for heading in ("## Machine", "## Targets", "## Coding throughput", "## Build", "## Profile", "## Method"):
         assert heading in text
     assert "fast vs naive" in text and "grep -c" in text and "extrapolated" in text
+
+
+def test_render_rewrites_results_from_raw_figures_without_measuring(tiny_runs: dict, tmp_path: Path) -> None:
+    from benchmarks import run
+    from benchmarks.measure import machine_info
+
+    data = {"quick": False, "seed": SEED, "machine": machine_info(), "total_seconds": 60.0,
+            "loadavg_end": (0.0, 0.0, 0.0),
+            "build": {"results": tiny_runs["build"], "summary": bench_build.summarise(tiny_runs["build"])}}
+    raw = tmp_path / "results.json"
+    raw.write_text(json.dumps(data, default=str), encoding="utf-8")
+    out = tmp_path / "RESULTS.md"
+    assert run.main(["--render", str(raw), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert f"on {data['machine']['date']} in 1.0 min" in text and "nothing was re-measured" in text
+    assert "## Build" in text
