@@ -230,26 +230,33 @@ def representative_quotes(tables: Tables, theme: str, agency: str | None = None,
     coded = coded[(coded["theme_id"] == theme) & (coded["speaker_id"].fillna("") != "")]
     if coded.empty:
         return pd.DataFrame(columns=["segment_id", "interview_id", "speaker", "question_id", "quote", "codes"])
-    seg = t.segments.set_index("segment_id")
+    # One row per coded segment: per-segment aggregates and its earliest coding (ties: table order), joined to
+    # the segment. Whole-frame operations rather than a pandas lookup per segment: this runs for every theme of
+    # every report.
+    coded = coded.reset_index(drop=True)
+    first = coded.sort_values("start_char", kind="stable").drop_duplicates("segment_id")
+    per = coded.groupby("segment_id", sort=False).agg(
+        distinct=("code_id", "nunique"), matches=("n_matches", "sum"), last_end=("end_char", "max"),
+        codes=("code_id", lambda c: ", ".join(sorted(set(c)))))
+    per = per.join(first.set_index("segment_id")[["start_char", "end_char", "matched_text"]]
+                   .rename(columns=lambda c: "first_" + c))
+    cols = ["interview_id", "speaker_id", "question_id", "text", "words", "start_char", "end_char"]
+    per = per.join(t.segments.set_index("segment_id")[cols])
     rows = []
-    for segment_id, group in coded.groupby("segment_id", sort=False):
-        s = seg.loc[segment_id]
-        words = max(int(s["words"]), 1)
-        distinct = group["code_id"].nunique()
+    for r in per.itertuples():
+        words = max(int(r.words), 1)
         length_fit = 1.0 if 15 <= words <= 120 else 0.5
-        score = (distinct * 2 + min(group["n_matches"].sum() / words * 20, 2)) * length_fit
-        first = group.sort_values("start_char").iloc[0]
-        rel_start = int(first["start_char"]) - int(s["start_char"])
-        rel_end = int(group["end_char"].max()) - int(s["start_char"])
-        if first["start_char"] == s["start_char"] and first["end_char"] == s["end_char"]:
+        score = (r.distinct * 2 + min(r.matches / words * 20, 2)) * length_fit
+        text = str(r.text)
+        rel_start, rel_end = int(r.first_start_char) - int(r.start_char), int(r.last_end) - int(r.start_char)
+        if r.first_start_char == r.start_char and r.first_end_char == r.end_char:
             # segment-level codings: centre the excerpt on the first matched word instead
-            word = str(first["matched_text"]).split(";")[0].strip()
-            pos = str(s["text"]).lower().find(word.lower())
-            rel_start, rel_end = (pos, pos + len(word)) if pos >= 0 else (0, len(str(s["text"])))
-        rows.append({"segment_id": segment_id, "interview_id": s["interview_id"],
-                     "speaker": f"{s['interview_id']}, {s['speaker_id']}", "question_id": s["question_id"],
-                     "quote": _excerpt(str(s["text"]), rel_start, rel_end),
-                     "codes": ", ".join(sorted(group["code_id"].unique())), "score": score})
+            word = str(r.first_matched_text).split(";")[0].strip()
+            pos = text.lower().find(word.lower())
+            rel_start, rel_end = (pos, pos + len(word)) if pos >= 0 else (0, len(text))
+        rows.append({"segment_id": r.Index, "interview_id": r.interview_id,
+                     "speaker": f"{r.interview_id}, {r.speaker_id}", "question_id": r.question_id,
+                     "quote": _excerpt(text, rel_start, rel_end), "codes": r.codes, "score": score})
     ranked = pd.DataFrame(rows).sort_values(["score", "segment_id"], ascending=[False, True], kind="stable")
     ranked["round"] = ranked.groupby("interview_id").cumcount()
     ranked = ranked.sort_values(["round", "score", "segment_id"], ascending=[True, False, True], kind="stable")
