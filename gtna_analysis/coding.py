@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -46,7 +45,6 @@ MAX_GAP = 2  # phrase gaps of 1..MAX_GAP spaces are spelled out in scan keys (3+
 _SENTENCE_END = re.compile(r"[.!?։…;]+(?=\s|$)|\n")
 
 Match = tuple[int, int, int, bool]  # start, end, rule index, is_exclude
-_RULE = operator.itemgetter(2)  # a match's rule index
 
 
 @dataclass(frozen=True)
@@ -239,7 +237,7 @@ class AutoCoder:
                      [r for r in all_rules if r.pattern.anchor is None]
         self.n_literal = sum(r.pattern.anchor is not None for r in self.rules)
         self._code_of = [r.code_id for r in self.rules]
-        self._theme_of = {r.code_id: r.code_id.split(".")[0] for r in self.rules}  # the table's theme_id column
+        self._theme_of = {r.code_id: r.theme_id for r in self.rules}  # the table's theme_id column
         # Keys start with a space: the scan text puts one before every word, so the automaton itself only
         # reports hits at word starts; most keys are whole patterns (see ``scan_keys``), so most hits are matches.
         automaton = ahocorasick.Automaton()
@@ -248,11 +246,6 @@ class AutoCoder:
         if len(automaton):
             automaton.make_automaton()
         self.automaton = automaton
-
-    def find_matches(self, texts: list[str]) -> list[list[Match]]:
-        """For each text: (start, end, rule index, is_exclude) of every pattern match (overlaps included)."""
-        scan = self._scan(texts)
-        return [scan.matches_of(i) for i in range(len(texts))]
 
     def _scan(self, texts: list[str]) -> _Scan:
         """Every match in ``texts`` (one chunk): literal keys by the automaton, raw regexes text by text."""
@@ -411,13 +404,13 @@ def naive_code(codebook: Codebook, texts: list[str]) -> set[tuple[int, str]]:
     found: set[tuple[int, str]] = set()
     prepared = [prepare(t) for t in texts]
     for code in codebook.codes:
-        include = [compile_pattern(p).search_regex() for ps in code.patterns.values() for p in ps]
-        exclude = [compile_pattern(p).search_regex() for ps in code.exclude_patterns.values() for p in ps]
+        include = [_searcher(p) for ps in code.patterns.values() for p in ps]
+        exclude = [_searcher(p) for ps in code.exclude_patterns.values() for p in ps]
         for i, text in enumerate(prepared):
-            starts = [m.start() for rx in include for m in rx.finditer(text) if _nonempty(m)]
+            starts = [m.start() for rx, wrapped in include for m in rx.finditer(text) if _nonempty(m, wrapped)]
             if not starts:
                 continue
-            blocked = [m.start() for rx in exclude for m in rx.finditer(text) if _nonempty(m)]
+            blocked = [m.start() for rx, wrapped in exclude for m in rx.finditer(text) if _nonempty(m, wrapped)]
             if not blocked:
                 found.add((i, code.id))
                 continue
@@ -428,5 +421,13 @@ def naive_code(codebook: Codebook, texts: list[str]) -> set[tuple[int, str]]:
     return found
 
 
-def _nonempty(m: re.Match[str]) -> bool:
-    return m.end() > m.start() or bool(m.groups() and m.group(1))
+def _searcher(pattern: str) -> tuple[re.Pattern[str], bool]:
+    """The pattern's search regex, and whether it is the zero-width lookahead wrapper of a word pattern."""
+    compiled = compile_pattern(pattern)
+    return compiled.search_regex(), compiled.anchor is not None
+
+
+def _nonempty(m: re.Match[str], wrapped: bool) -> bool:
+    """A real match: word patterns match inside the wrapper's group 1; a raw regex must consume characters
+    (a zero-width ``re:`` match such as ``(?=(abc))`` codes nothing, in either coder)."""
+    return bool(m.group(1)) if wrapped else m.end() > m.start()

@@ -31,7 +31,7 @@ class CompiledPattern:
     """One pattern: its source text, the literal the multi-pattern prefilter looks for, and its verifier."""
 
     source: str
-    anchor: str | None  # literal first word (stem) for the Aho-Corasick prefilter; None for raw regexes
+    anchor: str | None  # literal first word (stem); None for raw regexes (the coder scans for ``words``)
     regex: re.Pattern[str]  # anchored verifier: ``regex.match(match_text, start)``
     words: tuple[str, ...] = ()  # the pattern's words (``stem*`` or whole word); empty for raw regexes
 
@@ -88,7 +88,10 @@ def compile_pattern(pattern: str) -> CompiledPattern:
     return CompiledPattern(source, words[0].rstrip("*"), regex, tuple(words))
 
 
-def scan_keys(words: tuple[str, ...], max_gap: int) -> list[tuple[str, bool]]:
+MAX_SPELLED_GAPS = 4  # phrase gaps spelled out per pattern; beyond, the key is a prefilter (keys stay ≤ ~31)
+
+
+def scan_keys(words: tuple[str, ...], max_gap: int, max_gaps: int = MAX_SPELLED_GAPS) -> list[tuple[str, bool]]:
     """Literal keys that find a pattern in a match text, each with whether a key hit *is* a match.
 
     Why: checking every hit of a first word with the pattern's regex is the coder's main cost (a phrase's first
@@ -97,8 +100,10 @@ def scan_keys(words: tuple[str, ...], max_gap: int) -> list[tuple[str, bool]]:
     ``" word "``, a stem is ``" stem"`` (the match then ends at the next space), and a phrase gap — any run of
     spaces — is spelled once per length 1..``max_gap``. What cannot be spelled is cut off and left to the
     regex (the key is then only a prefilter): a gap longer than ``max_gap`` (the key ends in ``max_gap + 1``
-    spaces) and anything after a stem that is not the last word. At any position at most one key of a pattern
-    can match (the gap lengths and word ends are fixed by the text), so no match is reported twice.
+    spaces), anything after a stem that is not the last word, and whatever follows the first ``max_gaps`` gaps
+    (each spelled gap multiplies the keys by ``max_gap``: a 20-word title would otherwise need ~10⁶ keys). At any
+    position at most one key of a pattern can match (the gap lengths and word ends are fixed by the text), so no
+    match is reported twice.
     """
     keys: list[tuple[str, bool]] = []
 
@@ -111,6 +116,9 @@ def scan_keys(words: tuple[str, ...], max_gap: int) -> list[tuple[str, bool]]:
             return
         if last:
             keys.append((prefix + stem + " ", True))
+            return
+        if index == max_gaps:  # enough spelled: this word and a gap of any length, the regex checks the rest
+            keys.append((prefix + stem + " ", False))
             return
         for gap in range(1, max_gap + 1):
             extend(prefix + stem + " " * gap, index + 1)

@@ -32,10 +32,12 @@ def reference_spans(cb: Codebook, texts: list[str]) -> set[tuple[int, str, int, 
     for code in cb.codes:
         for patterns in code.patterns.values():
             for pattern in patterns:
-                rx = compile_pattern(pattern).search_regex()
+                compiled = compile_pattern(pattern)
+                rx, wrapped = compiled.search_regex(), compiled.anchor is not None
                 for i, text in enumerate(texts):
                     for m in rx.finditer(prepare(text)):
-                        start, end = (m.start(1), m.end(1)) if m.groups() else (m.start(), m.end())
+                        # word patterns match inside the lookahead wrapper's group; raw regexes are their match
+                        start, end = (m.start(1), m.end(1)) if wrapped else (m.start(), m.end())
                         if end > start:
                             out.add((i, code.id, start, end))
     return out
@@ -60,6 +62,26 @@ def test_scan_keys_spell_out_gaps_and_stop_at_inner_stems() -> None:
     assert scan_keys(("data*",), 2) == [(" data", True)]
     assert scan_keys(("no", "data"), 2) == [(" no data ", True), (" no  data ", True), (" no   ", False)]
     assert scan_keys(("gender*", "stat"), 2) == [(" gender", False)]
+
+
+def test_long_phrases_stop_spelling_gaps_after_a_few() -> None:
+    text = "law of georgia on the elimination of violence against women and domestic violence"
+    title = tuple(text.split(" "))
+    keys = scan_keys(title, 2)
+    assert len(keys) <= 31  # not 2**13: the automaton stays small however long a phrase is
+    assert (" law of georgia on the ", False) in keys  # cut after four gaps: a prefilter the regex finishes
+    cb = codebook({"t.a": [" ".join(title)]})
+    texts = ["ეს არის " + " ".join(title) + " და სხვა.", "law of georgia on the elimination, of violence against "
+             "women -- and   domestic violence", "law of georgia on the elimination of violence against men"]
+    assert naive_code(cb, texts) == {(0, "t.a"), (1, "t.a")}
+    check(cb, texts)
+
+
+def test_zero_width_raw_regexes_code_nothing_in_either_coder() -> None:
+    for cb in (codebook({"t.a": ["re:(?=(abc))"]}), codebook({"t.a": ["abc"]}, {"t.a": ["re:(?=(abc))"]})):
+        texts = ["abc", "x abc y"]
+        assert AutoCoder(cb).code_texts(texts) == naive_code(cb, texts)
+    assert check(codebook({"t.a": ["re:(a)b"]}), ["ab"]) == {(0, "t.a", 0, 2)}  # a group is not the match
 
 
 def test_words_at_segment_ends_and_no_match_across_segments() -> None:
