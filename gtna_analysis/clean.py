@@ -70,6 +70,8 @@ MARKERS: dict[str, tuple[str, ...]] = {
 }
 _MARKER_LOOKUP = {variant.casefold(): tag for tag, variants in MARKERS.items() for variant in variants}
 _MARKER_RE = re.compile(r"[\[(]\s*([^\[\]()\n]{2,40}?)\s*[\])]")
+# Canonical tags hold no space or NUL: coding.prepare_chunk masks markers in many segments joined by " \x00 ",
+# which is only the same as masking each segment while no marker can reach across that separator.
 CANONICAL_MARKER_RE = re.compile(r"\[(?:%s)\]" % "|".join(MARKERS))
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
