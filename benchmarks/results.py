@@ -116,7 +116,7 @@ def _targets(data: dict) -> list[str]:
                      f"{worst_c['vs_grep_c']:.1f}× ({worst_c['codebook']})",
                      _yes(worst_c["vs_grep_c"] <= TARGETS["grep_ratio"])])
         rows.append([f"… of `grep -o -F -f` (every occurrence, x{top:g})",
-                     f"{worst_o['vs_grep_o']:.1f}× ({worst_o['codebook']})",
+                     f"{worst_o['vs_grep_o']:.2f}× ({worst_o['codebook']})",
                      _yes(worst_o["vs_grep_o"] <= TARGETS["grep_ratio"])])
         for name in data["coding"]["results"]["codebooks"]:
             slope = coding_slopes(coding, name)
