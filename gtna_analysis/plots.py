@@ -90,15 +90,13 @@ def prevalence_bars(prev: pd.DataFrame, lang: str, title: str, measure: str = "s
     return _finish(fig, title)
 
 
-def heatmap(matrix: pd.DataFrame, title: str, percent: bool = True, cmap: str = SEQUENTIAL,
-            label_width: int = 18) -> Figure:
-    """Annotated heatmap (agency × theme shares, or co-occurrence counts)."""
+def heatmap(matrix: pd.DataFrame, title: str, label_width: int = 18) -> Figure:
+    """Annotated heatmap of shares (agency × theme, or a breakdown × theme), 0–100 %."""
     use_style()
     rows, cols = matrix.shape
     fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * cols + 3.5), max(2.6, 0.5 * rows + 1.6)))
-    sns.heatmap(matrix, annot=True, fmt=".0%" if percent else "d", cmap=cmap, vmin=0,
-                vmax=1 if percent else None, cbar=False, linewidths=0.5, linecolor="white", ax=ax,
-                annot_kws={"fontsize": 9})
+    sns.heatmap(matrix, annot=True, fmt=".0%", cmap=SEQUENTIAL, vmin=0, vmax=1, cbar=False, linewidths=0.5,
+                linecolor="white", ax=ax, annot_kws={"fontsize": 9})
     ax.set_xticklabels([wrap(c, label_width) for c in matrix.columns], rotation=0, fontsize=8)
     ax.set_yticklabels([wrap(r, 34) for r in matrix.index], rotation=0, fontsize=9)
     ax.set_xlabel("")

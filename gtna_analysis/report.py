@@ -265,11 +265,9 @@ def breakdown_chart(ctx: ReportContext):
 
 def cooccurrence_chart(ctx: ReportContext):
     matrix = ctx.cooccurrence
-    if matrix.empty:
-        return []  # nothing coded yet: the section text says so
-    title = {"en": "Segments coded with both themes", "ka": "სეგმენტები, სადაც ორივე თემაა მონიშნული"}[ctx.lang]
     if len(matrix) < 2:
-        return []  # one theme: there are no pairs (the section text still gives its count)
+        return []  # nothing coded yet (the section text says so), or a single theme, which has no pairs
+    title = {"en": "Segments coded with both themes", "ka": "სეგმენტები, სადაც ორივე თემაა მონიშნული"}[ctx.lang]
     return plots.cooccurrence_triangle(matrix, title)
 
 
