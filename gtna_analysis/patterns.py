@@ -17,7 +17,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_NON_WORD = re.compile(r"[^\w ]|_")  # spaces already are spaces: not substituting them is ~30% faster
+# Non-word characters except spaces (already spaces: not substituting them is ~30 % faster); "_" is a word
+# character for ``\w`` and is blanked by ``str.replace``. Listing the commonest word characters (Georgian, a-z)
+# before ``\w`` lets most characters pass on a range test instead of a Unicode-category lookup (~25 %).
+_NON_WORD = re.compile("[^\u10d0-\u10faa-z \\w]")
+_NON_WORD_KEEP_NUL = re.compile("[^\u10d0-\u10faa-z \x00\\w]")  # the same, sparing NUL (chunk separators)
 _PATTERN_WORD = re.compile(r"[^\W_]+\*?|\*")
 MIN_STEM = 3
 
@@ -47,7 +51,12 @@ def match_text(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):  # rare characters (İ) whose lower case is longer: map one by one
         lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    return _NON_WORD.sub(" ", lowered)
+    return blank_non_word(lowered)
+
+
+def blank_non_word(lowered: str, keep_nul: bool = False) -> str:
+    """Every character that is not a word character or a space → one space (``_`` too); NUL kept on request."""
+    return (_NON_WORD_KEEP_NUL if keep_nul else _NON_WORD).sub(" ", lowered).replace("_", " ")
 
 
 def pattern_words(pattern: str) -> list[str]:
