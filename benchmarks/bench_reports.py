@@ -83,9 +83,10 @@ def run(config: dict, codebook: Path, workdir: Path, log) -> dict:
     floor = run_child([PYTHON, "-m", "benchmarks.bench_reports", "--child",
                        json.dumps({"notebook": str(floor_nb), "repeats": config["floor_repeats"],
                                    "kernel_name": kernel})])
-    results["floor"] = floor.result()["times"] if floor.ok else []
-    results["floor_batch_settings"] = floor.result()["batch_settings_times"] if floor.ok else []
-    results["floor_shutdown"] = floor.result()["shutdown"] if floor.ok else ""
+    measured = floor.result() if floor.ok else {}
+    results["floor"] = measured.get("times", [])
+    results["floor_batch_settings"] = measured.get("batch_settings_times", [])
+    results["floor_shutdown"] = measured.get("shutdown", "")
     if not floor.ok:
         results["floor_error"] = floor.tail()
     per_agency_words = load_sample().words / max(len(load_sample().agencies), 1)
