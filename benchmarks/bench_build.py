@@ -10,14 +10,13 @@ library API in a child process instead (and labelled so).
 
 from __future__ import annotations
 
-import argparse
 import inspect
 import json
 import re
 import shutil
 from pathlib import Path
 
-from .measure import MB, MIB, PYTHON, RESULT_PREFIX, emit, median, run_child, timed
+from .measure import MB, MIB, PYTHON, RESULT_PREFIX, child_main, median, run_child, timed
 
 _REREAD = re.compile(r"\bread (\d+) transcript")
 TABLES = ("interviews", "participants", "segments", "codings", "preferences", "documents", "codes")
@@ -189,11 +188,5 @@ def summarise(results: dict) -> dict:
     return {"rows": rows, "incremental": incremental}
 
 
-def child_main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--child", required=True)
-    emit(child_api_build(**json.loads(parser.parse_args(argv).child)))
-
-
 if __name__ == "__main__":
-    child_main()
+    child_main(child_api_build)

@@ -14,14 +14,13 @@ parallel speed-up = serial wall / ``--jobs 2`` wall (ideal: min(cores, notebooks
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import shutil
 import time
 from pathlib import Path
 
-from .measure import MIB, PYTHON, emit, median, run_child
+from .measure import MIB, PYTHON, child_main, median, run_child
 
 FLOOR_SOURCE = "import gtna_analysis.report"
 _JOB_LINE = re.compile(r"^\s*(?P<label>[\w.-]+/[a-z]{2}): (?P<status>ok|FAILED) in (?P<seconds>[\d.]+)s", re.M)
@@ -153,11 +152,5 @@ def summarise(results: dict, cores: int) -> dict:
             "kernel": results["kernel"], "lang": results["lang"], "floor_error": results.get("floor_error", "")}
 
 
-def child_main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--child", required=True)
-    emit(child_floor(**json.loads(parser.parse_args(argv).child)))
-
-
 if __name__ == "__main__":
-    child_main()
+    child_main(child_floor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import math
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -94,22 +96,30 @@ def emit(result: dict) -> None:
     print(RESULT_PREFIX + json.dumps(result), flush=True)
 
 
-def rss_now() -> int:
-    """Current resident set size of this process, bytes."""
+def child_main(task: Callable[..., dict], argv: list[str] | None = None) -> None:
+    """A benchmark child's entry point: ``--child JSON`` holds ``task``'s keyword arguments; emits its result."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--child", required=True, help="JSON task")
+    emit(task(**json.loads(parser.parse_args(argv).child)))
+
+
+def _proc_status_bytes(field: str) -> int:
+    """A ``kB`` field of /proc/self/status in bytes (0 if the field is missing)."""
     with open("/proc/self/status") as fh:
         for line in fh:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
     return 0
+
+
+def rss_now() -> int:
+    """Current resident set size of this process, bytes."""
+    return _proc_status_bytes("VmRSS")
 
 
 def rss_peak() -> int:
     """Peak resident set size of this process so far (VmHWM), bytes."""
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return 0
+    return _proc_status_bytes("VmHWM")
 
 
 def reset_peak() -> bool:
