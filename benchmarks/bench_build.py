@@ -16,10 +16,12 @@ import re
 import shutil
 from pathlib import Path
 
+from gtna_analysis import schema
+
 from .measure import MB, MIB, PYTHON, RESULT_PREFIX, child_main, median, run_child, timed
 
 _REREAD = re.compile(r"\bread (\d+) transcript")
-TABLES = ("interviews", "participants", "segments", "codings", "preferences", "documents", "codes")
+TABLES = (*schema.TABLES, "codes")
 CHANGE_SENTENCES = ("ეს წინადადება ბენჩმარკისთვის დაემატა.", "This sentence was added by the benchmark.",
                     "კიდევ ერთი ახალი წინადადება ტრენინგის შესახებ.", "Another new sentence about training.")
 

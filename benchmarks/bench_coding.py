@@ -28,7 +28,7 @@ from .measure import MB, MIB, PYTHON, emit, median, reset_peak, rss_now, rss_pea
 
 # --------------------------------------------------------------------------------------------- child side
 def _load(codebook_path: str):
-    from gtna_analysis.codebook import load_codebook
+    from gtna_analysis.coding.codebook import load_codebook
 
     return load_codebook(Path(codebook_path))
 
@@ -36,7 +36,7 @@ def _load(codebook_path: str):
 def child_fast(scale: float, codebook_path: str, repeats: int, seed: int, table: bool) -> dict:
     import pandas as pd
 
-    from gtna_analysis.coding import AutoCoder
+    from gtna_analysis.coding.autocoder import AutoCoder
 
     from .corpus import corpus_stats, segment_texts
 
@@ -70,7 +70,7 @@ def child_fast(scale: float, codebook_path: str, repeats: int, seed: int, table:
 
 
 def child_naive(scale: float, codebook_path: str, repeats: int, seed: int, sample_segments: int | None) -> dict:
-    from gtna_analysis.coding import AutoCoder, naive_code
+    from gtna_analysis.coding.autocoder import AutoCoder, naive_code
 
     from .corpus import corpus_stats, segment_texts
 
@@ -143,7 +143,7 @@ def time_grep(patterns: Path, corpus: Path, repeats: int) -> dict:
 def run(config: dict, codebooks: dict[str, Path], workdir: Path, log) -> dict:
     """All scales × codebooks. ``config``: scales, fast_repeats(scale), naive_full_max, naive_repeats(scale),
     naive_sample_segments, grep_repeats, table_max_scale, seed."""
-    from gtna_analysis.codebook import load_codebook
+    from gtna_analysis.coding.codebook import load_codebook
 
     from .codebooks import grep_patterns
     from .corpus import segment_texts

@@ -2,7 +2,7 @@
 
 For 1, 2 and 8 agencies (synthetic studies whose agencies each hold about as much data as a sample agency), the
 batch runs as a fresh ``python -m gtna_analysis report --all`` child, serially and with ``--jobs 2``. The floor is
-``papermill.execute_notebook`` of a one-cell notebook (``import gtna_analysis.report``) with the same kernel —
+``papermill.execute_notebook`` of a one-cell notebook (``import gtna_analysis.reports.sections``) with the same kernel —
 kernel start + the report module's imports + papermill's own overhead, i.e. what any report must pay.
 
 per-report cost = serial batch wall time / notebooks in the batch; overhead ratio = per-report cost / floor.
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .measure import MIB, PYTHON, child_main, median, run_child
 
-FLOOR_SOURCE = "import gtna_analysis.report"
+FLOOR_SOURCE = "import gtna_analysis.reports.sections"
 _JOB_LINE = re.compile(r"^\s*(?P<label>[\w.-]+/[a-z]{2}): (?P<status>ok|FAILED) in (?P<seconds>[\d.]+)s", re.M)
 
 
@@ -42,7 +42,7 @@ def child_floor(notebook: str, repeats: int, kernel_name: str) -> dict:
     papermill's default kernel shutdown and with the batch's (``KERNEL_SHUTDOWN``), alternately."""
     import papermill
 
-    from gtna_analysis.reporting import KERNEL_SHUTDOWN
+    from gtna_analysis.reports.batch import KERNEL_SHUTDOWN
 
     times: list[float] = []
     batch_settings: list[float] = []
@@ -63,7 +63,7 @@ def report_cmd(study: Path, processed: Path, out: Path, jobs: int, lang: str) ->
 
 def kernel_name() -> str:
     try:
-        from gtna_analysis.reporting import KERNEL_NAME
+        from gtna_analysis.reports.batch import KERNEL_NAME
 
         return KERNEL_NAME
     except Exception:

@@ -92,7 +92,7 @@ def write_codebook(path: Path, n_patterns: int = 1000, seed: int = DEFAULT_SEED,
 def grep_patterns(codebook) -> tuple[list[str], int]:
     """The lower-cased literal anchors of every pattern (first word, ``*`` dropped) and how many raw regexes
     there are (grep -F cannot take those; they are left out of the floor)."""
-    from gtna_analysis.patterns import compile_pattern
+    from gtna_analysis.coding.patterns import compile_pattern
 
     anchors: set[str] = set()
     raw = 0

@@ -40,8 +40,8 @@ def stage_build(study: str, out: str) -> str:
 def stage_coding(scale: float, codebook: str, seed: int) -> str:
     import pandas as pd
 
-    from gtna_analysis.codebook import load_codebook
-    from gtna_analysis.coding import AutoCoder
+    from gtna_analysis.coding.autocoder import AutoCoder
+    from gtna_analysis.coding.codebook import load_codebook
 
     from .corpus import segment_texts
 
@@ -53,7 +53,7 @@ def stage_coding(scale: float, codebook: str, seed: int) -> str:
 
 
 def stage_reports(study: str, processed: str, agency: str) -> str:
-    from gtna_analysis.reporting import render_reports
+    from gtna_analysis.reports.batch import render_reports
 
     with tempfile.TemporaryDirectory() as out:
         return _profile(lambda: render_reports(Path(processed), Path(out), agencies=[agency], languages=["en"],
@@ -67,7 +67,7 @@ def stage_kernel(study: str, processed: str, agency: str) -> str:
     import matplotlib
     import nbformat
 
-    from gtna_analysis.reporting import notebook_path
+    from gtna_analysis.reports.batch import notebook_path
 
     matplotlib.use("Agg")
     nb = nbformat.read(str(notebook_path("agency_report")), as_version=4)

@@ -248,7 +248,7 @@ def _coding(data: dict) -> list[str]:
 def _reports(data: dict) -> list[str]:
     s = data["reports"]["summary"]
     out = ["## Report batch", "",
-           f"Floor: papermill executing a one-cell notebook (`import gtna_analysis.report`) with kernel "
+           f"Floor: papermill executing a one-cell notebook (`import gtna_analysis.reports.sections`) with kernel "
            f"`{s['kernel']}`: median {_f(s['floor_s'])} s over {s['floor_runs']} runs with papermill's defaults"
            + (f"; {_f(s['floor_batch_settings_s'])} s with the batch's `shutdown_kernel=\"{s['floor_shutdown']}\"` "
               f"(alternating runs)" if s.get("floor_batch_settings_s") else "")

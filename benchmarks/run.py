@@ -58,7 +58,7 @@ def quick_config() -> dict:
 
 def load_codebook_waiting(path: Path, wait: float, log) -> None:
     """The codebook may be mid-edit by someone else: retry until it loads or ``wait`` seconds have passed."""
-    from gtna_analysis.codebook import load_codebook
+    from gtna_analysis.coding.codebook import load_codebook
     from gtna_analysis.errors import GtnaError
 
     deadline = time.monotonic() + wait

@@ -1,5 +1,5 @@
 """``python -m gtna_analysis`` is the same as the ``gtna`` command."""
 
-from .cli import main
+from gtna_analysis.cli import main
 
 raise SystemExit(main())

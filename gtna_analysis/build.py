@@ -6,7 +6,7 @@ line; by default one bad file stops the build before anything is written (the pr
 and new data), ``keep_going`` builds the rest and reports what it skipped.
 
 With a ``cache_dir`` the build is incremental: a transcript whose bytes (and metadata context) did not change is
-neither read nor parsed again (see build_cache.py); the output is byte-identical either way.
+neither read nor parsed again (see ingest/cache.py); the output is byte-identical either way.
 """
 
 from __future__ import annotations
@@ -21,27 +21,34 @@ from typing import TypeVar
 
 import pandas as pd
 
-from . import __version__
-from .align import align_turns
-from .anonymise import Pseudonymiser, StudyNames
-from .atomic import staged_directory
-from .build_cache import BuildCache, context_hash
-from .clean import clean_line, count_markers
-from .codebook import Codebook, load_codebook
-from .errors import GtnaError, Problem, ProblemLog
-from .interview import InterviewMeta, Participant, load_interviews_csv, merge_metadata, validate_meta
-from .readers import SUPPORTED_SUFFIXES, BodyLine, RawTranscript, read_transcript
-from .stage_coding import code_segments
-from .study import Study, load_study
-from .tables import write_json, write_table
-from .turns import parse_turns
+from gtna_analysis import __version__
+from gtna_analysis.atomic import staged_directory
+from gtna_analysis.coding.autocoder import AutoCoder
+from gtna_analysis.coding.codebook import Codebook, load_codebook
+from gtna_analysis.coding.human import merge_codings
+from gtna_analysis.coding.preferences import extract_preferences
+from gtna_analysis.errors import GtnaError, Problem, ProblemLog
+from gtna_analysis.exchange.coding_files import load_study_codings
+from gtna_analysis.ingest.align import align_turns
+from gtna_analysis.ingest.cache import BuildCache, context_hash
+from gtna_analysis.ingest.clean import clean_line, count_markers
+from gtna_analysis.ingest.interview import (
+    InterviewMeta,
+    load_interviews_csv,
+    merge_metadata,
+    validate_meta,
+)
+from gtna_analysis.ingest.pseudonymise import StudyNames, anonymous_participants
+from gtna_analysis.ingest.readers import SUPPORTED_SUFFIXES, BodyLine, RawTranscript, read_transcript
+from gtna_analysis.ingest.turns import parse_turns
+from gtna_analysis.paths import CODINGS_FOLDER
+from gtna_analysis.schema import DOCUMENT_COLUMNS, INTERVIEW_COLUMNS, PARTICIPANT_COLUMNS, SEGMENT_COLUMNS
+from gtna_analysis.study import Study, load_study
+from gtna_analysis.tables import write_json, write_table
 
 T = TypeVar("T")
 Progress = Callable[..., Iterable]  # (items, description, total) -> items, e.g. console.Output.progress
 
-SEGMENT_COLUMNS = ["interview_id", "agency", "segment_id", "turn_no", "speaker_id", "speaker_role",
-                   "question_id", "question_confidence", "question_method", "start_char", "end_char",
-                   "t_start", "t_end", "line", "text", "language", "words"]
 
 
 @dataclass
@@ -313,17 +320,29 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
                                                     s["speaker_role"] != "interviewer"),
         "legacy_font_paragraphs": p.legacy_paragraphs, "markers": p.markers,
         "pseudonymised": sum(p.replacements.values()),
-    } for p in parsed])
+    } for p in parsed], columns=INTERVIEW_COLUMNS)
     participants = pd.DataFrame([{
         "interview_id": p.meta.interview_id, "agency": p.meta.agency, "participant_id": person.id,
         "participant_key": f"{p.meta.interview_id}:{person.id}", "role": person.role,
         "gender": person.gender, "level": person.level, "mode": p.meta.mode,
-    } for p in parsed for person in p.meta.participants])
+    } for p in parsed for person in p.meta.participants], columns=PARTICIPANT_COLUMNS)
     documents = pd.DataFrame([{"interview_id": p.meta.interview_id, "agency": p.meta.agency,
-                               "language": p.meta.language, "text": p.document} for p in parsed])
+                               "language": p.meta.language, "text": p.document} for p in parsed],
+                             columns=DOCUMENT_COLUMNS)
     coded = code_segments(study, codebook, segments, unit=study.coding_unit)
     return {"interviews": interviews, "participants": participants, "segments": segments,
             "codings": coded["codings"], "preferences": coded["preferences"], "documents": documents}
+
+
+def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame,
+                  unit: str = "segment") -> dict[str, pd.DataFrame]:
+    """The coding stage: participant segments → auto-codings, merged with the study's human coding files
+    (keeping ``source`` auto | manual and ``coder``) → training preferences."""
+    coded = segments[segments["speaker_role"] != "interviewer"]
+    auto = AutoCoder(codebook).code(coded, unit=unit)
+    codings = merge_codings(auto, load_study_codings(study, codebook, segments))
+    preferences = extract_preferences(segments, codings, {q.id: q.topic for q in study.questions})
+    return {"codings": codings, "preferences": preferences}
 
 
 def input_files(result: BuildResult) -> list[Path]:
@@ -335,7 +354,7 @@ def input_files(result: BuildResult) -> list[Path]:
     if study.interviews_csv:
         files.add(study.interviews_csv)
     files.update(study.root / f for f in result.tables["interviews"]["source_file"])
-    codings = study.root / "codings"
+    codings = study.root / CODINGS_FOLDER
     if codings.is_dir():
         files.update(p for p in codings.rglob("*") if p.is_file() and not p.name.startswith("."))
     return sorted(p for p in files if p.exists())
@@ -384,8 +403,3 @@ def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
         write_table(result.codebook.codes_frame(), stage, "codes")
         write_json(stage / "manifest.json", manifest)
     return out
-
-
-def anonymous_participants(meta: InterviewMeta, pseudonymiser: Pseudonymiser) -> list[Participant]:
-    """The participants without their names, roles pseudonymised ("assistant to <name>"): what may be written."""
-    return [replace(p, name="", role=pseudonymiser.apply(p.role)) for p in meta.participants]

@@ -11,7 +11,8 @@ import re
 
 import pandas as pd
 
-from .analysis import Tables, participant_codings
+from gtna_analysis.reports.analysis import participant_codings
+from gtna_analysis.tables import Tables
 
 ALL = "__all__"
 

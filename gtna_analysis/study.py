@@ -10,12 +10,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import GtnaError, ProblemLog
-from .yamlio import LineDict, LineList, load_yaml_file
+from gtna_analysis.errors import GtnaError, ProblemLog
+from gtna_analysis.schema import CODING_UNITS, LANGUAGES
+from gtna_analysis.yamlio import LineDict, LineList, load_yaml_file
 
-LANGUAGES = ("ka", "en")
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-CODING_UNITS = ("segment", "paragraph", "sentence", "match")  # what one coding covers (see coding.py)
 QUESTION_ID_RE = re.compile(r"^Q\d+[a-z]?$")
 
 

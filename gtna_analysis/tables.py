@@ -1,15 +1,15 @@
-"""Processed tables on disk: parquet for the notebooks, a CSV twin for Excel/R users, written atomically."""
+"""Processed tables on disk: parquet for the notebooks, a CSV twin for Excel/R users, written atomically;
+and ``Tables``, the loaded set that the reports and the explore workbench read."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .atomic import atomic_path, write_text_atomic
-
-TABLES = ("interviews", "participants", "segments", "codings", "preferences", "documents")
+from gtna_analysis.atomic import atomic_path, write_text_atomic
 
 
 def write_table(frame: pd.DataFrame, directory: Path, name: str, csv: bool = True) -> None:
@@ -36,3 +36,42 @@ def write_json(path: Path, data: object) -> None:
 def read_manifest(directory: str | Path) -> dict:
     path = Path(directory) / "manifest.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+@dataclass
+class Tables:
+    interviews: pd.DataFrame
+    participants: pd.DataFrame
+    segments: pd.DataFrame
+    codings: pd.DataFrame
+    preferences: pd.DataFrame
+    codes: pd.DataFrame
+    manifest: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, processed_dir: str | Path) -> Tables:
+        d = Path(processed_dir)
+        return cls(*(read_table(d, n) for n in ("interviews", "participants", "segments", "codings",
+                                                 "preferences", "codes")), read_manifest(d))
+
+    def scope(self, agency: str | None) -> Tables:
+        """The same tables restricted to one agency (or all when None)."""
+        if agency is None:
+            return self
+
+        def keep(df: pd.DataFrame) -> pd.DataFrame:
+            return df[df["agency"] == agency].reset_index(drop=True)
+
+        return Tables(keep(self.interviews), keep(self.participants), keep(self.segments), keep(self.codings),
+                      keep(self.preferences), self.codes, self.manifest)
+
+    @property
+    def agencies(self) -> list[str]:
+        order = self.manifest.get("agency_order") or list(self.manifest.get("agencies", {}))
+        present = set(self.interviews["agency"])
+        return [a for a in order if a in present] + sorted(present - set(order))
+
+    def agency_name(self, agency: str, lang: str, short: bool = False) -> str:
+        info = self.manifest.get("agencies", {}).get(agency, {})
+        names = info.get("short" if short else "name", {})
+        return names.get(lang) or names.get("en") or agency

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .errors import GtnaError
+from gtna_analysis.errors import GtnaError
 
 
 class LineDict(dict):

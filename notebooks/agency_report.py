@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -14,7 +16,7 @@
 # %% [markdown] tags=["remove_cell"]
 # # GTNA agency report
 # Rendered per agency and language by `gtna report` (papermill). Every section is one call into
-# `gtna_analysis.report`; edit the library, not this notebook.
+# `gtna_analysis.reports.sections`; edit the library, not this notebook.
 
 # %% tags=["parameters"]
 agency = "moes"
@@ -24,7 +26,7 @@ processed = "../data/processed"
 
 # %%
 # %config InlineBackend.figure_formats = ["png"]
-from gtna_analysis import report
+from gtna_analysis.reports import sections as report
 
 ctx = report.ReportContext.load(processed, agency, lang, study or None)
 report.show(report.header(ctx))

@@ -15,7 +15,7 @@
 
 # %% [markdown] tags=["remove_cell"]
 # # GTNA cross-agency report
-# Rendered once per language by `gtna report --all`. Logic lives in `gtna_analysis.report`.
+# Rendered once per language by `gtna report --all`. Logic lives in `gtna_analysis.reports.sections`.
 
 # %% tags=["parameters"]
 lang = "en"
@@ -24,7 +24,7 @@ processed = "../data/processed"
 
 # %%
 # %config InlineBackend.figure_formats = ["png"]
-from gtna_analysis import report
+from gtna_analysis.reports import sections as report
 
 ctx = report.ReportContext.load(processed, None, lang, study or None)
 report.show(report.header(ctx))

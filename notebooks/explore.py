@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -22,7 +24,8 @@ processed = "../data/processed"
 lang = "en"
 
 # %%
-from gtna_analysis import analysis, explore
+from gtna_analysis.reports import analysis
+from gtna_analysis import explore
 
 tables = analysis.Tables.load(processed)
 explore.explorer(tables, lang)

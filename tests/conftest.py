@@ -91,8 +91,8 @@ _TEXT_SUFFIXES = (".txt", ".md", ".csv", ".tsv", ".json", ".ipynb", ".html", ".h
 
 def header_names(study_dir: str | Path) -> set[str]:
     """Every participant name token (≥3 letters) in the study's transcript headers and interviews.csv."""
-    from gtna_analysis.interview import load_interviews_csv
-    from gtna_analysis.readers import SUPPORTED_SUFFIXES, read_transcript
+    from gtna_analysis.ingest.interview import load_interviews_csv
+    from gtna_analysis.ingest.readers import SUPPORTED_SUFFIXES, read_transcript
 
     study_dir = Path(study_dir)
     people: list[object] = []
@@ -116,7 +116,7 @@ def header_names(study_dir: str | Path) -> set[str]:
 
 def name_form_regex(token: str) -> re.Pattern[str]:
     """Whole words that are ``token`` or an inflected form of it (Georgian names also in Latin letters)."""
-    from gtna_analysis.anonymise import transliterate
+    from gtna_analysis.ingest.pseudonymise import transliterate
 
     if re.fullmatch(r"[\u10d0-\u10ff]+", token):
         stem = token[:-1] if len(token) >= 4 and token[-1] in "იე" else token

@@ -18,8 +18,8 @@ if str(ROOT) not in sys.path:  # benchmarks/ is a source folder, not part of the
 from benchmarks import bench_build, bench_coding, bench_reports, corpus, results  # noqa: E402
 from benchmarks.codebooks import grep_patterns, synthetic_patterns, write_codebook  # noqa: E402
 from benchmarks.measure import PYTHON, loglog_slope, run_child  # noqa: E402
-from gtna_analysis.codebook import load_codebook  # noqa: E402
-from gtna_analysis.coding import AutoCoder, naive_code  # noqa: E402
+from gtna_analysis.coding.autocoder import AutoCoder, naive_code  # noqa: E402
+from gtna_analysis.coding.codebook import load_codebook  # noqa: E402
 
 SEED = 7
 
@@ -172,7 +172,7 @@ def test_floor_notebook_is_import_only(tmp_path: Path) -> None:
     import nbformat
 
     nb = nbformat.read(str(bench_reports.write_floor_notebook(tmp_path / "f.ipynb", "python3")), as_version=4)
-    assert [c.source for c in nb.cells] == ["import gtna_analysis.report"]
+    assert [c.source for c in nb.cells] == ["import gtna_analysis.reports.sections"]
     assert nb.metadata["kernelspec"]["name"] == "python3"
 
 

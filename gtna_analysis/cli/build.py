@@ -1,0 +1,73 @@
+"""``gtna validate`` and ``gtna build``: check the study folder; turn it into the processed tables."""
+
+from __future__ import annotations
+
+import argparse
+
+from gtna_analysis.console import OUTPUT
+
+from ._common import common, default_processed
+
+EPILOG_BUILD = """examples:
+  gtna build                                  # data/raw -> data/processed
+  gtna build --study fieldwork/ --out fieldwork/processed
+  gtna build --keep-going                     # build what is valid, list what was skipped
+"""
+EPILOG_VALIDATE = """examples:
+  gtna validate                               # check data/raw, write nothing
+  gtna validate --study fieldwork/
+"""
+def cmd_validate(args: argparse.Namespace) -> int:
+    from gtna_analysis.build import build
+
+    result = build(args.study, keep_going=True, progress=OUTPUT.progress)
+    for warning in result.warnings:
+        OUTPUT.warn(warning)
+    for problem in result.skipped:
+        OUTPUT.error(str(problem))
+    t = result.tables
+    if result.skipped:
+        OUTPUT.error(f"{len(result.skipped)} problem(s); nothing was written")
+        return 1
+    OUTPUT.info(f"OK: {len(t['interviews'])} interviews, {len(t['segments'])} segments, "
+                f"{len(result.codebook.codes)} codes in {len(result.codebook.themes)} themes; nothing written")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from gtna_analysis.build import build, write_outputs
+
+    out = args.out or args.processed or default_processed(args.study)
+    result = build(args.study, keep_going=args.keep_going, cache_dir=None if args.no_cache else out / ".cache",
+                   progress=OUTPUT.progress)
+    OUTPUT.detail(f"read {len(result.reread)} transcript(s); the others were unchanged (cache)")
+    for warning in result.warnings:
+        OUTPUT.warn(warning)
+    write_outputs(result, out)
+    t = result.tables
+    OUTPUT.info(f"built {len(t['interviews'])} interviews → {len(t['segments'])} segments, "
+                f"{len(t['codings'])} codings, {len(t['preferences'])} preference mentions → {out}")
+    counts = ", ".join(f"{k}: {v}" for k, v in sorted(result.replacements.items())) or "none"
+    OUTPUT.info(f"pseudonymised: {counts}")
+    if result.skipped:
+        OUTPUT.error(f"skipped {len(result.skipped)} problem(s):")
+        for problem in result.skipped:
+            OUTPUT.error(f"  {problem}")
+        return 1
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add validate and build to the ``gtna`` parser."""
+    p = sub.add_parser("validate", help="check the study folder without writing anything", epilog=EPILOG_VALIDATE,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    common(p, "unused")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("build", help="read, clean, pseudonymise, segment and code the transcripts",
+                       epilog=EPILOG_BUILD, formatter_class=argparse.RawDescriptionHelpFormatter)
+    common(p, "where to write the processed tables (default: data/processed)")
+    p.add_argument("--keep-going", action="store_true", help="skip bad transcripts instead of stopping")
+    p.add_argument("--no-cache", action="store_true",
+                   help="re-read every transcript instead of reusing <out>/.cache (incremental builds)")
+    p.set_defaults(func=cmd_build)

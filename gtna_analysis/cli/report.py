@@ -1,0 +1,40 @@
+"""``gtna report``: render the HTML reports (papermill + nbconvert) and the index."""
+
+from __future__ import annotations
+
+import argparse
+
+from gtna_analysis.console import OUTPUT
+from gtna_analysis.schema import LANGUAGES
+
+from ._common import common, default_processed, default_reports
+
+EPILOG_REPORT = """examples:
+  gtna report --all                           # every agency in every language + cross-agency + index
+  gtna report --agency moes --lang en         # one report
+  gtna report --all --jobs 2 --out reports/   # two notebooks at a time
+"""
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from gtna_analysis.reports.batch import render_reports
+
+    processed = args.processed or default_processed(args.study)
+    out = args.out or default_reports(args.study)
+    langs = None if args.lang == "all" else [args.lang]
+    summary = render_reports(processed_dir=processed, out_dir=out, agencies=args.agency or None,
+                             languages=langs, jobs=args.jobs, include_cross=args.all or not args.agency,
+                             study=args.study, output=OUTPUT)
+    return 0 if summary.ok else 1
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add report to the ``gtna`` parser."""
+    p = sub.add_parser("report", help="render the HTML reports with papermill + nbconvert", epilog=EPILOG_REPORT,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    common(p, "reports folder (default: reports/)")
+    p.add_argument("--agency", action="append", help="agency id (repeatable); default: all")
+    p.add_argument("--all", action="store_true", help="every agency, the cross-agency report and the index")
+    p.add_argument("--lang", choices=[*LANGUAGES, "all"], default="all", help="report language (default: all)")
+    p.add_argument("--jobs", type=int, default=1, help="notebooks rendered in parallel (default: 1)")
+    p.set_defaults(func=cmd_report)

@@ -1,0 +1,428 @@
+"""Fast auto-coding: every codebook pattern in one Aho-Corasick automaton; regexes only where keys cannot say it.
+
+Why this design: a naive coder runs one regex per pattern over every segment (patterns × segments passes). Here
+each chunk of segments is prepared once (markers blanked, lower-cased, punctuation → space: see
+``prepare_chunk``) and scanned once by ``pyahocorasick``. The automaton's keys spell out most of each pattern
+(``patterns.scan_keys``: a whole word with the space after it, a ``stem*`` up to the stem, phrase gaps of one or
+two spaces), so most hits are matches with no further work; only phrases with longer gaps or a starred inner
+word fall back to the pattern's own regex at the hit. Cost grows with corpus size plus number of hits, not with
+the number of patterns. ``naive_code`` keeps the obvious one-regex-per-pattern implementation as the reference
+the tests compare against and the benchmark baseline.
+
+Exclusion patterns: a match of one of a code's ``exclude_patterns`` cancels that code's matches *in the same
+sentence* (so "no sex-disaggregated data" can be kept out of a data-availability code without losing the
+code for the rest of the answer).
+
+The coding unit decides the span a coding covers: ``segment`` (the whole turn, default — what agreement and
+prevalence count), ``paragraph``, ``sentence`` (what quotes show) or ``match`` (just the words).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import ahocorasick
+import pandas as pd
+
+from gtna_analysis.ingest.clean import mask_markers
+from gtna_analysis.schema import CODING_COLUMNS, CODING_UNITS
+
+from .codebook import Codebook
+from .patterns import CompiledPattern, blank_non_word, compile_pattern, match_text, scan_keys
+
+CHUNK_SEGMENTS = 5_000  # segments scanned at once (bounds memory; the automaton itself is shared)
+_SEPARATOR = " \x00 "  # between segments in the scan text: no key, phrase or stem can match across the NUL
+MAX_GAP = 2  # phrase gaps of 1..MAX_GAP spaces are spelled out in scan keys (3+ spaces are ~2 % of gaps)
+_SENTENCE_END = re.compile(r"[.!?։…;]+(?=\s|$)|\n")
+
+Match = tuple[int, int, int, bool]  # start, end, rule index, is_exclude
+
+
+@dataclass(frozen=True)
+class _Rule:
+    code_id: str
+    theme_id: str
+    pattern: CompiledPattern
+    exclude: bool
+
+
+def _rules(codebook: Codebook, languages: tuple[str, ...] | None = None) -> list[_Rule]:
+    """Every (code, pattern) pair of the codebook, include and exclude patterns alike."""
+    rules: list[_Rule] = []
+    for code in codebook.codes:
+        for exclude, table in ((False, code.patterns), (True, code.exclude_patterns)):
+            for lang, patterns in table.items():
+                if languages and lang not in languages:
+                    continue
+                rules.extend(_Rule(code.id, code.theme_id, compile_pattern(p), exclude) for p in patterns)
+    return rules
+
+
+def prepare(text: str) -> str:
+    """The text the patterns run on: markers blanked, lower-cased, punctuation → space (same length)."""
+    return match_text(mask_markers(text))
+
+
+def sentence_bounds(text: str) -> list[int]:
+    """Start offsets of the sentences of ``text`` (a newline also ends a sentence)."""
+    bounds = [0]
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() < len(text):
+            bounds.append(m.end())
+    return bounds
+
+
+def _unit_of(bounds: list[int], pos: int) -> int:
+    return bisect.bisect_right(bounds, pos) - 1
+
+
+def _cancelled(text: str, matches: list[Match], code_of: list[str]) -> tuple[dict[str, set[int]], list[int]]:
+    """Code → the sentences its exclusion matches cancel (only codes that also matched), and the sentence bounds.
+
+    Sentences are only computed when a code has both an include and an exclusion match in ``text`` — the rare
+    case; everything else needs no sorting or sentence split at all.
+    """
+    excluded: dict[str, list[int]] = {}
+    for s, _, r, ex in matches:
+        if ex:
+            excluded.setdefault(code_of[r], []).append(s)
+    if not excluded:
+        return {}, []
+    conflicted = excluded.keys() & {code_of[r] for _, _, r, ex in matches if not ex}
+    if not conflicted:
+        return {}, []
+    bounds = sentence_bounds(text)
+    return {code: {_unit_of(bounds, s) for s in excluded[code]} for code in conflicted}, bounds
+
+
+def resolve(text: str, matches: list[Match], code_of: list[str]) -> dict[str, list[tuple[int, int]]]:
+    """Apply exclusions: code id → surviving (start, end) matches in ``text``, in text order.
+
+    ``code_of[rule index]`` is the rule's code id. Codes come in the order of their first surviving match.
+    """
+    cancelled, bounds = _cancelled(text, matches, code_of)
+    out: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for s, e, r, ex in sorted(matches):
+        if ex:
+            continue
+        code = code_of[r]
+        if cancelled and code in cancelled and _unit_of(bounds, s) in cancelled[code]:
+            continue
+        out[code].append((s, e))
+    return out
+
+
+# Automaton value: (hit end - match start, key ends in a stem, include rules, exclusion rules, regex groups).
+# A regex group is (verifier, include rules, exclusion rules) for the rules whose key is only a prefilter.
+_Rules = tuple[int, ...]
+_KeyValue = tuple[int, bool, _Rules, _Rules, tuple[tuple[re.Pattern[str], _Rules, _Rules], ...]]
+
+
+def _key_values(rules: list[_Rule]) -> dict[str, _KeyValue]:
+    """Scan key → what a hit of it means: the rules it matches outright, and the regexes still to run."""
+    literal: dict[str, list[int]] = defaultdict(list)
+    verify: dict[str, dict[re.Pattern[str], list[int]]] = defaultdict(dict)
+    for index, rule in enumerate(rules):
+        for key, exact in scan_keys(rule.pattern.words, MAX_GAP):
+            if exact:
+                literal[key].append(index)
+            else:
+                verify[key].setdefault(rule.pattern.regex, []).append(index)
+
+    def split(ids: list[int]) -> tuple[_Rules, _Rules]:
+        return tuple(r for r in ids if not rules[r].exclude), tuple(r for r in ids if rules[r].exclude)
+
+    values: dict[str, _KeyValue] = {}
+    for key in literal.keys() | verify.keys():
+        groups = tuple((rx, *split(ids)) for rx, ids in verify.get(key, {}).items())
+        values[key] = (len(key) - 2, not key.endswith(" "), *split(literal.get(key, [])), groups)
+    return values
+
+
+class _Found:
+    """Matches of one chunk as parallel flat lists, ordered by segment: segment, start, end (scan-text offsets)
+    and rule index. Plain int lists, not a tuple per match: millions of small tuples cost allocation and
+    garbage-collector passes, and flat lists let ``code_texts`` build its pairs with C-level ``zip``/``map``."""
+
+    def __init__(self) -> None:
+        self.segment: list[int] = []
+        self.start: list[int] = []
+        self.end: list[int] = []
+        self.rule: list[int] = []
+
+    def span(self, i: int) -> range:
+        """Positions (in the lists) of segment ``i``'s matches."""
+        return range(bisect.bisect_left(self.segment, i), bisect.bisect_right(self.segment, i))
+
+    def sort_by_segment(self) -> None:
+        """Restore the segment order after out-of-order additions (raw-regex rules)."""
+        order = sorted(range(len(self.segment)), key=self.segment.__getitem__)
+        for name in ("segment", "start", "end", "rule"):
+            values = getattr(self, name)
+            setattr(self, name, [values[k] for k in order])
+
+
+def _add(found: _Found, i: int, start: int, end: int, rules: _Rules) -> None:
+    for rule_id in rules:
+        found.segment.append(i)
+        found.start.append(start)
+        found.end.append(end)
+        found.rule.append(rule_id)
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """The matches of one chunk: include and exclusion matches, and where each segment starts in the scan text."""
+
+    bases: list[int]
+    included: _Found
+    excluded: _Found
+
+    def matches_of(self, i: int) -> list[Match]:
+        """Segment ``i``'s matches as (start, end, rule index, is_exclude), offsets within the segment."""
+        shift = (-self.bases[i]).__add__
+        out: list[Match] = []
+        for found, exclude in ((self.included, False), (self.excluded, True)):
+            k = found.span(i)
+            if k:  # slices and zip/map: built in C, this runs for every coded segment
+                out.extend(zip(map(shift, found.start[k.start:k.stop]), map(shift, found.end[k.start:k.stop]),
+                               found.rule[k.start:k.stop], itertools.repeat(exclude, len(k)), strict=True))
+        return out
+
+
+def prepare_chunk(texts: list[str]) -> tuple[str, list[int]]:
+    """One scan text for many segments, and where each segment starts in it.
+
+    The scan text is ``" " + prepare(t0) + " \\x00 " + prepare(t1) + … + " \\x00"``: every segment is preceded
+    and followed by a space (so its first word is a key hit and its last word ends at a space) and separated by
+    NUL, which no key or phrase regex can cross. Preparing the joined string is one regex pass per chunk
+    instead of one per segment; it equals per-segment preparation because no marker, case rule (final sigma
+    looks at neighbouring letters, and a space is none) or substitution reaches across the separator. NULs in
+    the texts themselves become spaces first (as ``prepare`` would make them); when lower-casing changes the
+    length (rare letters such as İ) each segment is prepared on its own, exactly as ``prepare`` does.
+    """
+    joined = " " + _SEPARATOR.join(texts) + _SEPARATOR.rstrip()
+    if joined.count("\x00") != len(texts):  # rare: a NUL in the data would be taken for a separator
+        texts = [t.replace("\x00", " ") for t in texts]
+        joined = " " + _SEPARATOR.join(texts) + _SEPARATOR.rstrip()
+    masked = mask_markers(joined)
+    lowered = masked.lower()
+    if len(lowered) == len(masked):
+        corpus = blank_non_word(lowered, keep_nul=True)  # as ``match_text`` does, sparing the separators
+    else:
+        corpus = " " + _SEPARATOR.join(prepare(t) for t in texts) + _SEPARATOR.rstrip()
+    bases = list(itertools.accumulate((len(t) + len(_SEPARATOR) for t in texts[:-1]), initial=1))
+    return corpus, bases
+
+
+class AutoCoder:
+    """Compiled codebook; ``code(segments)`` returns the codings table."""
+
+    def __init__(self, codebook: Codebook, languages: tuple[str, ...] | None = None):
+        self.codebook = codebook
+        self.coder = f"auto:{codebook.id}-v{codebook.version}"
+        all_rules = _rules(codebook, languages)
+        # Literal rules first (the automaton stores their indexes), raw regexes after.
+        self.rules = [r for r in all_rules if r.pattern.anchor is not None] + \
+                     [r for r in all_rules if r.pattern.anchor is None]
+        self.n_literal = sum(r.pattern.anchor is not None for r in self.rules)
+        self._code_of = [r.code_id for r in self.rules]
+        self._theme_of = {r.code_id: r.theme_id for r in self.rules}  # the table's theme_id column
+        # Keys start with a space: the scan text puts one before every word, so the automaton itself only
+        # reports hits at word starts; most keys are whole patterns (see ``scan_keys``), so most hits are matches.
+        automaton = ahocorasick.Automaton()
+        for key, value in _key_values(self.rules[:self.n_literal]).items():
+            automaton.add_word(key, value)
+        if len(automaton):
+            automaton.make_automaton()
+        self.automaton = automaton
+
+    def _scan(self, texts: list[str]) -> _Scan:
+        """Every match in ``texts`` (one chunk): literal keys by the automaton, raw regexes text by text."""
+        corpus, bases = prepare_chunk(texts) if texts else ("", [])
+        scan = _Scan(bases, _Found(), _Found())
+        if len(self.automaton) and texts:
+            self._scan_literal(corpus, scan)
+        if self.n_literal < len(self.rules):
+            for r_index in range(self.n_literal, len(self.rules)):
+                found = scan.excluded if self.rules[r_index].exclude else scan.included
+                regex = self.rules[r_index].pattern.regex
+                for i, (base, text) in enumerate(zip(bases, texts, strict=True)):
+                    for m in regex.finditer(corpus[base:base + len(text)]):  # alone: ^, $ and \b as in naive_code
+                        if m.end() > m.start():
+                            _add(found, i, base + m.start(), base + m.end(), (r_index,))
+            scan.included.sort_by_segment()
+            scan.excluded.sort_by_segment()
+        return scan
+
+    def _scan_literal(self, corpus: str, scan: _Scan) -> None:
+        """Run the automaton over the scan text; the hot loop, so it keeps per-hit work to a few operations."""
+        bases, inc, exc = scan.bases, scan.included, scan.excluded
+        i = 0
+        bounds = [*bases[1:], len(corpus) + 1]  # hits arrive by end position; a hit never crosses a separator
+        limit = bounds[0]
+        find = corpus.find
+        add_segment, add_start, add_end, add_rule = inc.segment.append, inc.start.append, inc.end.append, \
+            inc.rule.append
+        for end_index, (back, stem, includes, excludes, groups) in self.automaton.iter(corpus):
+            if end_index >= limit:
+                i = bisect.bisect_right(bounds, end_index, i)
+                limit = bounds[i]
+            start = end_index - back
+            if includes:
+                end = find(" ", end_index) if stem else end_index
+                for rule_id in includes:
+                    add_segment(i)
+                    add_start(start)
+                    add_end(end)
+                    add_rule(rule_id)
+            if excludes:
+                _add(exc, i, start, find(" ", end_index) if stem else end_index, excludes)
+            for regex, group_includes, group_excludes in groups:
+                m = regex.match(corpus, start)
+                if m is not None:
+                    _add(inc, i, start, m.end(), group_includes)
+                    _add(exc, i, start, m.end(), group_excludes)
+
+    def code_texts(self, texts: list[str]) -> set[tuple[int, str]]:
+        """(text index, code id) for every text a code applies to — the shape ``naive_code`` returns."""
+        out: set[tuple[int, str]] = set()
+        code_of = self._code_of
+        for offset in range(0, len(texts), CHUNK_SEGMENTS):
+            chunk = texts[offset:offset + CHUNK_SEGMENTS]
+            scan = self._scan(chunk)
+            inc = scan.included
+            out.update(zip(map(offset.__add__, inc.segment), map(code_of.__getitem__, inc.rule), strict=True))
+            out.difference_update((offset + i, code) for i, code in self._cancelled_pairs(chunk, scan))
+        return out
+
+    def _cancelled_pairs(self, texts: list[str], scan: _Scan) -> Iterator[tuple[int, str]]:
+        """(text index, code) of the chunk's codes whose every include match an exclusion cancels.
+
+        The rule ``resolve`` applies, read straight off the flat match lists: exclusion patterns are
+        common words, so about half the segments have an exclusion match, but most of those have no include
+        match of the same code, and only they need sentences.
+        """
+        inc, exc, code_of = scan.included, scan.excluded, self._code_of
+        for i in dict.fromkeys(exc.segment):
+            ik = inc.span(i)
+            if not ik:
+                continue
+            ek = exc.span(i)
+            ex_rules, in_rules = exc.rule[ek.start:ek.stop], inc.rule[ik.start:ik.stop]
+            conflicted = set(map(code_of.__getitem__, ex_rules)).intersection(map(code_of.__getitem__, in_rules))
+            if not conflicted:
+                continue
+            bounds, base = sentence_bounds(texts[i]), scan.bases[i]
+            for code in conflicted:
+                blocked = {_unit_of(bounds, s - base)
+                           for s, r in zip(exc.start[ek.start:ek.stop], ex_rules, strict=True) if code_of[r] == code}
+                if all(_unit_of(bounds, s - base) in blocked
+                       for s, r in zip(inc.start[ik.start:ik.stop], in_rules, strict=True) if code_of[r] == code):
+                    yield i, code
+
+    def code(self, segments: pd.DataFrame, unit: str = "segment") -> pd.DataFrame:
+        """Code every segment; returns one row per (unit span, code), with the matched words.
+
+        Segments are coded in chunks of ``CHUNK_SEGMENTS``: the normalised copies, the joined scan text and the
+        raw matches then exist for one chunk at a time, which keeps peak memory flat as the corpus grows.
+        """
+        if unit not in CODING_UNITS:
+            raise ValueError(f"unit must be one of {CODING_UNITS}")
+        rows: list[tuple] = []
+        for start in range(0, len(segments), CHUNK_SEGMENTS):
+            rows.extend(self._code_chunk(segments.iloc[start:start + CHUNK_SEGMENTS], unit))
+        frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
+        return frame.astype({"start_char": "int64", "end_char": "int64", "n_matches": "int64"})
+
+    def _code_chunk(self, segments: pd.DataFrame, unit: str) -> list[tuple]:
+        texts = segments["text"].astype(str).tolist()
+        scan = self._scan(texts)
+        hit = list(dict.fromkeys(scan.included.segment))  # texts without an include match have no rows
+        if not hit:
+            return []
+        columns = [segments[c].tolist() for c in ("segment_id", "interview_id", "agency", "start_char")]
+        rows: list[tuple] = []
+        code_of, theme_of, coder = self._code_of, self._theme_of, self.coder
+        for i in hit:
+            text = texts[i]
+            segment_id, interview_id, agency, base = (column[i] for column in columns)
+            base = int(base)
+            for code_id, spans in resolve(text, scan.matches_of(i), code_of).items():
+                for (us, ue), words in _by_unit(text, spans, unit):
+                    rows.append((segment_id, interview_id, agency, code_id, theme_of[code_id], base + us, base + ue,
+                                 "; ".join(dict.fromkeys(words)), len(words), "auto", coder))
+        return rows
+
+
+def _by_unit(text: str, spans: list[tuple[int, int]], unit: str) -> Iterable[tuple[tuple[int, int], list[str]]]:
+    """The unit spans that one code's matches fall in, each with the matched words (in text order)."""
+    if unit == "segment":  # the common case: one span, no per-match work beyond slicing the words
+        return [((0, len(text)), [text[s:e] for s, e in spans])]
+    bounds = sentence_bounds(text) if unit == "sentence" else None
+    grouped: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for s, e in spans:
+        grouped[_unit_span(text, s, e, unit, bounds)].append(text[s:e])
+    return grouped.items()
+
+
+def _unit_span(text: str, s: int, e: int, unit: str, bounds: list[int] | None) -> tuple[int, int]:
+    if unit == "match":
+        return s, e
+    if unit == "segment":
+        return 0, len(text)
+    if unit == "paragraph":
+        start = text.rfind("\n", 0, s) + 1
+        end = text.find("\n", e)
+        return start, len(text) if end < 0 else end
+    assert bounds is not None
+    i = _unit_of(bounds, s)
+    start = bounds[i]
+    end = bounds[i + 1] if i + 1 < len(bounds) else len(text)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, max(end, min(e, len(text)))
+
+
+def naive_code(codebook: Codebook, texts: list[str]) -> set[tuple[int, str]]:
+    """Reference implementation: one regex search per pattern per text, then the same exclusion rule.
+
+    Deliberately simple (and slow): the fast coder must give exactly this set; the benchmark measures both.
+    """
+    found: set[tuple[int, str]] = set()
+    prepared = [prepare(t) for t in texts]
+    for code in codebook.codes:
+        include = [_searcher(p) for ps in code.patterns.values() for p in ps]
+        exclude = [_searcher(p) for ps in code.exclude_patterns.values() for p in ps]
+        for i, text in enumerate(prepared):
+            starts = [m.start() for rx, wrapped in include for m in rx.finditer(text) if _nonempty(m, wrapped)]
+            if not starts:
+                continue
+            blocked = [m.start() for rx, wrapped in exclude for m in rx.finditer(text) if _nonempty(m, wrapped)]
+            if not blocked:
+                found.add((i, code.id))
+                continue
+            bounds = sentence_bounds(texts[i])
+            bad = {_unit_of(bounds, s) for s in blocked}
+            if any(_unit_of(bounds, s) not in bad for s in starts):
+                found.add((i, code.id))
+    return found
+
+
+def _searcher(pattern: str) -> tuple[re.Pattern[str], bool]:
+    """The pattern's search regex, and whether it is the zero-width lookahead wrapper of a word pattern."""
+    compiled = compile_pattern(pattern)
+    return compiled.search_regex(), compiled.anchor is not None
+
+
+def _nonempty(m: re.Match[str], wrapped: bool) -> bool:
+    """A real match: word patterns match inside the wrapper's group 1; a raw regex must consume characters
+    (a zero-width ``re:`` match such as ``(?=(abc))`` codes nothing, in either coder)."""
+    return bool(m.group(1)) if wrapped else m.end() > m.start()

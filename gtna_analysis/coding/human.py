@@ -1,0 +1,211 @@
+"""Human coding import: coders' work from CSV / XLSX sheets (and, via ``refi``, REFI-QDA .qdpx projects).
+
+A coding sheet has one row per (segment, code, coder) decision: columns ``segment_id``, ``code_id`` and
+``coder`` (optional: ``start_char``, ``end_char`` to code part of a segment, ``memo``; other columns such as the
+segment text or code labels of an exported sheet are ignored, so a sheet written by ``gtna export --format xlsx``
+can be filled in and read back). A row with an empty ``code_id`` records that the coder *read* the segment and
+found no code — that is what lets agreement statistics count uncoded segments instead of silently dropping them.
+
+Every problem is reported as ``file:line: message`` (the spreadsheet row, or the CSV line) so coders can fix
+their sheet; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from gtna_analysis.errors import GtnaError, ProblemLog
+from gtna_analysis.paths import GOLD_FOLDER
+from gtna_analysis.schema import CODING_COLUMNS
+
+from .codebook import Codebook
+
+SHEET_SUFFIXES = (".csv", ".tsv", ".xlsx")
+REQUIRED = ("segment_id", "code_id")
+ALIASES = {"segment": "segment_id", "segment id": "segment_id", "code": "code_id", "code id": "code_id",
+           "coder_id": "coder", "user": "coder", "start": "start_char", "end": "end_char", "note": "memo"}
+
+
+@dataclass
+class HumanCoding:
+    """Imported codings plus, per coder, the segments the coder read (coded or not)."""
+
+    codings: pd.DataFrame
+    units: dict[str, set[str]] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def coders(self) -> list[str]:
+        return sorted(self.units)
+
+    def only(self, coder: str) -> HumanCoding:
+        """The part of this file coded by ``coder``."""
+        return HumanCoding(self.codings[self.codings["coder"] == coder].reset_index(drop=True),
+                           {coder: self.units.get(coder, set())}, self.path)
+
+
+def _column_name(raw: object) -> str:
+    name = str(raw or "").strip().lower().replace("-", "_")
+    return ALIASES.get(name, name.replace(" ", "_"))
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    line = 1
+    for row in reader:
+        yield line, row
+        line = reader.line_num + 1
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several unrelated types for a damaged file
+        raise GtnaError.at(path, None, f"cannot read the workbook: {exc}") from None
+    sheet = book["codings"] if "codings" in book.sheetnames else book.worksheets[0]
+    for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        yield index, ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+                      for v in row]
+    book.close()
+
+
+def read_rows(path: Path, required: tuple[str, ...] = REQUIRED
+              ) -> tuple[dict[str, int], list[tuple[int, dict[str, str]]]]:
+    """Header (column -> index) and data rows (line, {column: value}) of a CSV/TSV/XLSX coding sheet."""
+    rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
+    header: dict[str, int] | None = None
+    out: list[tuple[int, dict[str, str]]] = []
+    for line, row in rows:
+        if not any(str(v).strip() for v in row):
+            continue
+        if header is None:
+            header = {}
+            for i, v in enumerate(row):
+                name = _column_name(v)
+                if name and name not in header:
+                    header[name] = i
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise GtnaError.at(path, line, f"missing column(s) {', '.join(missing)}",
+                                   f"expected columns: {', '.join(required)}")
+            continue
+        out.append((line, {name: str(row[i]).strip() if i < len(row) else "" for name, i in header.items()}))
+    if header is None:
+        raise GtnaError.at(path, 1, "empty sheet", f"expected a header row: {', '.join(required)}")
+    return header, out
+
+
+def _suggest(value: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+def load_coding_sheet(path: str | Path, segments: pd.DataFrame, codebook: Codebook,
+                      coder: str | None = None) -> HumanCoding:
+    """Read and validate a CSV/TSV/XLSX coding sheet against the build's segments and the codebook."""
+    path = Path(path)
+    if not path.exists():
+        raise GtnaError.at(path, None, "file not found")
+    _, rows = read_rows(path)
+    seg = segments.set_index("segment_id")
+    segment_ids = seg.index.tolist()
+    known_segments = set(segment_ids)
+    code_ids = [c.id for c in codebook.codes]
+    theme_ids = {t.id for t in codebook.themes}
+    log = ProblemLog()
+    records: dict[tuple[str, str, str, int, int], dict] = {}
+    units: dict[str, set[str]] = {}
+    default_coder = coder or path.stem
+    for line, row in rows:
+        segment_id, code_id = row.get("segment_id", ""), row.get("code_id", "")
+        who = row.get("coder") or default_coder
+        if not segment_id:
+            log.add(path, line, "empty segment_id")
+            continue
+        if segment_id not in known_segments:
+            log.add(path, line, f"unknown segment_id {segment_id!r}", _suggest(segment_id, segment_ids))
+            continue
+        units.setdefault(who, set()).add(segment_id)
+        if not code_id:
+            continue
+        if not codebook.has_code(code_id):
+            if code_id in theme_ids:
+                log.add(path, line, f"{code_id!r} is a theme, not a code", "use one of the theme's codes")
+            else:
+                log.add(path, line, f"unknown code_id {code_id!r}", _suggest(code_id, code_ids))
+            continue
+        s = seg.loc[segment_id]
+        start, end = int(s["start_char"]), int(s["end_char"])
+        if row.get("start_char") or row.get("end_char"):
+            try:
+                start, end = int(float(row["start_char"])), int(float(row["end_char"]))
+            except (KeyError, ValueError):
+                log.add(path, line, "start_char and end_char must both be whole numbers")
+                continue
+            if not int(s["start_char"]) <= start < end <= int(s["end_char"]):
+                log.add(path, line, f"span {start}-{end} is outside segment {segment_id} "
+                                    f"({int(s['start_char'])}-{int(s['end_char'])})")
+                continue
+        whole = (start, end) == (int(s["start_char"]), int(s["end_char"]))
+        quote = "" if whole else str(s["text"])[start - int(s["start_char"]):end - int(s["start_char"])][:200]
+        key = (segment_id, code_id, who, start, end)
+        records.setdefault(key, {
+            "segment_id": segment_id, "interview_id": s["interview_id"], "agency": s["agency"],
+            "code_id": code_id, "theme_id": codebook.code(code_id).theme_id, "start_char": start,
+            "end_char": end, "matched_text": quote, "n_matches": 1,
+            "source": "auto" if who.startswith("auto:") else "manual", "coder": who,
+        })
+    log.raise_if_any()
+    return HumanCoding(codings_frame(list(records.values())), units, path)
+
+
+def codings_frame(rows: list[dict]) -> pd.DataFrame:
+    """A codings table with the standard columns and dtypes."""
+    frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
+    return frame.astype({"start_char": "int64", "end_char": "int64", "n_matches": "int64"})
+
+
+def merge_codings(auto: pd.DataFrame, human: list[HumanCoding]) -> pd.DataFrame:
+    """Auto-codings and imported human codings in one table; provenance stays in ``source`` and ``coder``."""
+    frames = [auto] + [h.codings for h in human if len(h.codings)]
+    if len(frames) == 1:
+        return auto
+    merged = pd.concat(frames, ignore_index=True)
+    merged = merged.drop_duplicates(["segment_id", "code_id", "coder", "start_char", "end_char"])
+    merged = merged.sort_values(["interview_id", "start_char", "source", "coder", "code_id"], kind="stable")
+    return merged.reset_index(drop=True)
+
+
+SPLITS = ("all", "held_in", "held_out")
+
+
+def load_gold(study_root: str | Path, segments: pd.DataFrame, codebook: Codebook, split: str = "all") -> HumanCoding:
+    """The study's gold set (``<study>/gold/gold.csv``), optionally only its held-in or held-out segments.
+
+    ``gold/split.csv`` (segment_id, split) marks each gold segment ``held_in`` (used to tune patterns) or
+    ``held_out`` (never looked at while tuning; the honest estimate of how the auto-coder does on new text).
+    """
+    folder = Path(study_root) / GOLD_FOLDER
+    gold = load_coding_sheet(folder / "gold.csv", segments, codebook)
+    if split == "all":
+        return gold
+    if split not in SPLITS:
+        raise GtnaError.at(folder / "split.csv", None, f"unknown split {split!r}", f"use one of {', '.join(SPLITS)}")
+    _, rows = read_rows(folder / "split.csv", ("segment_id", "split"))
+    keep = {row["segment_id"] for _, row in rows if row.get("split") == split}
+    units = {coder: ids & keep for coder, ids in gold.units.items()}
+    return HumanCoding(gold.codings[gold.codings["segment_id"].isin(keep)].reset_index(drop=True), units, gold.path)

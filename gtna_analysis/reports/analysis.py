@@ -1,0 +1,284 @@
+"""Analysis tables behind the reports: prevalence, agency × theme, co-occurrence, breakdowns, quotes, and the
+training-module recommendation. Plain functions over the processed tables, so they are unit-tested and the
+notebooks only call them.
+
+Counting conventions (stated in every report's method note):
+- *share of interviews*: interviews in which at least one participant segment was coded with the theme/code,
+  divided by the interviews in scope. A group interview counts once.
+- *share of participants*: participants (interview × speaker) with at least one coded segment, divided by the
+  participants in scope — so a talkative respondent counts once.
+- *mentions*: coded segments. Useful for emphasis, never for ranking agencies of different sizes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from gtna_analysis.tables import Tables
+
+LEVELS = ("theme", "code")
+THIN_INTERVIEWS = 3  # fewer interviews than this in scope → the narrative says the evidence is thin
+
+
+def _labels(tables: Tables, level: str, lang: str) -> pd.DataFrame:
+    codes = tables.codes
+    if level == "theme":
+        out = codes.drop_duplicates("theme_id")[["theme_id", f"theme_label_{lang}", "color", "theme_order"]]
+        return out.rename(columns={"theme_id": "id", f"theme_label_{lang}": "label"})
+    out = codes[["code_id", f"code_label_{lang}", "color", "theme_order", "theme_id"]]
+    return out.rename(columns={"code_id": "id", f"code_label_{lang}": "label"})
+
+
+def participant_codings(tables: Tables) -> pd.DataFrame:
+    """Codings joined with the speaker of their segment (participant_key = interview:speaker)."""
+    speakers = tables.segments[["segment_id", "speaker_id", "question_id"]]
+    out = tables.codings.merge(speakers, on="segment_id", how="left")
+    out["participant_key"] = out["interview_id"] + ":" + out["speaker_id"].fillna("")
+    return out
+
+
+def prevalence(tables: Tables, level: str = "theme", lang: str = "en", agency: str | None = None,
+               theme: str | None = None, questions: list[str] | None = None) -> pd.DataFrame:
+    """Per theme (or code): interviews, participants and mentions, with shares; sorted by share of interviews.
+
+    ``questions`` restricts counting to answers to those questionnaire items — e.g. the priorities question, so
+    that "priority" means what people named when asked about priorities, not anything mentioned in passing.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}")
+    t = tables.scope(agency)
+    key = "theme_id" if level == "theme" else "code_id"
+    coded = participant_codings(t)
+    if theme is not None:
+        coded = coded[coded["theme_id"] == theme]
+    if questions is not None:
+        coded = coded[coded["question_id"].isin(questions)]
+    n_interviews = max(len(t.interviews), 1)
+    n_participants = max(len(t.participants), 1)
+    grouped = coded.groupby(key).agg(interviews=("interview_id", "nunique"),
+                                     participants=("participant_key", "nunique"),
+                                     mentions=("segment_id", "nunique"))
+    labels = _labels(t, level, lang)
+    if theme is not None and level == "code":
+        labels = labels[labels["theme_id"] == theme]
+    out = labels.merge(grouped, left_on="id", right_index=True, how="left")
+    for col in ("interviews", "participants", "mentions"):
+        out[col] = out[col].fillna(0).astype("int64")
+    out["share_interviews"] = out["interviews"] / n_interviews
+    out["share_participants"] = out["participants"] / n_participants
+    out = out.sort_values(["share_interviews", "share_participants", "mentions", "theme_order"],
+                          ascending=[False, False, False, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def agency_theme_matrix(tables: Tables, lang: str = "en", measure: str = "share_interviews") -> pd.DataFrame:
+    """Agencies (rows, short names) × themes (columns, labels): the chosen prevalence measure."""
+    frames = []
+    for agency in tables.agencies:
+        p = prevalence(tables, "theme", lang, agency).set_index("id")[measure]
+        frames.append(p.rename(tables.agency_name(agency, lang, short=True)))
+    labels = _labels(tables, "theme", lang).sort_values("theme_order")
+    matrix = pd.DataFrame(frames).reindex(columns=list(labels["id"])).fillna(0.0)
+    matrix.columns = _unique_labels(labels)  # two themes may share a label; columns must stay distinct
+    return matrix
+
+
+def _unique_labels(labels: pd.DataFrame) -> list[str]:
+    """Labels in order, with the id appended where a label is used by more than one theme."""
+    counts = labels["label"].value_counts()
+    return [f"{row.label} ({row.id})" if counts[row.label] > 1 else row.label for row in labels.itertuples()]
+
+
+def cooccurrence(tables: Tables, level: str = "theme", lang: str = "en", agency: str | None = None,
+                 min_count: int = 1) -> pd.DataFrame:
+    """How many segments are coded with both A and B (diagonal: segments coded with A)."""
+    t = tables.scope(agency)
+    key = "theme_id" if level == "theme" else "code_id"
+    pairs = t.codings[["segment_id", key]].drop_duplicates()
+    if pairs.empty:
+        return pd.DataFrame()
+    onehot = pd.crosstab(pairs["segment_id"], pairs[key]).clip(upper=1)
+    matrix = onehot.T @ onehot
+    labels = _labels(t, level, lang).set_index("id")["label"]
+    keep = [c for c in labels.index if c in matrix.index and matrix.loc[c, c] >= min_count]
+    matrix = matrix.loc[keep, keep]
+    matrix.index = [labels[c] for c in keep]
+    matrix.columns = [labels[c] for c in keep]
+    return matrix
+
+
+def breakdown(tables: Tables, attribute: str, lang: str = "en", agency: str | None = None,
+              group_labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Share of participants in each group (mode, level or gender) who raised each theme."""
+    if attribute not in ("mode", "level", "gender"):
+        raise ValueError("attribute must be mode, level or gender")
+    t = tables.scope(agency)
+    people = t.participants.assign(participant_key=t.participants["interview_id"] + ":"
+                                   + t.participants["participant_id"])
+    coded = participant_codings(t).merge(people[["participant_key", attribute]], on="participant_key")
+    counts = coded.groupby(["theme_id", attribute])["participant_key"].nunique().unstack(fill_value=0)
+    sizes = people.groupby(attribute)["participant_key"].nunique()
+    shares = counts.div(sizes, axis=1).fillna(0.0)
+    labels = _labels(t, "theme", lang).set_index("id")
+    shares = shares.reindex(labels.sort_values("theme_order").index).fillna(0.0)
+    shares.index = [labels.loc[i, "label"] for i in shares.index]
+    shares.columns = [f"{(group_labels or {}).get(c, c)} (n={sizes.get(c, 0)})" for c in shares.columns]
+    return shares
+
+
+def sample_profile(tables: Tables, agency: str | None = None) -> dict[str, dict[str, int]]:
+    """Who was interviewed: counts by mode (interviews) and by level and gender (participants). No names."""
+    t = tables.scope(agency)
+    return {
+        "interviews": {"total": len(t.interviews), **t.interviews["mode"].value_counts().sort_index().to_dict()},
+        "participants": {"total": len(t.participants)},
+        "level": t.participants["level"].value_counts().sort_index().to_dict(),
+        "gender": t.participants["gender"].value_counts().sort_index().to_dict(),
+        "language": t.interviews["language"].value_counts().sort_index().to_dict(),
+    }
+
+
+def question_summary(tables: Tables, questions: dict[str, dict[str, str]] | None = None, lang: str = "en",
+                     agency: str | None = None, top: int = 3) -> pd.DataFrame:
+    """Per questionnaire item: answers, words, alignment confidence and the themes most often raised."""
+    t = tables.scope(agency)
+    answers = t.segments[t.segments["speaker_role"] == "participant"]
+    coded = participant_codings(t)
+    theme_labels = _labels(t, "theme", lang).set_index("id")["label"]
+    rows = []
+    for qid, group in answers.groupby("question_id", sort=False):
+        themes = (coded[coded["question_id"] == qid].groupby("theme_id")["interview_id"].nunique()
+                  .sort_values(ascending=False, kind="stable").head(top))
+        rows.append({
+            "question_id": qid,
+            "question": (questions or {}).get(qid, {}).get(lang, ""),
+            "answers": len(group), "interviews": group["interview_id"].nunique(),
+            "words": int(group["words"].sum()),
+            "min_confidence": float(group["question_confidence"].min()),
+            "top_themes": ", ".join(f"{theme_labels.get(k, k)} ({v})" for k, v in themes.items()),
+        })
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    out["order"] = out["question_id"].str.extract(r"(\d+)").astype(float)[0]
+    return out.sort_values(["order", "question_id"], kind="stable").drop(columns="order").reset_index(drop=True)
+
+
+_SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
+
+
+def _excerpt(text: str, start: int, end: int, max_words: int = 70) -> str:
+    """The sentence(s) around a coded span, trimmed to ``max_words`` with ellipses."""
+    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+    inside = [(s, e) for s, e in sentences if s < end and e > start] or [(start, end)]
+    s, e = inside[0][0], inside[-1][1]
+    words = text[s:e].split()
+    excerpt = " ".join(words[:max_words])
+    prefix = "… " if s > 0 else ""
+    suffix = " …" if len(words) > max_words or e < len(text.rstrip()) else ""
+    return prefix + excerpt.strip() + suffix
+
+
+def representative_quotes(tables: Tables, theme: str, agency: str | None = None, n: int = 3) -> pd.DataFrame:
+    """Quotes that best illustrate a theme: many distinct codes of the theme, dense, readable length,
+    spread over interviews (at most one quote per interview until every interview has had one)."""
+    t = tables.scope(agency)
+    coded = participant_codings(t)
+    coded = coded[(coded["theme_id"] == theme) & (coded["speaker_id"].fillna("") != "")]
+    if coded.empty:
+        return pd.DataFrame(columns=["segment_id", "interview_id", "speaker", "question_id", "quote", "codes"])
+    # One row per coded segment: per-segment aggregates and its earliest coding (ties: table order), joined to
+    # the segment. Whole-frame operations rather than a pandas lookup per segment: this runs for every theme of
+    # every report.
+    coded = coded.reset_index(drop=True)
+    first = coded.sort_values("start_char", kind="stable").drop_duplicates("segment_id")
+    per = coded.groupby("segment_id", sort=False).agg(
+        distinct=("code_id", "nunique"), matches=("n_matches", "sum"), last_end=("end_char", "max"),
+        codes=("code_id", lambda c: ", ".join(sorted(set(c)))))
+    per = per.join(first.set_index("segment_id")[["start_char", "end_char", "matched_text"]]
+                   .rename(columns=lambda c: "first_" + c))
+    cols = ["interview_id", "speaker_id", "question_id", "text", "words", "start_char", "end_char"]
+    per = per.join(t.segments.set_index("segment_id")[cols])
+    rows = []
+    for r in per.itertuples():
+        words = max(int(r.words), 1)
+        length_fit = 1.0 if 15 <= words <= 120 else 0.5
+        score = (r.distinct * 2 + min(r.matches / words * 20, 2)) * length_fit
+        text = str(r.text)
+        rel_start, rel_end = int(r.first_start_char) - int(r.start_char), int(r.last_end) - int(r.start_char)
+        if r.first_start_char == r.start_char and r.first_end_char == r.end_char:
+            # segment-level codings: centre the excerpt on the first matched word instead
+            word = str(r.first_matched_text).split(";")[0].strip()
+            pos = text.lower().find(word.lower())
+            rel_start, rel_end = (pos, pos + len(word)) if pos >= 0 else (0, len(text))
+        rows.append({"segment_id": r.Index, "interview_id": r.interview_id,
+                     "speaker": f"{r.interview_id}, {r.speaker_id}", "question_id": r.question_id,
+                     "quote": _excerpt(text, rel_start, rel_end), "codes": r.codes, "score": score})
+    ranked = pd.DataFrame(rows).sort_values(["score", "segment_id"], ascending=[False, True], kind="stable")
+    ranked["round"] = ranked.groupby("interview_id").cumcount()
+    ranked = ranked.sort_values(["round", "score", "segment_id"], ascending=[True, False, True], kind="stable")
+    return ranked.head(n).drop(columns=["round"]).reset_index(drop=True)
+
+
+def _person_format(stated: pd.Series) -> str:
+    """A participant's format: the one they stated most; a tie involving blended, or in-person against online,
+    is blended (they want both); any other tie is resolved in the fixed order in_person, online."""
+    counts = stated.value_counts()
+    top = set(counts[counts == counts.max()].index)
+    if len(top) > 1 and ("blended" in top or {"in_person", "online"} <= top):
+        return "blended"
+    return next(f for f in ("blended", "in_person", "online", *sorted(top)) if f in top)
+
+
+_QUALIFIER = r"\s*\((?:content|შინაარსი)\)$"  # "Legal frame (content)" → "Legal frame" in a content list
+
+
+@dataclass
+class Recommendation:
+    """The training module the evidence points to, with how strong that evidence is."""
+
+    agency: str | None
+    n_interviews: int
+    n_participants: int
+    format_counts: dict[str, int]       # participants preferring each format
+    format: str | None
+    format_tied: list[str]              # formats sharing the top count (length > 1 means participants were split)
+    duration_hours_median: float | None
+    duration_hours_low: float | None
+    duration_hours_high: float | None
+    n_duration_participants: int
+    content: pd.DataFrame               # training_content codes by interviews requesting them
+    participants: pd.DataFrame          # target-participant codes
+    evidence_segments: list[str]
+    thin: bool
+
+
+def training_recommendation(tables: Tables, agency: str | None = None, lang: str = "en",
+                            top: int = 6) -> Recommendation:
+    """Format by majority of participants, duration as the median of each participant's median wish, content
+    and target groups by share of interviews asking for them."""
+    t = tables.scope(agency)
+    prefs = t.preferences.assign(participant_key=t.preferences["interview_id"] + ":" + t.preferences["speaker_id"])
+    formats = prefs[prefs["kind"] == "format"]
+    # a participant's format = their most frequent stated format (ties → blended if both occur, else first)
+    per_person = formats.groupby("participant_key")["format"].agg(_person_format)
+    format_counts = per_person.value_counts().to_dict()
+    best_format = max(format_counts, key=lambda k: (format_counts[k], k == "blended")) if format_counts else None
+    tied = sorted(k for k, v in format_counts.items() if best_format and v == format_counts[best_format])
+    durations = prefs[prefs["kind"] == "duration"].groupby("participant_key")["duration_hours"].median()
+    content = prevalence(t, "code", lang, theme="training_content").query("interviews > 0").head(top)
+    content = content.assign(label=content["label"].str.replace(_QUALIFIER, "", regex=True))
+    target = prevalence(t, "code", lang, theme="participants").query("interviews > 0").head(top)
+    evidence = sorted(set(formats["segment_id"]) | set(prefs[prefs["kind"] == "duration"]["segment_id"]))
+    return Recommendation(
+        agency=agency, n_interviews=len(t.interviews), n_participants=len(t.participants),
+        format_counts={k: int(v) for k, v in sorted(format_counts.items())}, format=best_format, format_tied=tied,
+        duration_hours_median=float(durations.median()) if len(durations) else None,
+        duration_hours_low=float(durations.quantile(0.25)) if len(durations) else None,
+        duration_hours_high=float(durations.quantile(0.75)) if len(durations) else None,
+        n_duration_participants=len(durations), content=content, participants=target,
+        evidence_segments=evidence, thin=len(t.interviews) < THIN_INTERVIEWS,
+    )

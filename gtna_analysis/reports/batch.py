@@ -1,0 +1,276 @@
+"""Batch rendering: papermill executes a notebook per agency × language, nbconvert exports offline HTML.
+
+Design choices:
+- Each notebook runs in its own kernel with its own working directory (no shared cwd) and, with ``jobs > 1``,
+  in its own worker process, so one crash cannot take the batch down.
+- A kernel that fails to *start* is retried; a notebook that fails while running is saved with its error (the
+  executed .ipynb and an HTML page showing the traceback), the rest continue, and the batch reports failure.
+- HTML goes through our nbconvert template (no CDN, no scripts, CSP) and is written atomically.
+- Kernels are stopped with ``shutdown_kernel="immediate"`` once every cell has run: the outputs are already in
+  the notebook, and a graceful shutdown only waits ~0.45 s per report for the interpreter to tear down.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import html
+import os
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from gtna_analysis import __version__
+from gtna_analysis.atomic import write_text_atomic
+from gtna_analysis.console import OUTPUT, Output
+from gtna_analysis.paths import nbconvert_templates_dir, notebooks_dir
+from gtna_analysis.tables import read_manifest
+
+from .i18n import REPORT_TITLES
+from .narrative import environment
+
+KERNEL_NAME = "python3"
+KERNEL_START_RETRIES = 2
+EXECUTION_TIMEOUT = 600
+REMOVE_TAGS = {"injected-parameters", "remove_cell", "parameters"}
+KERNEL_SHUTDOWN = "immediate"
+
+
+def import_papermill():
+    """``import papermill``, without compiling a grammar nothing here uses.
+
+    papermill → nbformat → jsonschema, whose optional IRI format checker (``rfc3987_syntax``, pulled in by
+    jupyter-events' ``jsonschema[format-nongpl]``) builds a Lark Earley parser at import: ~0.75 s in every batch
+    process and worker. Notebook schemas have no ``iri`` formats, so we mark that optional module as absent
+    (jsonschema skips format checkers whose module cannot be imported). It only applies if nothing in this
+    process imported it already.
+    """
+    import sys
+
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import papermill
+
+    return papermill
+
+
+@dataclass(frozen=True)
+class Job:
+    notebook: Path
+    parameters: dict
+    html_path: Path
+    ipynb_path: Path
+    label: str
+
+
+@dataclass
+class JobResult:
+    job: Job
+    ok: bool
+    seconds: float
+    error: str = ""
+    attempts: int = 1
+
+
+@dataclass
+class Summary:
+    results: list[JobResult] = field(default_factory=list)
+    index: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if not r.ok]
+
+
+def notebook_path(name: str) -> Path:
+    path = notebooks_dir() / f"{name}.ipynb"
+    if not path.exists():
+        raise FileNotFoundError(f"notebook {path} not found (is the package installed from a source checkout?)")
+    return path
+
+
+def plan_jobs(processed: Path, out: Path, agencies: list[str], languages: list[str], include_cross: bool,
+              study: Path | None) -> list[Job]:
+    """One job per agency × language, plus the cross-agency report per language."""
+    jobs = []
+    base = {"processed": str(processed.resolve()), "study": str(study.resolve()) if study else ""}
+    for agency in agencies:
+        for lang in languages:
+            folder = out / agency
+            jobs.append(Job(notebook_path("agency_report"), {**base, "agency": agency, "lang": lang},
+                            folder / f"{lang}.html", folder / f"{lang}.ipynb", f"{agency}/{lang}"))
+    if include_cross:
+        for lang in languages:
+            folder = out / "cross_agency"
+            jobs.append(Job(notebook_path("cross_agency"), {**base, "lang": lang}, folder / f"{lang}.html",
+                            folder / f"{lang}.ipynb", f"cross_agency/{lang}"))
+    return jobs
+
+
+def _is_kernel_start_failure(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__}: {exc}".lower()
+    return any(s in text for s in ("kernel died before", "kernel didn't respond", "timeout waiting for kernel",
+                                   "no such kernel", "failed to start the kernel", "kernel_info"))
+
+
+def run_job(job: Job, kernel_name: str = KERNEL_NAME) -> JobResult:
+    """Execute one notebook with papermill and export it; never raises for notebook errors."""
+    papermill = import_papermill()
+
+    start = time.perf_counter()
+    job.html_path.parent.mkdir(parents=True, exist_ok=True)
+    attempts = 0
+    error = ""
+    while True:
+        attempts += 1
+        try:
+            with _atomic_notebook(job.ipynb_path) as tmp:
+                try:
+                    papermill.execute_notebook(
+                        str(job.notebook), str(tmp), parameters=job.parameters, kernel_name=kernel_name,
+                        cwd=str(job.html_path.parent), progress_bar=False, log_output=False,
+                        execution_timeout=EXECUTION_TIMEOUT, start_timeout=120, shutdown_kernel=KERNEL_SHUTDOWN,
+                    )
+                except papermill.PapermillExecutionError as exc:
+                    error = f"{exc.ename}: {exc.evalue}"  # the notebook (with its error) is still saved
+            break
+        except Exception as exc:
+            if _is_kernel_start_failure(exc) and attempts <= KERNEL_START_RETRIES:
+                time.sleep(1.0 * attempts)
+                continue
+            error = f"{type(exc).__name__}: {exc}"
+            break
+    try:
+        if job.ipynb_path.exists():
+            export_html(job.ipynb_path, job.html_path, failed=bool(error))
+        else:
+            write_error_page(job, error)
+    except Exception as exc:
+        error = error or f"export failed: {type(exc).__name__}: {exc}"
+        write_error_page(job, error)
+    return JobResult(job, not error, round(time.perf_counter() - start, 2), error, attempts)
+
+
+@contextlib.contextmanager
+def _atomic_notebook(target: Path) -> Iterator[Path]:
+    """Like atomic.atomic_path, but the temporary name keeps the .ipynb ending papermill expects."""
+    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.ipynb")
+    try:
+        yield tmp
+        if tmp.exists():
+            os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def export_html(ipynb: Path, html_path: Path, failed: bool = False) -> None:
+    """Executed notebook → self-contained HTML: no code, no parameters cell, no stderr, images inline."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(str(ipynb), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    exporter = HTMLExporter(template_name="gtna_report", extra_template_basedirs=[str(nbconvert_templates_dir())])
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    if failed:  # show where it broke: keep code of the failing cell visible
+        exporter.exclude_input = False
+    remover = TagRemovePreprocessor(remove_cell_tags=REMOVE_TAGS, enabled=True)
+    exporter.register_preprocessor(remover, enabled=True)
+    title = _title(nb, html_path)
+    body, _ = exporter.from_notebook_node(nb, resources={"gtna_footer": f"{__version__} · {title}",
+                                                         "metadata": {"name": title}})
+    write_text_atomic(html_path, body)
+
+
+def _title(nb, html_path: Path) -> str:
+    params = nb.metadata.get("papermill", {}).get("parameters", {})
+    return f"GTNA — {params.get('agency', 'cross-agency')} ({params.get('lang', '')})" if params else html_path.stem
+
+
+def write_error_page(job: Job, error: str) -> None:
+    page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Report failed: {html.escape(job.label)}"
+            f"</title></head><body><h1>Report failed: {html.escape(job.label)}</h1><pre>{html.escape(error)}"
+            f"</pre></body></html>")
+    write_text_atomic(job.html_path, page)
+
+
+def write_index(out: Path, processed: Path, results: list[JobResult]) -> Path:
+    """``reports/index.html``: every agency × language with a link (or a failure mark)."""
+    manifest = read_manifest(processed)
+    agencies = manifest.get("agencies", {})
+    rows: dict[str, dict] = {}
+    for r in results:
+        key = r.job.parameters.get("agency", "cross_agency")
+        info = (agencies.get(key, {}).get("name", {}) if key != "cross_agency"
+                else REPORT_TITLES["cross_index"])
+        row = rows.setdefault(key, {"name_ka": info.get("ka", key), "name_en": info.get("en", key), "reports": {}})
+        row["reports"][r.job.parameters["lang"]] = {"ok": r.ok,
+                                                    "href": r.job.html_path.relative_to(out).as_posix()}
+    known = manifest.get("agency_order") or list(agencies)
+    order = [a for a in known if a in rows] + [k for k in rows if k not in known]
+    page = environment().get_template("index.html.j2").render(
+        title=manifest.get("study_title", REPORT_TITLES["study_fallback"]), fictional=manifest.get("fictional"),
+        rows=[rows[k] for k in order], version=__version__,
+        generated_at=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    path = out / "index.html"
+    write_text_atomic(path, page)
+    return path
+
+
+def render_reports(processed_dir: Path, out_dir: Path, agencies: list[str] | None = None,
+                   languages: list[str] | None = None, jobs: int = 1, include_cross: bool = True,
+                   study: Path | None = None, output: Output = OUTPUT, kernel_name: str = KERNEL_NAME) -> Summary:
+    """Render the requested reports (default: all agencies, all study languages) and the index."""
+    manifest = read_manifest(processed_dir)
+    if not manifest:
+        raise FileNotFoundError(f"{processed_dir}/manifest.json not found — run `gtna build` first")
+    from gtna_analysis.errors import GtnaError
+
+    known = manifest.get("agency_order") or list(manifest.get("agencies", {}))
+    for agency in agencies or []:
+        if agency not in known:
+            raise GtnaError.at(processed_dir / "manifest.json", None, f"unknown agency {agency!r}",
+                               f"agencies: {', '.join(known)}")
+    import pandas as pd
+
+    present = set(pd.read_parquet(Path(processed_dir) / "interviews.parquet", columns=["agency"])["agency"])
+    selected = agencies or [a for a in known if a in present]
+    plan = plan_jobs(Path(processed_dir), Path(out_dir), selected, languages or manifest.get("languages", ["en"]),
+                     include_cross, study)
+    summary = Summary()
+    output.info(f"rendering {len(plan)} report(s) with {max(jobs, 1)} job(s) → {out_dir}")
+    if jobs <= 1:
+        for job in output.progress(plan, "reports", total=len(plan)):
+            summary.results.append(_report(run_job(job, kernel_name), output))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+            futures = [pool.submit(run_job, job, kernel_name) for job in plan]
+            for future in output.progress(as_completed(futures), "reports", total=len(futures)):
+                summary.results.append(_report(future.result(), output))
+    summary.results.sort(key=lambda r: r.job.label)
+    summary.index = write_index(Path(out_dir), Path(processed_dir), summary.results)
+    if summary.failed:
+        output.error(f"{len(summary.failed)} of {len(summary.results)} report(s) failed:")
+        for r in summary.failed:
+            output.error(f"  {r.job.label}: {r.error} (saved: {r.job.ipynb_path})")
+    else:
+        output.info(f"all {len(summary.results)} report(s) rendered; index: {summary.index}")
+    return summary
+
+
+def _report(result: JobResult, output: Output) -> JobResult:
+    status = "ok" if result.ok else "FAILED"
+    output.detail(f"{result.job.label}: {status} in {result.seconds:.1f}s")
+    return result

@@ -1,0 +1,78 @@
+"""Every Georgian/English label of the reports in one place: section titles, chart titles and axis words, group
+names, format names and the noun forms the narrative declines.
+
+Georgian first: each entry gives the Georgian a native reader expects (case forms for nouns that follow
+numerals, which take the singular in Georgian), English second. Templates hold the longer sentences.
+"""
+
+from __future__ import annotations
+
+TITLES = {
+    "profile": {"en": "Who was interviewed", "ka": "ვინ ჩავრთეთ კვლევაში"},
+    "priorities": {"en": "Gender-equality priorities", "ka": "გენდერული თანასწორობის პრიორიტეტები"},
+    "position": {"en": "Compared with other agencies", "ka": "შედარება სხვა უწყებებთან"},
+    "training": {"en": "Recommended training module", "ka": "რეკომენდებული სასწავლო მოდული"},
+    "quotes": {"en": "In their own words", "ka": "რესპონდენტების სიტყვებით"},
+    "questions": {"en": "Answers by question", "ka": "პასუხები კითხვების მიხედვით"},
+    "breakdown": {"en": "By interview mode, seniority and gender", "ka": "ინტერვიუს ტიპის, დონისა და სქესის მიხედვით"},
+    "cooccurrence": {"en": "Themes raised together", "ka": "ერთად დასახელებული თემები"},
+    "method": {"en": "Method and provenance", "ka": "მეთოდოლოგია და წყაროები"},
+}
+
+CHART_TITLES = {
+    "priorities_asked": {"en": "Themes named when asked about priorities ({questions})",
+                         "ka": "პრიორიტეტების შესახებ კითხვაზე ({questions}) დასახელებული თემები"},
+    "priorities_all": {"en": "Themes raised, by share of interviews", "ka": "თემები ინტერვიუების წილის მიხედვით"},
+    "position": {"en": "Share of interviews raising each theme, by agency",
+                 "ka": "თემის დამსახელებელი ინტერვიუების წილი უწყებების მიხედვით"},
+    "format": {"en": "Preferred format (participants)", "ka": "სასურველი ფორმატი (რესპონდენტები)"},
+    "duration": {"en": "Preferred duration per participant, all agencies",
+                 "ka": "სასურველი ხანგრძლივობა თითოეული რესპონდენტისთვის"},
+    "breakdown": {"en": "Share of participants raising each theme, by group",
+                  "ka": "თემის დამსახელებელი რესპონდენტების წილი ჯგუფების მიხედვით"},
+    "cooccurrence": {"en": "Segments coded with both themes", "ka": "სეგმენტები, სადაც ორივე თემაა მონიშნული"},
+}
+REPORT_TITLES = {
+    "cross": {"en": "GTNA: all agencies compared", "ka": "GTNA: უწყებების შედარება"},
+    "cross_index": {"ka": "უწყებების შედარება", "en": "All agencies compared"},
+    "study_fallback": {"ka": "GTNA", "en": "GTNA"},
+}
+
+GROUP_LABELS = {"ka": {"group": "ჯგუფური", "individual": "ინდივიდუალური", "junior": "უმცროსი", "mid": "საშუალო",
+                      "senior": "უფროსი", "female": "ქალი", "male": "კაცი", "other": "სხვა", "unknown": "უცნობი"}}
+
+# axis and legend words of the charts
+CHART_WORDS = {
+    "share_interviews": {"ka": "ინტერვიუების წილი", "en": "Share of interviews"},
+    "share_participants": {"ka": "რესპონდენტების წილი", "en": "Share of participants"},
+    "participants": {"ka": "რესპონდენტები", "en": "Participants"},
+    "hours": {"ka": "საათი", "en": "Hours"},
+    "in_person": {"ka": "პირისპირ", "en": "In person"},
+    "online": {"ka": "ონლაინ", "en": "Online"},
+    "blended": {"ka": "შერეული", "en": "Blended"},
+    "segments": {"ka": "სეგმენტები", "en": "Segments"},
+}
+
+LEXICON: dict[str, dict[str, object]] = {
+    "interview": {"en": ("interview", "interviews"),
+                  "ka": {"nom": "ინტერვიუ", "erg": "ინტერვიუმ", "dat": "ინტერვიუს", "gen": "ინტერვიუს",
+                         "loc": "ინტერვიუში"}},
+    "participant": {"en": ("participant", "participants"),
+                    "ka": {"nom": "რესპონდენტი", "erg": "რესპონდენტმა", "dat": "რესპონდენტს",
+                           "gen": "რესპონდენტის", "loc": "რესპონდენტში"}},
+    "agency": {"en": ("agency", "agencies"),
+               "ka": {"nom": "უწყება", "erg": "უწყებამ", "dat": "უწყებას", "gen": "უწყების", "loc": "უწყებაში"}},
+    "hour": {"en": ("hour", "hours"),
+             "ka": {"nom": "საათი", "erg": "საათმა", "dat": "საათს", "gen": "საათის", "loc": "საათში"}},
+    "day": {"en": ("day", "days"),
+            "ka": {"nom": "დღე", "erg": "დღემ", "dat": "დღეს", "gen": "დღის", "loc": "დღეში"}},
+    "segment": {"en": ("coded passage", "coded passages"),
+                "ka": {"nom": "მონიშნული ფრაგმენტი", "erg": "მონიშნულმა ფრაგმენტმა", "dat": "მონიშნულ ფრაგმენტს",
+                       "gen": "მონიშნული ფრაგმენტის", "loc": "მონიშნულ ფრაგმენტში"}},
+}
+FORMAT_WORDS = {
+    "in_person": {"en": "in-person training", "ka": "პირისპირ ტრენინგი", "ka_gen": "პირისპირ ტრენინგის"},
+    "online": {"en": "online training", "ka": "ონლაინ ტრენინგი", "ka_gen": "ონლაინ ტრენინგის"},
+    "blended": {"en": "blended training (online + in person)", "ka": "შერეული (ონლაინ + პირისპირ) ტრენინგი",
+                "ka_gen": "შერეული (ონლაინ + პირისპირ) ტრენინგის"},
+}

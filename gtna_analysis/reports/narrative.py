@@ -1,0 +1,83 @@
+"""Narrative text (Georgian and English) generated from the analysis tables through jinja2 templates.
+
+No number in a report is typed by hand: templates receive the computed tables and only phrase them. Two
+language rules live here rather than in templates:
+- English: "1 interview", "5 interviews".
+- Georgian: a noun after a numeral stays singular and the verb agrees in the singular ("5 რესპონდენტმა
+  აღნიშნა", never "5 რესპონდენტებმა აღნიშნეს"); the noun takes the case the sentence needs, so the lexicon
+  stores case forms (nominative, ergative, dative, genitive, locative).
+Output is HTML-escaped (autoescape), because labels and quotes come from user files.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from .i18n import FORMAT_WORDS, LEXICON
+
+
+def noun(n: int | float, key: str, lang: str, case: str = "nom") -> str:
+    """The noun form that agrees with the number ``n`` (see module docstring)."""
+    entry = LEXICON[key][lang]
+    if lang == "en":
+        singular, plural = entry  # type: ignore[misc]
+        return singular if n == 1 else plural
+    return entry[case]  # type: ignore[index]
+
+
+def count(n: int | float, key: str, lang: str, case: str = "nom") -> str:
+    """'5 interviews' / '5 ინტერვიუში' — the number with its agreeing noun."""
+    number = f"{n:g}" if isinstance(n, float) else str(n)
+    return f"{number} {noun(n, key, lang, case)}"
+
+
+def pct(share: float) -> str:
+    return f"{round(share * 100):d}%" if not math.isnan(share) else "–"
+
+
+def hours(value: float | None, lang: str) -> str:
+    if value is None or math.isnan(value):
+        return "–"
+    return count(round(value, 1) if value % 1 else int(value), "hour", lang)
+
+
+def days(value: float | None, hours_per_day: float = 8.0) -> str:
+    if value is None:
+        return "–"
+    d = value / hours_per_day
+    return f"{d:.1f}".rstrip("0").rstrip(".")
+
+
+def fmt_word(fmt: str | None, lang: str, case: str = "") -> str:
+    if fmt is None:
+        return "–"
+    key = f"{lang}_{case}" if case else lang
+    return FORMAT_WORDS[fmt].get(key, FORMAT_WORDS[fmt][lang])
+
+
+def and_list(items: list[str], lang: str) -> str:
+    """'a, b and c' / 'a, b და c' (each item is escaped by the caller's autoescape)."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    conj = " and " if lang == "en" else " და "
+    return ", ".join(items[:-1]) + conj + items[-1]
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("gtna_analysis", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+    env.filters.update(pct=pct, hours=hours, days=days, fmt_word_ka=lambda f: fmt_word(f, "ka"),
+                       fmt_word_en=lambda f: fmt_word(f, "en"))
+    env.globals.update(count=count, noun=noun, fmt_word=fmt_word, and_list=and_list)
+    return env
+
+
+def render(template: str, **context: object) -> Markup:
+    """Render ``templates/<template>`` with autoescaping; returns safe HTML."""
+    return Markup(environment().get_template(template).render(**context))

@@ -1,0 +1,27 @@
+"""The processed tables' columns and the vocabularies they use, defined once.
+
+Every module that writes or reads a processed table takes its column list from here, so the README's table
+documentation, the writers and the readers cannot drift apart.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("ka", "en")  # transcript and report languages: Georgian (Mkhedruli) and English
+CODING_UNITS = ("segment", "paragraph", "sentence", "match")  # what one auto-coding covers (study.yml coding_unit)
+
+TABLES = ("interviews", "participants", "segments", "codings", "preferences", "documents")
+
+INTERVIEW_COLUMNS = ["interview_id", "agency", "date", "mode", "language", "interviewer", "n_participants",
+                     "source_file", "source_sha256", "n_segments", "words", "legacy_font_paragraphs", "markers",
+                     "pseudonymised"]
+PARTICIPANT_COLUMNS = ["interview_id", "agency", "participant_id", "participant_key", "role", "gender", "level",
+                       "mode"]
+SEGMENT_COLUMNS = ["interview_id", "agency", "segment_id", "turn_no", "speaker_id", "speaker_role",
+                   "question_id", "question_confidence", "question_method", "start_char", "end_char",
+                   "t_start", "t_end", "line", "text", "language", "words"]
+CODING_COLUMNS = ["segment_id", "interview_id", "agency", "code_id", "theme_id", "start_char", "end_char",
+                  "matched_text", "n_matches", "source", "coder"]
+PREFERENCE_COLUMNS = ["interview_id", "agency", "speaker_id", "segment_id", "kind", "format",
+                      "duration_hours_min", "duration_hours_max", "duration_hours", "topic_code_id", "evidence",
+                      "part", "question_id"]
+DOCUMENT_COLUMNS = ["interview_id", "agency", "language", "text"]

@@ -1,0 +1,81 @@
+"""Batch-runner behaviour that needs no real kernel: retry of kernel start failures, job planning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gtna_analysis.reports import batch as reporting
+
+
+def _job(tmp_path: Path) -> reporting.Job:
+    return reporting.Job(reporting.notebook_path("agency_report"), {"agency": "moes", "lang": "en"},
+                         tmp_path / "moes" / "en.html", tmp_path / "moes" / "en.ipynb", "moes/en")
+
+
+def test_kernel_that_fails_to_start_is_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import papermill
+
+    calls: list[str] = []
+
+    def flaky(input_path, output_path, **kwargs):
+        calls.append(output_path)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        Path(output_path).write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    monkeypatch.setattr(reporting, "export_html", lambda ipynb, html, failed=False: html.write_text("ok"))
+    result = reporting.run_job(_job(tmp_path))
+    assert result.ok and result.attempts == 2
+    assert (tmp_path / "moes" / "en.ipynb").exists()
+    assert not list((tmp_path / "moes").glob(".*tmp*"))  # no temporary file left behind
+
+
+def test_other_errors_are_not_retried_and_leave_an_error_page(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import papermill
+
+    def broken(*args, **kwargs):
+        raise FileNotFoundError("no such notebook <x>")
+
+    monkeypatch.setattr(papermill, "execute_notebook", broken)
+    result = reporting.run_job(_job(tmp_path))
+    assert not result.ok and result.attempts == 1
+    page = (tmp_path / "moes" / "en.html").read_text()
+    assert "&lt;x&gt;" in page and "<x>" not in page
+
+
+def test_plan_has_one_job_per_agency_and_language_plus_cross(tmp_path: Path) -> None:
+    jobs = reporting.plan_jobs(tmp_path / "p", tmp_path / "r", ["moes", "geostat"], ["ka", "en"], True, None)
+    assert [j.label for j in jobs] == ["moes/ka", "moes/en", "geostat/ka", "geostat/en", "cross_agency/ka",
+                                       "cross_agency/en"]
+    assert len({j.html_path.parent for j in jobs}) == 3  # each job writes into its own folder
+
+
+def test_papermill_import_skips_the_iri_grammar_but_notebooks_still_validate() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from gtna_analysis.reports.batch import import_papermill; import_papermill(); import nbformat;"
+            "nbformat.validate(nbformat.read(sys.argv[1], as_version=4));"
+            "print('rfc3987_syntax.syntax_helpers' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code, str(reporting.notebook_path("agency_report"))],
+                         capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
+
+
+def test_jobs_stop_kernels_immediately_after_the_last_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import papermill
+
+    seen: dict = {}
+
+    def record(input_path, output_path, **kwargs):
+        seen.update(kwargs)
+        Path(output_path).write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+
+    monkeypatch.setattr(papermill, "execute_notebook", record)
+    monkeypatch.setattr(reporting, "export_html", lambda ipynb, html, failed=False: html.write_text("ok"))
+    assert reporting.run_job(_job(tmp_path)).ok
+    assert seen["shutdown_kernel"] == "immediate"
