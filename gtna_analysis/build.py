@@ -12,6 +12,7 @@ neither read nor parsed again (see ingest/cache.py); the output is byte-identica
 from __future__ import annotations
 
 import hashlib
+import os
 import platform
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -377,7 +378,8 @@ def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
     """
     out = Path(out_dir)
     study = result.study
-    inputs = {p.relative_to(study.root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+    # relpath, not relative_to: study.yml may name a codebook outside the study (e.g. ../raw/codebook.yml)
+    inputs = {Path(os.path.relpath(p, study.root)).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
               for p in input_files(result)}
     data_hash = hashlib.sha256("".join(f"{k}={v}\n" for k, v in sorted(inputs.items())).encode()).hexdigest()
     manifest = {

@@ -15,8 +15,8 @@
 
 # %% [markdown] tags=["remove_cell"]
 # # GTNA agency report
-# Rendered per agency and language by `gtna report` (papermill). Every section is one call into
-# `gtna_analysis.reports.sections`; edit the library, not this notebook.
+# Rendered per agency and language by `gtna report` (papermill). The sections and their order come from
+# `gtna_analysis.reports.sections.SECTIONS`; edit the library, not this notebook.
 
 # %% tags=["parameters"]
 agency = "moes"
@@ -29,25 +29,6 @@ processed = "../data/processed"
 from gtna_analysis.reports import sections as report
 
 ctx = report.ReportContext.load(processed, agency, lang, study or None)
-report.show(report.header(ctx))
 
 # %%
-report.show(report.profile(ctx))
-
-# %%
-report.show(report.priorities_text(ctx), report.priorities_chart(ctx))
-
-# %%
-report.show(report.position_text(ctx), report.position_chart(ctx))
-
-# %%
-report.show(report.training_text(ctx), report.training_charts(ctx))
-
-# %%
-report.show(report.quotes(ctx))
-
-# %%
-report.show(report.questions(ctx))
-
-# %%
-report.show(report.method(ctx))
+report.show_report(ctx)  # every section of report.SECTIONS, in order; pass only=[...] to show some

@@ -15,7 +15,7 @@
 
 # %% [markdown] tags=["remove_cell"]
 # # GTNA cross-agency report
-# Rendered once per language by `gtna report --all`. Logic lives in `gtna_analysis.reports.sections`.
+# Rendered once per language by `gtna report --all`. Sections and logic live in `gtna_analysis.reports.sections`.
 
 # %% tags=["parameters"]
 lang = "en"
@@ -27,25 +27,6 @@ processed = "../data/processed"
 from gtna_analysis.reports import sections as report
 
 ctx = report.ReportContext.load(processed, None, lang, study or None)
-report.show(report.header(ctx))
 
 # %%
-report.show(report.profile(ctx))
-
-# %%
-report.show(report.priorities_text(ctx), report.priorities_chart(ctx))
-
-# %%
-report.show(report.position_text(ctx), report.position_chart(ctx))
-
-# %%
-report.show(report.breakdown_text(ctx), report.breakdown_chart(ctx))
-
-# %%
-report.show(report.training_text(ctx), report.training_charts(ctx))
-
-# %%
-report.show(report.cooccurrence_text(ctx), report.cooccurrence_chart(ctx))
-
-# %%
-report.show(report.method(ctx))
+report.show_report(ctx)  # every section of report.SECTIONS, in order; pass only=[...] to show some

@@ -283,3 +283,35 @@ def show(*items: object) -> None:
             display(HTML(str(item)))
         else:
             display(item)
+
+
+# What each section shows, in order: its text, then its charts. The notebooks render SECTIONS[kind] through
+# show_report, so the section list and numbering live here only.
+SECTION_PARTS: dict[str, tuple] = {
+    "profile": (profile,),
+    "priorities": (priorities_text, priorities_chart),
+    "position": (position_text, position_chart),
+    "breakdown": (breakdown_text, breakdown_chart),
+    "training": (training_text, training_charts),
+    "cooccurrence": (cooccurrence_text, cooccurrence_chart),
+    "quotes": (quotes,),
+    "questions": (questions,),
+    "method": (method,),
+}
+
+
+def section(ctx: ReportContext, name: str) -> list:
+    """The pieces (HTML fragments and figures) of one section of this report."""
+    if name not in SECTIONS[ctx.kind]:
+        raise ValueError(f"{ctx.kind} reports have no section {name!r} (sections: {', '.join(SECTIONS[ctx.kind])})")
+    return [part(ctx) for part in SECTION_PARTS[name]]
+
+
+def show_report(ctx: ReportContext, only: list[str] | None = None) -> None:
+    """Display the whole report (title block, then every section of its kind in order), or ``only`` some
+    sections — e.g. ``show_report(ctx, only=["training"])`` while working on the recommendation."""
+    names = SECTIONS[ctx.kind] if only is None else only
+    if only is None:
+        show(header(ctx))
+    for name in names:
+        show(section(ctx, name))
