@@ -3,7 +3,8 @@
 Data flow: ``readers`` (txt·md · docx · odt · vtt·srt → RawTranscript) → ``interview`` (header and interviews.csv
 metadata, validated) → ``clean`` (NFC, whitespace, markers, legacy-font repair) → ``pseudonymise`` (names,
 identifiers → participant codes) → ``turns`` (speaker turns with character offsets) → ``align`` (turn →
-questionnaire item). ``cache`` keeps parsed interviews between builds.
+questionnaire item). ``transcripts`` runs these steps over a study's files; ``cache`` keeps parsed
+interviews between builds.
 """
 
 from gtna_analysis._lazy import lazy_api
@@ -17,4 +18,6 @@ __all__, __getattr__, __dir__ = lazy_api(__name__, {
     "Turn": "turns", "parse_turns": "turns",
     "align_turns": "align", "QuestionMatcher": "align",
     "BuildCache": "cache",
+    "collect_sources": "transcripts", "read_all": "transcripts", "parse_all": "transcripts",
+    "parse_interview": "transcripts",
 })

@@ -15,12 +15,12 @@ import pytest
 import yaml
 from conftest import MINI_CODEBOOK, copy_sample_study
 
-from gtna_analysis.build import collect_sources, parse_interview, read_all
 from gtna_analysis.errors import ProblemLog
 from gtna_analysis.ingest.align import QuestionMatcher, align_turns, content_stems
 from gtna_analysis.ingest.interview import InterviewMeta, Participant
 from gtna_analysis.ingest.pseudonymise import StudyNames
 from gtna_analysis.ingest.readers.base import BodyLine, RawTranscript
+from gtna_analysis.ingest.transcripts import collect_sources, parse_interview, read_all
 from gtna_analysis.ingest.turns import Turn
 from gtna_analysis.study import Study, load_study
 
@@ -131,7 +131,7 @@ def test_tags_win_over_similarity(study: Study) -> None:
 
 
 def test_segments_carry_confidence_and_method() -> None:
-    from gtna_analysis.build import SEGMENT_COLUMNS
+    from gtna_analysis.schema import SEGMENT_COLUMNS
 
     assert {"question_id", "question_confidence", "question_method"} <= set(SEGMENT_COLUMNS)
 

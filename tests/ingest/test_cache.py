@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import MINI_CODEBOOK, copy_sample_study, header_names
 
-from gtna_analysis import build as build_module
 from gtna_analysis.build import build, write_outputs
+from gtna_analysis.ingest import transcripts as transcripts_module
 from gtna_analysis.ingest.readers import RawTranscript, read_transcript
 
 
@@ -32,7 +32,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(Path(path).name)
         return read_transcript(path)
 
-    monkeypatch.setattr(build_module, "read_transcript", counting)
+    monkeypatch.setattr(transcripts_module, "read_transcript", counting)
     return seen
 
 

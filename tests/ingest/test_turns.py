@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gtna_analysis.build import parse_interview
 from gtna_analysis.errors import GtnaError, ProblemLog
 from gtna_analysis.ingest.clean import clean_line
 from gtna_analysis.ingest.interview import InterviewMeta, Participant
 from gtna_analysis.ingest.pseudonymise import Pseudonymiser, StudyNames
 from gtna_analysis.ingest.readers.base import BodyLine, RawTranscript
+from gtna_analysis.ingest.transcripts import parse_interview
 from gtna_analysis.ingest.turns import Turn, parse_turns, resolve_label
 from gtna_analysis.study import load_study
 
@@ -158,7 +158,7 @@ def test_voice_tags_name_speakers_and_consecutive_cues_merge() -> None:
 
 def test_sample_transcripts_parse_without_problems() -> None:
     """Every sample transcript: turns alternate sensibly and each has interviewer and participant turns."""
-    from gtna_analysis.build import collect_sources, read_all
+    from gtna_analysis.ingest.transcripts import collect_sources, read_all
 
     study = load_study(SAMPLE) if (SAMPLE / "codebook.yml").exists() else None
     if study is None:
