@@ -20,7 +20,7 @@ SEGMENT_COLUMNS = ["interview_id", "agency", "segment_id", "turn_no", "speaker_i
                    "question_id", "question_confidence", "question_method", "start_char", "end_char",
                    "t_start", "t_end", "line", "text", "language", "words"]
 CODING_COLUMNS = ["segment_id", "interview_id", "agency", "code_id", "theme_id", "start_char", "end_char",
-                  "matched_text", "n_matches", "source", "coder"]
+                  "matched_text", "n_matches", "source", "coder", "polarity"]
 PREFERENCE_COLUMNS = ["interview_id", "agency", "speaker_id", "segment_id", "kind", "format",
                       "duration_hours_min", "duration_hours_max", "duration_hours", "topic_code_id", "evidence",
                       "part", "question_id"]

@@ -51,8 +51,19 @@ class Tables:
     @classmethod
     def load(cls, processed_dir: str | Path) -> Tables:
         d = Path(processed_dir)
-        return cls(*(read_table(d, n) for n in ("interviews", "participants", "segments", "codings",
-                                                 "preferences", "codes")), read_manifest(d))
+        tables = cls(*(read_table(d, n) for n in ("interviews", "participants", "segments", "codings",
+                                                   "preferences", "codes")), read_manifest(d))
+        if "polarity" not in tables.codings:  # tables built before codings carried a polarity
+            tables.codings["polarity"] = "stated"
+        return tables
+
+    @property
+    def counted_codings(self) -> pd.DataFrame:
+        """The codings that count as a mention in prevalence, priorities and quotes: every polarity but
+        ``rejected`` (a topic named only to reject it is no priority; it stays in ``codings`` for reading)."""
+        if "polarity" not in self.codings:
+            return self.codings
+        return self.codings[self.codings["polarity"] != "rejected"]
 
     def scope(self, agency: str | None) -> Tables:
         """The same tables restricted to one agency (or all when None)."""

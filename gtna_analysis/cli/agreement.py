@@ -72,7 +72,7 @@ def _fmt(frame: pd.DataFrame) -> str:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from gtna_analysis.coding.agreement import agreement, disagreements, validate
+    from gtna_analysis.coding.agreement import agreement, disagreements, target_summary, validate
 
     codebook = study_codebook(args)
     tables = load_tables(processed_dir(args), ("codings", "segments"))
@@ -95,6 +95,10 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         OUTPUT.info(f"\nprecision / recall / F1 of {predicted.label} against {reference.label}:")
         OUTPUT.info(_fmt(scores))
         result = pd.concat([result, scores.assign(measure="validation")], ignore_index=True)
+        if args.level == "code":
+            summary = target_summary(predicted.coder_set, reference.coder_set, predicted.codings, reference.codings)
+            OUTPUT.info(f"\nagainst the targets for unseen interviews ({reference.label}):")
+            OUTPUT.info(_fmt(summary))
         if args.disagreements:
             listing = disagreements(predicted.coder_set, reference.coder_set, tables["segments"],
                                     predicted.codings, codebook)
@@ -130,8 +134,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--coder-a", help="coder to take from A when it holds several")
     g.add_argument("--coder-b", help="coder to take from B when it holds several")
     g.add_argument("--level", choices=["code", "theme"], default="code", help="compare codes or themes")
-    g.add_argument("--split", choices=["all", "held_in", "held_out"], default="all",
-                   help="part of the gold set to use (default: all)")
+    g.add_argument("--split", default="all", metavar="NAME",
+                   help="part of the gold set (gold/split.csv: held_in, held_out, tuning, locked …; default: all)")
     g.add_argument("--units", choices=["declared", "all"], default="declared",
                    help="segments compared: those both sides read (default) or all participant segments")
     g.add_argument("--disagreements", type=Path, help="write every disagreement (FP/FN) to this CSV")

@@ -32,7 +32,9 @@ import pandas as pd
 from gtna_analysis.ingest.clean import mask_markers
 from gtna_analysis.schema import CODING_COLUMNS, CODING_UNITS
 
+from . import polarity as _polarity
 from .codebook import Codebook
+from .lemmas import stem_pattern, stem_text
 from .patterns import CompiledPattern, blank_non_word, compile_pattern, match_text, scan_keys
 
 CHUNK_SEGMENTS = 5_000  # segments scanned at once (bounds memory; the automaton itself is shared)
@@ -51,16 +53,62 @@ class _Rule:
     exclude: bool
 
 
-def _rules(codebook: Codebook, languages: tuple[str, ...] | None = None) -> list[_Rule]:
-    """Every (code, pattern) pair of the codebook, include and exclude patterns alike."""
+def _rules(codebook: Codebook, languages: tuple[str, ...] | None = None, stemmed: bool = False) -> list[_Rule]:
+    """Every (code, pattern) pair of the codebook, include and exclude patterns alike; with ``stemmed``, the
+    patterns that stemming changes, in stem keys (``lemmas.stem_pattern``), for the scan of the stem text."""
     rules: list[_Rule] = []
     for code in codebook.codes:
         for exclude, table in ((False, code.patterns), (True, code.exclude_patterns)):
             for lang, patterns in table.items():
                 if languages and lang not in languages:
                     continue
-                rules.extend(_Rule(code.id, code.theme_id, compile_pattern(p), exclude) for p in patterns)
+                for p in patterns:
+                    source = stem_pattern(p) if stemmed else p
+                    if source is not None:
+                        rules.append(_Rule(code.id, code.theme_id, compile_pattern(source), exclude))
     return rules
+
+
+class _Context:
+    """``requires`` of the codebook: a code whose patterns are ambiguous single words counts only in sentences
+    where one of its context patterns also matches (surface or stem text)."""
+
+    def __init__(self, codebook: Codebook, languages: tuple[str, ...] | None = None):
+        self.searchers: dict[str, list[re.Pattern[str]]] = {}
+        for code in codebook.codes:
+            found = []
+            for lang, patterns in code.requires.items():
+                if languages and lang not in languages:
+                    continue
+                for p in patterns:
+                    found.append(compile_pattern(p).search_regex())
+                    stemmed = stem_pattern(p)
+                    if stemmed is not None:
+                        found.append(compile_pattern(stemmed).search_regex())
+            if found:
+                self.searchers[code.id] = found
+
+    def keep(self, code_id: str, text: str, spans: list[tuple[int, int]], prepared: tuple[str, str]
+             ) -> list[tuple[int, int]]:
+        """The spans of ``code_id`` whose sentence holds a context match (all spans if the code needs none)."""
+        searchers = self.searchers.get(code_id)
+        if not searchers:
+            return spans
+        bounds = sentence_bounds(text)
+        ok = {_unit_of(bounds, m.start()) for rx in searchers for version in prepared for m in rx.finditer(version)
+              if _found(m, rx)}
+        return [(s, e) for s, e in spans if _unit_of(bounds, s) in ok]
+
+
+def _found(m: re.Match[str], rx: re.Pattern[str]) -> bool:
+    return bool(m.group(1)) if rx.groups else m.end() > m.start()
+
+
+def _word_end(text: str, end: int) -> int:
+    """Extend a match to the end of its last word (a stem-text match ends where the stem key ends)."""
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return end
 
 
 def prepare(text: str) -> str:
@@ -223,16 +271,22 @@ def prepare_chunk(texts: list[str]) -> tuple[str, list[int]]:
 class AutoCoder:
     """Compiled codebook; ``code(segments)`` returns the codings table."""
 
-    def __init__(self, codebook: Codebook, languages: tuple[str, ...] | None = None):
+    def __init__(self, codebook: Codebook, languages: tuple[str, ...] | None = None, lemmas: bool = True,
+                 _stemmed: bool = False):
         self.codebook = codebook
         self.coder = f"auto:{codebook.id}-v{codebook.version}"
-        all_rules = _rules(codebook, languages)
+        all_rules = _rules(codebook, languages, stemmed=_stemmed)
         # Literal rules first (the automaton stores their indexes), raw regexes after.
         self.rules = [r for r in all_rules if r.pattern.anchor is not None] + \
                      [r for r in all_rules if r.pattern.anchor is None]
         self.n_literal = sum(r.pattern.anchor is not None for r in self.rules)
-        self._code_of = [r.code_id for r in self.rules]
-        self._theme_of = {r.code_id: r.theme_id for r in self.rules}  # the table's theme_id column
+        # Inflection: a second scan of the text in stem keys with the patterns in stem keys (lemmas.py); its
+        # rule indexes follow this coder's in ``_code_of``.
+        self._stem = AutoCoder(codebook, languages, lemmas=False, _stemmed=True) if lemmas and not _stemmed else None
+        stem_rules = self._stem.rules if self._stem is not None else []
+        self._code_of = [r.code_id for r in (*self.rules, *stem_rules)]
+        self._theme_of = {r.code_id: r.theme_id for r in (*self.rules, *stem_rules)}  # the table's theme_id
+        self._context = _Context(codebook, languages)
         # Keys start with a space: the scan text puts one before every word, so the automaton itself only
         # reports hits at word starts; most keys are whole patterns (see ``scan_keys``), so most hits are matches.
         automaton = ahocorasick.Automaton()
@@ -243,6 +297,24 @@ class AutoCoder:
         self.automaton = automaton
 
     def _scan(self, texts: list[str]) -> _Scan:
+        """Every match in ``texts`` (one chunk), on the surface and (with lemmas) on the stem text."""
+        scan = self._scan_surface(texts)
+        if self._stem is not None and texts:
+            other = self._stem._scan_surface([stem_text(prepare(t)) for t in texts])
+            shift = len(self.rules).__add__
+            for mine, theirs in ((scan.included, other.included), (scan.excluded, other.excluded)):
+                if theirs.segment:
+                    bases = scan.bases  # a stem key is shorter than its word: end the match where the word ends
+                    ends = [bases[i] + _word_end(texts[i], e - bases[i]) for i, e in zip(theirs.segment, theirs.end,
+                                                                                          strict=True)]
+                    mine.segment.extend(theirs.segment)
+                    mine.start.extend(theirs.start)
+                    mine.end.extend(ends)
+                    mine.rule.extend(map(shift, theirs.rule))
+                    mine.sort_by_segment()
+        return scan
+
+    def _scan_surface(self, texts: list[str]) -> _Scan:
         """Every match in ``texts`` (one chunk): literal keys by the automaton, raw regexes text by text."""
         corpus, bases = prepare_chunk(texts) if texts else ("", [])
         scan = _Scan(bases, _Found(), _Found())
@@ -299,7 +371,23 @@ class AutoCoder:
             inc = scan.included
             out.update(zip(map(offset.__add__, inc.segment), map(code_of.__getitem__, inc.rule), strict=True))
             out.difference_update((offset + i, code) for i, code in self._cancelled_pairs(chunk, scan))
+            if self._context.searchers:
+                out.difference_update((offset + i, code) for i, code in self._out_of_context(chunk, scan))
         return out
+
+    def _out_of_context(self, texts: list[str], scan: _Scan) -> Iterator[tuple[int, str]]:
+        """(text index, code) of codes with ``requires`` none of whose matches has its context."""
+        needs = self._context.searchers
+        for i in dict.fromkeys(scan.included.segment):
+            k = scan.included.span(i)
+            codes = {self._code_of[r] for r in scan.included.rule[k.start:k.stop]} & needs.keys()
+            if not codes:
+                continue
+            text = texts[i]
+            prepared = (prepare(text), stem_text(prepare(text)))
+            for code, spans in resolve(text, scan.matches_of(i), self._code_of).items():
+                if code in codes and not self._context.keep(code, text, spans, prepared):
+                    yield i, code
 
     def _cancelled_pairs(self, texts: list[str], scan: _Scan) -> Iterator[tuple[int, str]]:
         """(text index, code) of the chunk's codes whose every include match an exclusion cancels.
@@ -349,25 +437,35 @@ class AutoCoder:
         columns = [segments[c].tolist() for c in ("segment_id", "interview_id", "agency", "start_char")]
         rows: list[tuple] = []
         code_of, theme_of, coder = self._code_of, self._theme_of, self.coder
+        context = self._context
         for i in hit:
             text = texts[i]
             segment_id, interview_id, agency, base = (column[i] for column in columns)
             base = int(base)
-            for code_id, spans in resolve(text, scan.matches_of(i), code_of).items():
-                for (us, ue), words in _by_unit(text, spans, unit):
+            prepared: tuple[str, str] | None = None
+            for code_id, found in resolve(text, scan.matches_of(i), code_of).items():
+                spans = sorted(set(found))
+                if code_id in context.searchers:
+                    if prepared is None:
+                        prepared = (prepare(text), stem_text(prepare(text)))
+                    spans = context.keep(code_id, text, spans, prepared)
+                for (us, ue), unit_spans in _by_unit(text, spans, unit):
+                    words = [text[s:e] for s, e in unit_spans]
+                    stance = _polarity.combine([_polarity.classify(text, s, e) for s, e in unit_spans])
                     rows.append((segment_id, interview_id, agency, code_id, theme_of[code_id], base + us, base + ue,
-                                 "; ".join(dict.fromkeys(words)), len(words), "auto", coder))
+                                 "; ".join(dict.fromkeys(words)), len(words), "auto", coder, stance))
         return rows
 
 
-def _by_unit(text: str, spans: list[tuple[int, int]], unit: str) -> Iterable[tuple[tuple[int, int], list[str]]]:
-    """The unit spans that one code's matches fall in, each with the matched words (in text order)."""
-    if unit == "segment":  # the common case: one span, no per-match work beyond slicing the words
-        return [((0, len(text)), [text[s:e] for s, e in spans])]
+def _by_unit(text: str, spans: list[tuple[int, int]], unit: str
+             ) -> Iterable[tuple[tuple[int, int], list[tuple[int, int]]]]:
+    """The unit spans that one code's matches fall in, each with its matches (in text order)."""
+    if unit == "segment":  # the common case: one span
+        return [((0, len(text)), spans)]
     bounds = sentence_bounds(text) if unit == "sentence" else None
-    grouped: dict[tuple[int, int], list[str]] = defaultdict(list)
+    grouped: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     for s, e in spans:
-        grouped[_unit_span(text, s, e, unit, bounds)].append(text[s:e])
+        grouped[_unit_span(text, s, e, unit, bounds)].append((s, e))
     return grouped.items()
 
 
@@ -391,27 +489,39 @@ def _unit_span(text: str, s: int, e: int, unit: str, bounds: list[int] | None) -
     return start, max(end, min(e, len(text)))
 
 
-def naive_code(codebook: Codebook, texts: list[str]) -> set[tuple[int, str]]:
-    """Reference implementation: one regex search per pattern per text, then the same exclusion rule.
+def naive_code(codebook: Codebook, texts: list[str], lemmas: bool = True) -> set[tuple[int, str]]:
+    """Reference implementation: one regex search per pattern per text (surface and stem text), then the same
+    exclusion and context rules.
 
     Deliberately simple (and slow): the fast coder must give exactly this set; the benchmark measures both.
     """
     found: set[tuple[int, str]] = set()
     prepared = [prepare(t) for t in texts]
+    stems = [stem_text(t) for t in prepared] if lemmas else prepared
+    context = _Context(codebook)
+
+    def searchers(table: dict[str, tuple[str, ...]]) -> list[tuple[re.Pattern[str], bool, bool]]:
+        out = [(*_searcher(p), False) for ps in table.values() for p in ps]
+        if lemmas:
+            out += [(*_searcher(sp), True) for ps in table.values() for p in ps if (sp := stem_pattern(p))]
+        return out
+
     for code in codebook.codes:
-        include = [_searcher(p) for ps in code.patterns.values() for p in ps]
-        exclude = [_searcher(p) for ps in code.exclude_patterns.values() for p in ps]
+        include, exclude = searchers(code.patterns), searchers(code.exclude_patterns)
         for i, text in enumerate(prepared):
-            starts = [m.start() for rx, wrapped in include for m in rx.finditer(text) if _nonempty(m, wrapped)]
+            versions = (text, stems[i])
+            starts = [m.start() for rx, wrapped, on_stem in include for m in rx.finditer(versions[on_stem])
+                      if _nonempty(m, wrapped)]
             if not starts:
                 continue
-            blocked = [m.start() for rx, wrapped in exclude for m in rx.finditer(text) if _nonempty(m, wrapped)]
-            if not blocked:
-                found.add((i, code.id))
-                continue
+            blocked = [m.start() for rx, wrapped, on_stem in exclude for m in rx.finditer(versions[on_stem])
+                       if _nonempty(m, wrapped)]
             bounds = sentence_bounds(texts[i])
             bad = {_unit_of(bounds, s) for s in blocked}
-            if any(_unit_of(bounds, s) not in bad for s in starts):
+            alive = [s for s in starts if _unit_of(bounds, s) not in bad]
+            if code.id in context.searchers:
+                alive = [s for s, _ in context.keep(code.id, texts[i], [(s, s) for s in alive], versions)]
+            if alive:
                 found.add((i, code.id))
     return found
 

@@ -29,7 +29,7 @@ COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 MACQUEEN_FIELDS = ("definition", "include", "exclude", "example")
 META_KEYS = ("id", "version", "languages", "title", "description")
 THEME_KEYS = ("id", "label", "description", "color", "codes", "memo")
-CODE_KEYS = ("id", "label", *MACQUEEN_FIELDS, "patterns", "exclude_patterns", "color", "codes", "memo")
+CODE_KEYS = ("id", "label", *MACQUEEN_FIELDS, "patterns", "exclude_patterns", "requires", "color", "codes", "memo")
 # Okabe–Ito, colour-blind safe; used when a theme gives no colour.
 DEFAULT_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
                   "#999999", "#8C564B", "#332288", "#117733", "#AA4499", "#44AA99")
@@ -44,6 +44,8 @@ class Code:
     label: dict[str, str]
     patterns: dict[str, tuple[str, ...]]
     exclude_patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # context: a match counts only if one of these matches in the same sentence (ambiguous single words)
+    requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
     definition: str = ""
     include: str = ""
     exclude: str = ""
@@ -260,6 +262,7 @@ class _Loader:
                 patterns=self.pattern_lists(node.get("patterns"), node.line_of("patterns"), f"code {cid} patterns"),
                 exclude_patterns=self.pattern_lists(node.get("exclude_patterns"), node.line_of("exclude_patterns"),
                                                     f"code {cid} exclude_patterns"),
+                requires=self.pattern_lists(node.get("requires"), node.line_of("requires"), f"code {cid} requires"),
                 color=self.color(node, f"code {cid}", "") if node.get("color") else "",
                 parent_id=parent, translations=translated, memo=str(node.get("memo") or "").strip(), **plain,
             ))
@@ -344,6 +347,8 @@ def codebook_to_dict(codebook: Codebook) -> dict:
         out["patterns"] = {lang: list(p) for lang, p in code.patterns.items()}
         if code.exclude_patterns:
             out["exclude_patterns"] = {lang: list(p) for lang, p in code.exclude_patterns.items()}
+        if code.requires:
+            out["requires"] = {lang: list(p) for lang, p in code.requires.items()}
         children = [code_dict(c, theme) for c in theme.codes if c.parent_id == code.id]
         if children:
             out["codes"] = children

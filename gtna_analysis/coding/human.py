@@ -26,6 +26,7 @@ from gtna_analysis.paths import GOLD_FOLDER
 from gtna_analysis.schema import CODING_COLUMNS
 
 from .codebook import Codebook
+from .polarity import POLARITIES, STATED
 
 SHEET_SUFFIXES = (".csv", ".tsv", ".xlsx")
 REQUIRED = ("segment_id", "code_id")
@@ -160,6 +161,10 @@ def load_coding_sheet(path: str | Path, segments: pd.DataFrame, codebook: Codebo
                 log.add(path, line, f"span {start}-{end} is outside segment {segment_id} "
                                     f"({int(s['start_char'])}-{int(s['end_char'])})")
                 continue
+        stance = (row.get("polarity") or STATED).strip().lower()
+        if stance not in POLARITIES:
+            log.add(path, line, f"unknown polarity {stance!r}", f"use one of {', '.join(POLARITIES)} (or leave empty)")
+            continue
         whole = (start, end) == (int(s["start_char"]), int(s["end_char"]))
         quote = "" if whole else str(s["text"])[start - int(s["start_char"]):end - int(s["start_char"])][:200]
         key = (segment_id, code_id, who, start, end)
@@ -167,7 +172,7 @@ def load_coding_sheet(path: str | Path, segments: pd.DataFrame, codebook: Codebo
             "segment_id": segment_id, "interview_id": s["interview_id"], "agency": s["agency"],
             "code_id": code_id, "theme_id": codebook.code(code_id).theme_id, "start_char": start,
             "end_char": end, "matched_text": quote, "n_matches": 1,
-            "source": "auto" if who.startswith("auto:") else "manual", "coder": who,
+            "source": "auto" if who.startswith("auto:") else "manual", "coder": who, "polarity": stance,
         })
     log.raise_if_any()
     return HumanCoding(codings_frame(list(records.values())), units, path)
@@ -176,6 +181,7 @@ def load_coding_sheet(path: str | Path, segments: pd.DataFrame, codebook: Codebo
 def codings_frame(rows: list[dict]) -> pd.DataFrame:
     """A codings table with the standard columns and dtypes."""
     frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
+    frame["polarity"] = frame["polarity"].fillna(STATED).astype(str)
     return frame.astype({"start_char": "int64", "end_char": "int64", "n_matches": "int64"})
 
 
@@ -190,22 +196,23 @@ def merge_codings(auto: pd.DataFrame, human: list[HumanCoding]) -> pd.DataFrame:
     return merged.reset_index(drop=True)
 
 
-SPLITS = ("all", "held_in", "held_out")
-
-
 def load_gold(study_root: str | Path, segments: pd.DataFrame, codebook: Codebook, split: str = "all") -> HumanCoding:
-    """The study's gold set (``<study>/gold/gold.csv``), optionally only its held-in or held-out segments.
+    """The study's gold set (``<study>/gold/gold.csv``), optionally only the segments of one split.
 
-    ``gold/split.csv`` (segment_id, split) marks each gold segment ``held_in`` (used to tune patterns) or
-    ``held_out`` (never looked at while tuning; the honest estimate of how the auto-coder does on new text).
+    ``gold/split.csv`` (segment_id, split) names each gold segment's part: in the sample study ``held_in`` (used
+    to tune patterns) or ``held_out``; in the evaluation set ``tuning`` or ``locked`` (never judged on until the
+    end). Any names work; an unknown one is an error listing those the file has.
     """
     folder = Path(study_root) / GOLD_FOLDER
     gold = load_coding_sheet(folder / "gold.csv", segments, codebook)
     if split == "all":
         return gold
-    if split not in SPLITS:
-        raise GtnaError.at(folder / "split.csv", None, f"unknown split {split!r}", f"use one of {', '.join(SPLITS)}")
     _, rows = read_rows(folder / "split.csv", ("segment_id", "split"))
+    rows = list(rows)
+    names = sorted({row.get("split", "") for _, row in rows} - {""})
+    if split not in names:
+        raise GtnaError.at(folder / "split.csv", None, f"unknown split {split!r}",
+                           f"use all or one of {', '.join(names)}")
     keep = {row["segment_id"] for _, row in rows if row.get("split") == split}
     units = {coder: ids & keep for coder, ids in gold.units.items()}
     return HumanCoding(gold.codings[gold.codings["segment_id"].isin(keep)].reset_index(drop=True), units, gold.path)

@@ -295,7 +295,8 @@ def extract_preferences(segments: pd.DataFrame, codings: pd.DataFrame,
             rows.append({**base, "kind": "duration", "duration_hours_min": d.lo, "duration_hours_max": d.hi,
                          "duration_hours": (d.lo + d.hi) / 2, "evidence": d.evidence, "part": d.part})
     content_answers = answers[asked(TRAINING_TOPICS)]
-    content = codings[(codings["theme_id"] == CONTENT_THEME)
+    stated = codings["polarity"] == "stated" if "polarity" in codings else True  # no rejected or "if" topics
+    content = codings[(codings["theme_id"] == CONTENT_THEME) & stated
                       & codings["segment_id"].isin(content_answers["segment_id"])]
     info = content_answers.set_index("segment_id")[["speaker_id", "question_id"]]
     for (segment_id, code_id), group in content.groupby(["segment_id", "code_id"], sort=False):

@@ -99,6 +99,7 @@ def qdc_to_codebook(path: str | Path, patterns_from: Codebook | None = None,
         keep = patterns_from.code(cid) if patterns_from is not None and patterns_from.has_code(cid) else None
         out.append(Code(cid, theme_id, labels_from(item), dict(keep.patterns) if keep else {},
                         dict(keep.exclude_patterns) if keep else {},
+                        requires=dict(keep.requires) if keep else {},
                         color="" if expand_color(item.color) in ("", inherited) else expand_color(item.color),
                         parent_id=parent, translations={k: v for k, v in translations.items() if v},
                         memo=item.fields.get("memo", {}).get("", ""), **plain))

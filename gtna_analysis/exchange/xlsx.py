@@ -18,7 +18,8 @@ import pandas as pd
 from gtna_analysis.atomic import atomic_path
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters XML (and so XLSX) cannot hold
-CODING_EXPORT_COLUMNS = ["segment_id", "code_id", "coder", "source", "theme_id", "code_label_en", "code_label_ka",
+CODING_EXPORT_COLUMNS = ["segment_id", "code_id", "coder", "source", "polarity", "theme_id", "code_label_en",
+                         "code_label_ka",
                          "interview_id", "agency", "speaker_id", "question_id", "start_char", "end_char",
                          "matched_text", "text"]
 SEGMENT_EXPORT_COLUMNS = ["segment_id", "interview_id", "agency", "speaker_id", "question_id", "language", "text"]

@@ -33,9 +33,10 @@ def _labels(tables: Tables, level: str, lang: str) -> pd.DataFrame:
 
 
 def participant_codings(tables: Tables) -> pd.DataFrame:
-    """Codings joined with the speaker of their segment (participant_key = interview:speaker)."""
+    """Counted codings (not rejected) joined with the speaker of their segment (participant_key =
+    interview:speaker)."""
     speakers = tables.segments[["segment_id", "speaker_id", "question_id"]]
-    out = tables.codings.merge(speakers, on="segment_id", how="left")
+    out = tables.counted_codings.merge(speakers, on="segment_id", how="left")
     out["participant_key"] = out["interview_id"] + ":" + out["speaker_id"].fillna("")
     return out
 
@@ -97,7 +98,7 @@ def cooccurrence(tables: Tables, level: str = "theme", lang: str = "en", agency:
     """How many segments are coded with both A and B (diagonal: segments coded with A)."""
     t = tables.scope(agency)
     key = "theme_id" if level == "theme" else "code_id"
-    pairs = t.codings[["segment_id", key]].drop_duplicates()
+    pairs = t.counted_codings[["segment_id", key]].drop_duplicates()
     if pairs.empty:
         return pd.DataFrame()
     onehot = pd.crosstab(pairs["segment_id"], pairs[key]).clip(upper=1)

@@ -19,9 +19,10 @@ from gtna_analysis.coding.codebook import Code, Codebook, Theme, load_codebook
 from gtna_analysis.coding.patterns import PatternError, compile_pattern, match_text
 
 
-def matches(pattern: str, text: str) -> bool:
-    return (0, "t.c") in naive_code(one_code([pattern]), [text]) and \
-        AutoCoder(one_code([pattern])).code_texts([text]) == {(0, "t.c")}
+def matches(pattern: str, text: str, lemmas: bool = False) -> bool:
+    """Surface semantics by default (what the pattern itself says); ``lemmas`` adds inflection-aware matching."""
+    return (0, "t.c") in naive_code(one_code([pattern]), [text], lemmas) and \
+        AutoCoder(one_code([pattern]), lemmas=lemmas).code_texts([text]) == {(0, "t.c")}
 
 
 def one_code(patterns: list[str], exclude: list[str] | None = None) -> Codebook:
@@ -34,7 +35,7 @@ def one_code(patterns: list[str], exclude: list[str] | None = None) -> Codebook:
     ("ძალადობ*", "ოჯახში ძალადობასთან ბრძოლა", True),          # Georgian suffix continuation
     ("ძალადობ*", "ძალადობისგან", True),
     ("ძალადობ*", "არაძალადობრივი კომუნიკაცია", False),       # a match starts at a word boundary
-    ("ძალადობა", "ძალადობის შემთხვევა", False),              # no star: the whole word
+    ("ძალადობა", "ძალადობის შემთხვევა", False),              # no star: the whole word (on the surface)
     ("ოჯახში ძალადობ*", "ოჯახში — ძალადობა", True),          # phrase words across punctuation
     ("ოჯახში ძალადობ*", "ოჯახში\n ძალადობის", True),
     ("ოჯახში ძალადობ*", "ოჯახშიც ძალადობა", False),
@@ -170,3 +171,29 @@ def test_chunked_coding_equals_one_pass(monkeypatch) -> None:
     assert coder.code(segments, "sentence").equals(whole)
     assert coder.code_texts(texts) == whole_texts
     assert len(whole) > 0
+
+
+@pytest.mark.parametrize(("pattern", "text", "expected"), [
+    ("ძალადობა", "ძალადობის შემთხვევა", True),                 # dictionary form reaches the genitive
+    ("ძალადობა", "ძალადობისგან დაცვა", True),                  # case ending + postposition
+    ("მასწავლებელი", "მასწავლებლების გადამზადება", True),       # syncope: the stem changes
+    ("ტრენინგი", "ტრენინგებზე ვისაუბროთ", True),               # plural -ებ- + postposition -ზე
+    ("თანამშრომელი", "თანამშრომლებისთვის", True),
+    ("ოჯახში ძალადობ*", "ოჯახშიც ძალადობა", True),             # particle -ც on the first word of a phrase
+    ("inspector", "labour inspectors visit", True),             # English plural
+    ("woman", "women in leadership", True),                     # irregular plural
+    ("train", "we were trained last year", True),               # verb forms
+    ("ქალი", "ქალაქის მერია", False),                           # a different word that starts the same
+    ("policy", "police officers", False),
+    ("data", "database administrators", False),
+])
+def test_lemma_matching_reaches_inflected_forms(pattern: str, text: str, expected: bool) -> None:
+    assert matches(pattern, text, lemmas=True) is expected
+
+
+def test_requires_keeps_an_ambiguous_word_only_in_context() -> None:
+    code = Code("t.c", "t", {"en": "c"}, {"en": ("inspector*",)}, requires={"en": ("labour", "working condition*")})
+    cb = Codebook("t", "1", ["ka", "en"], {}, [Theme("t", {"en": "t"}, "#000000", (code,))])
+    texts = ["The police inspector came to the school.", "Labour inspectors check working hours.",
+             "Inspectors visit. Working conditions are checked.", "The inspectors check working conditions."]
+    assert AutoCoder(cb).code_texts(texts) == naive_code(cb, texts) == {(1, "t.c"), (3, "t.c")}

@@ -163,3 +163,15 @@ def test_position_text_with_a_single_agency_says_there_is_nothing_to_compare() -
         assert phrase in position_text(ctx)
     t0 = Tables(t.interviews, t.participants, t.segments, t.codings.iloc[0:0], t.preferences, t.codes, t.manifest)
     assert "No segment has been coded yet" in cooccurrence_text(ReportContext(t0, None, "en", {}, "x"))
+
+
+def test_a_rejected_mention_is_no_priority() -> None:
+    """'We don't need budgeting' stays in codings but counts for no interview, participant or co-occurrence."""
+    t = _tables()
+    t.codings["polarity"] = "stated"
+    t.codings.loc[t.codings["segment_id"] == "A-2-001", "polarity"] = "rejected"
+    prev = analysis.prevalence(t, "theme", "en", agency="a").set_index("id")
+    assert prev.loc["grb", "interviews"] == 1 and prev.loc["grb", "participants"] == 1
+    assert len(t.codings) == 5 and len(t.counted_codings) == 4
+    t.codings["polarity"] = "hypothetical"  # "if we had a budget…" is still a mention of the theme
+    assert analysis.prevalence(t, "theme", "en", agency="a").set_index("id").loc["grb", "interviews"] == 2
