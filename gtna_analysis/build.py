@@ -195,4 +195,6 @@ def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
             write_table(frame, stage, name, csv=name != "documents")
         write_table(result.codebook.codes_frame(), stage, "codes")
         write_json(stage / "manifest.json", manifest)
+    for stale in ("suggestions.parquet", "suggestions.csv"):  # learned from the previous build's segments
+        (out / stale).unlink(missing_ok=True)
     return out

@@ -14,7 +14,7 @@ from gtna_analysis import __version__
 from gtna_analysis.console import OUTPUT
 from gtna_analysis.errors import GtnaError
 
-from . import agreement, build, codebook, exchange, report, study
+from . import agreement, build, codebook, exchange, report, study, suggest
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"gtna-workbench {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for command_group in (build, report, codebook, exchange, agreement, study):  # the order of `gtna --help`
+    for command_group in (build, report, codebook, exchange, agreement, suggest, study):  # `gtna --help` order
         command_group.register(sub)
     return parser
 

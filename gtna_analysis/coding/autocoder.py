@@ -55,13 +55,15 @@ class _Rule:
 
 def _rules(codebook: Codebook, languages: tuple[str, ...] | None = None, stemmed: bool = False) -> list[_Rule]:
     """Every (code, pattern) pair of the codebook, include and exclude patterns alike; with ``stemmed``, the
-    patterns that stemming changes, in stem keys (``lemmas.stem_pattern``), for the scan of the stem text."""
+    include patterns in stem keys (``lemmas.stem_pattern``), for the scan of the stem text."""
     rules: list[_Rule] = []
     for code in codebook.codes:
         for exclude, table in ((False, code.patterns), (True, code.exclude_patterns)):
             for lang, patterns in table.items():
                 if languages and lang not in languages:
                     continue
+                if stemmed and exclude:
+                    continue  # exclusions name exact false friends: on the surface only
                 for p in patterns:
                     source = stem_pattern(p) if stemmed else p
                     if source is not None:
@@ -449,6 +451,8 @@ class AutoCoder:
                     if prepared is None:
                         prepared = (prepare(text), stem_text(prepare(text)))
                     spans = context.keep(code_id, text, spans, prepared)
+                    if not spans:
+                        continue  # no match of this code has its context
                 for (us, ue), unit_spans in _by_unit(text, spans, unit):
                     words = [text[s:e] for s, e in unit_spans]
                     stance = _polarity.combine([_polarity.classify(text, s, e) for s, e in unit_spans])
@@ -500,14 +504,14 @@ def naive_code(codebook: Codebook, texts: list[str], lemmas: bool = True) -> set
     stems = [stem_text(t) for t in prepared] if lemmas else prepared
     context = _Context(codebook)
 
-    def searchers(table: dict[str, tuple[str, ...]]) -> list[tuple[re.Pattern[str], bool, bool]]:
+    def searchers(table: dict[str, tuple[str, ...]], exclude: bool = False) -> list[tuple[re.Pattern[str], bool, bool]]:
         out = [(*_searcher(p), False) for ps in table.values() for p in ps]
-        if lemmas:
+        if lemmas and not exclude:
             out += [(*_searcher(sp), True) for ps in table.values() for p in ps if (sp := stem_pattern(p))]
         return out
 
     for code in codebook.codes:
-        include, exclude = searchers(code.patterns), searchers(code.exclude_patterns)
+        include, exclude = searchers(code.patterns), searchers(code.exclude_patterns, exclude=True)
         for i, text in enumerate(prepared):
             versions = (text, stems[i])
             starts = [m.start() for rx, wrapped, on_stem in include for m in rx.finditer(versions[on_stem])

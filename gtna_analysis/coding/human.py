@@ -30,6 +30,7 @@ from .polarity import POLARITIES, STATED
 
 SHEET_SUFFIXES = (".csv", ".tsv", ".xlsx")
 REQUIRED = ("segment_id", "code_id")
+ACCEPTED = ("accept", "accepted", "yes", "y", "x", "1", "true", "✓", "ok", "მიღება", "კი")
 ALIASES = {"segment": "segment_id", "segment id": "segment_id", "code": "code_id", "code id": "code_id",
            "coder_id": "coder", "user": "coder", "start": "start_char", "end": "end_char", "note": "memo"}
 
@@ -121,7 +122,8 @@ def load_coding_sheet(path: str | Path, segments: pd.DataFrame, codebook: Codebo
     path = Path(path)
     if not path.exists():
         raise GtnaError.at(path, None, "file not found")
-    _, rows = read_rows(path)
+    header, rows = read_rows(path)
+    reviewed = "decision" in header  # a review sheet of suggestions: only accepted rows count (see suggest.py)
     seg = segments.set_index("segment_id")
     segment_ids = seg.index.tolist()
     known_segments = set(segment_ids)
@@ -134,6 +136,8 @@ def load_coding_sheet(path: str | Path, segments: pd.DataFrame, codebook: Codebo
     for line, row in rows:
         segment_id, code_id = row.get("segment_id", ""), row.get("code_id", "")
         who = row.get("coder") or default_coder
+        if reviewed and (row.get("decision") or "").strip().lower() not in ACCEPTED:
+            continue  # rejected or not yet reviewed: neither a coding nor a segment this coder read
         if not segment_id:
             log.add(path, line, "empty segment_id")
             continue

@@ -76,10 +76,27 @@ def stem_text(prepared: str) -> str:
     return _WORD.sub(_replace, prepared)
 
 
+def is_dictionary_form(word: str) -> bool:
+    """Whether a pattern word is written in its dictionary form (lemma; for Georgian at most the nominative
+    vowel after the stem). Only such words stand for all their forms: a pattern that spells an inflected form
+    ("ყველასთვის", "were", "attended") means that form, and stem keys would merge it with others (იყო, არის and
+    იქნება share a lemma), so it is matched on the surface only."""
+    lemma = simplemma.lemmatize(word, lang="ka" if _GEORGIAN.search(word) else "en").lower()
+    if lemma != word:
+        return False
+    if not _GEORGIAN.search(word):
+        return True
+    core = strip_georgian(word)
+    return core == word or (core == word[:-1] and word[-1] in _FINAL_VOWELS)
+
+
 def stem_pattern(pattern: str) -> str | None:
     """The pattern in stem keys (``*`` words kept as written: they are stems already), matched against the stem
-    text even when it reads the same (the text's words change); None for a raw regex (surface only)."""
+    text even when it reads the same (the text's words change). None — surface matching only — for a raw regex
+    and for a pattern with a word in an inflected form (see ``is_dictionary_form``)."""
     if pattern.strip().startswith("re:"):
         return None
     words = pattern_words(pattern)
-    return " ".join(w if w.endswith("*") else word_key(w) for w in words) or None
+    if not words or not all(w.endswith("*") or is_dictionary_form(w) for w in words):
+        return None
+    return " ".join(w if w.endswith("*") else word_key(w) for w in words)

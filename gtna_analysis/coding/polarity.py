@@ -38,14 +38,18 @@ _EN_NEGATORS = {"not", "no", "never", "nor", "neither", "none", "nothing", "nobo
                 "shouldn't", "haven't", "hasn't", "hardly", "dont", "doesnt", "wont", "isnt", "cant"}
 _EN_REJECTING = {"against", "useless", "pointless", "waste", "avoid", "enough", "tired", "sick", "boring",
                  "unnecessary", "unhelpful", "irrelevant", "skip", "refuse", "reject", "rejected", "nonsense",
-                 "forget", "drop", "luxury", "excessive"}
+                 "forget", "drop", "luxury", "excessive", "impossible", "unrealistic"}
+_EN_TOO = re.compile(r"\b(?:too\s+(?:little|short|long|much|many)|not\s+enough|is\s+a\s+luxury)\b", re.IGNORECASE)
 _KA_NEGATORS = {"არ", "ვერ", "ნუ", "არა", "არც", "აღარ", "ვეღარ", "ნურც", "ნურაფერი", "არაფერი", "ვერაფერი",
-                "არავითარი", "უარი", "უარს"}
-_KA_REJECTING_STEMS = ("წინააღმდეგ", "ზედმეტ", "უაზრ", "უსარგებლ", "საკმარისია", "ბევრია", "მობეზრ", "ბეზრდ",
-                       "აღარ", "გვეყოფა", "ფუჭ", "ტყუილად", "მოსაწყენ")
+                "არავითარი", "უარი", "უარს", "ვერავინ", "არავინ", "ვერასდროს", "არასდროს"}
+_KA_REJECTING_STEMS = ("წინააღმდეგ", "ზედმეტ", "უაზრ", "უსარგებლ", "ბევრია", "მობეზრ", "ბეზრდ", "აღარ",
+                       "გვეყოფა", "ფუჭ", "ტყუილად", "მოსაწყენ", "ცოტაა", "მცირეა", "დაივიწყ", "ფუფუნება", "გამორიცხ")
 _EN_TARGETED = re.compile(r"\b(?:rather than|instead of|other than|not so much|as opposed to|no more|not again)\s+"
                           r"(?:(?:a|an|the|another|more|any|some|one|these|those)\s+)?$", re.IGNORECASE)
 _ANSWERED_NO = re.compile(r"^\s*\?\s*(?:no|nope|never|არა|არასდროს)(?![\w])", re.IGNORECASE)
+# "X — არა", "slides — no, thanks", "X: no": a bare no after a dash or colon answers the words before it
+_DASH_NO = re.compile(r"^[^.!?\n]{0,50}?\s[—–\-:]\s*(?:არა|no|nope)"
+                      r"(?:\s*[,.!?…]|\s+(?:მადლობა|გთხოვთ|thanks|please)|\s*$)", re.IGNORECASE)
 _EN_NOT_X_BUT = re.compile(r"\bnot\s*$", re.IGNORECASE)
 _KA_TARGET_AFTER = re.compile(r"^\s*(?:ის\s+)?(?:ნაცვლად|მაგივრად|კი\s+არა|არა\b|არა,)", re.IGNORECASE)
 _KA_INSTEAD_SUFFIX = re.compile(r"^[\u10d0-\u10ff]*\s+(?:ნაცვლად|მაგივრად|კი\s+არა)")
@@ -80,8 +84,8 @@ def _targeted(text: str, start: int, end: int, clause_start: int, sentence: tupl
         return True
     if _EN_NOT_X_BUT.search(text[clause_start:start]) and re.match(r"^[^.!?;]{0,60}?\bbut\b", text[end:sentence[1]]):
         return True
-    if _ANSWERED_NO.match(text[end:end + 12]):
-        return True  # "A lecture? No, …"
+    if _ANSWERED_NO.match(text[end:end + 12]) or _DASH_NO.match(text[end:sentence[1] + 1]):
+        return True  # "A lecture? No, …", "ლექცია — არა, გთხოვთ"
     after = text[end:min(sentence[1], end + 30)]
     return bool(_KA_TARGET_AFTER.match(after) or _KA_INSTEAD_SUFFIX.match(after))
 
@@ -120,6 +124,8 @@ def classify(text: str, start: int, end: int) -> str:
     negations = _negation_count(words, len(before_words), georgian)
     if not georgian and negations % 2 == 0 and _EN_PREDICATE_NEG.match(text[end:c1]):
         negations += 1  # "online is not needed", "online? no"
+    if negations % 2 == 0 and _EN_TOO.search(clause):
+        negations += 1  # "one day is too little", "two days is not enough" (not the speaker's design)
     if negations % 2 == 1:
         return REJECTED
     lowered = {w.lower() for w in _WORD.findall(text[sentence[0]:c1])}

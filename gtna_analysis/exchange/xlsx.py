@@ -115,3 +115,16 @@ def export_csv(tables: dict[str, pd.DataFrame], out: str | Path, source: str | N
     with atomic_path(out) as tmp:
         codings_export_frame(tables, source).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
     return Path(out)
+
+
+def write_sheet_xlsx(frame: pd.DataFrame, out: str | Path, title: str) -> Path:
+    """One table as a one-sheet workbook (a review sheet that `gtna build` reads back from <study>/codings/)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    _write_sheet(book, title, frame)
+    book.properties.creator = "gtna-workbench"
+    with atomic_path(out) as tmp:
+        book.save(tmp)
+    return Path(out)
