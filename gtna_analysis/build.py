@@ -24,6 +24,7 @@ from gtna_analysis import __version__
 from gtna_analysis.atomic import staged_directory
 from gtna_analysis.coding.autocoder import AutoCoder
 from gtna_analysis.coding.codebook import Codebook, load_codebook
+from gtna_analysis.coding.designs import participant_designs
 from gtna_analysis.coding.human import merge_codings
 from gtna_analysis.coding.preferences import extract_preferences
 from gtna_analysis.errors import GtnaError, Problem, ProblemLog
@@ -123,7 +124,8 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
                              columns=DOCUMENT_COLUMNS)
     coded = code_segments(study, codebook, segments, unit=study.coding_unit)
     return {"interviews": interviews, "participants": participants, "segments": segments,
-            "codings": coded["codings"], "preferences": coded["preferences"], "documents": documents}
+            "codings": coded["codings"], "preferences": coded["preferences"], "designs": coded["designs"],
+            "documents": documents}
 
 
 def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame,
@@ -133,8 +135,9 @@ def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame,
     coded = segments[segments["speaker_role"] != "interviewer"]
     auto = AutoCoder(codebook).code(coded, unit=unit)
     codings = merge_codings(auto, load_study_codings(study, codebook, segments))
-    preferences = extract_preferences(segments, codings, {q.id: q.topic for q in study.questions})
-    return {"codings": codings, "preferences": preferences}
+    topics = {q.id: q.topic for q in study.questions}
+    preferences = extract_preferences(segments, codings, topics)
+    return {"codings": codings, "preferences": preferences, "designs": participant_designs(segments, topics)}
 
 
 def input_files(result: BuildResult) -> list[Path]:

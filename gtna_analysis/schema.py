@@ -9,7 +9,7 @@ from __future__ import annotations
 LANGUAGES = ("ka", "en")  # transcript and report languages: Georgian (Mkhedruli) and English
 CODING_UNITS = ("segment", "paragraph", "sentence", "match")  # what one auto-coding covers (study.yml coding_unit)
 
-TABLES = ("interviews", "participants", "segments", "codings", "preferences", "documents")
+TABLES = ("interviews", "participants", "segments", "codings", "preferences", "designs", "documents")
 
 INTERVIEW_COLUMNS = ["interview_id", "agency", "date", "mode", "language", "interviewer", "n_participants",
                      "source_file", "source_sha256", "n_segments", "words", "legacy_font_paragraphs", "markers",
@@ -25,3 +25,8 @@ PREFERENCE_COLUMNS = ["interview_id", "agency", "speaker_id", "segment_id", "kin
                       "duration_hours_min", "duration_hours_max", "duration_hours", "topic_code_id", "evidence",
                       "part", "question_id"]
 DOCUMENT_COLUMNS = ["interview_id", "agency", "language", "text"]
+# one row per part of a participant's stated training design, per scope (coding/designs.py)
+DESIGN_COLUMNS = ["interview_id", "agency", "speaker_id", "participant_key", "scope", "part_no", "format",
+                  "hours", "total_hours", "min_hours", "max_hours", "sessions", "format_primary", "format_support",
+                  "rejected_formats", "follow_up", "avoid_periods", "hypothetical", "segment_id", "evidence",
+                  "reviewed"]

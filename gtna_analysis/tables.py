@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from gtna_analysis.atomic import atomic_path, write_text_atomic
+from gtna_analysis.schema import DESIGN_COLUMNS
 
 
 def write_table(frame: pd.DataFrame, directory: Path, name: str, csv: bool = True) -> None:
@@ -47,6 +48,7 @@ class Tables:
     preferences: pd.DataFrame
     codes: pd.DataFrame
     manifest: dict = field(default_factory=dict)
+    designs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DESIGN_COLUMNS))
 
     @classmethod
     def load(cls, processed_dir: str | Path) -> Tables:
@@ -55,6 +57,8 @@ class Tables:
                                                    "preferences", "codes")), read_manifest(d))
         if "polarity" not in tables.codings:  # tables built before codings carried a polarity
             tables.codings["polarity"] = "stated"
+        if (d / "designs.parquet").exists():  # tables built before the designs table existed have none
+            tables.designs = read_table(d, "designs")
         return tables
 
     @property
@@ -74,7 +78,7 @@ class Tables:
             return df[df["agency"] == agency].reset_index(drop=True)
 
         return Tables(keep(self.interviews), keep(self.participants), keep(self.segments), keep(self.codings),
-                      keep(self.preferences), self.codes, self.manifest)
+                      keep(self.preferences), self.codes, self.manifest, keep(self.designs))
 
     @property
     def agencies(self) -> list[str]:

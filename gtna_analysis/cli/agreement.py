@@ -19,6 +19,7 @@ EPILOG_AGREEMENT = """examples:
   gtna agreement auto gold --split held_out            # honest figure: segments never used for tuning
   gtna agreement auto gold --disagreements fp_fn.csv   # every disagreement, to refine patterns
   gtna agreement a.xlsx team.qdpx --coder-b Nino --level theme --out agreement.csv
+  gtna agreement designs gold --study data/eval --split tuning   # training designs vs gold/designs.csv
 
 A and B: a coding file (.csv/.tsv/.xlsx with segment_id, code_id, coder; or a .qdpx), 'auto' (the auto-codings
 of the processed tables) or 'gold' (<study>/gold/gold.csv). Units are the segments both sides read; a sheet row
@@ -71,9 +72,39 @@ def _fmt(frame: pd.DataFrame) -> str:
     return frame.to_string(index=False, float_format=lambda x: f"{x:.3f}", na_rep="–")
 
 
+def cmd_designs(args: argparse.Namespace) -> int:
+    """``gtna agreement designs gold``: extracted training designs against <study>/gold/designs.csv."""
+    from gtna_analysis.coding.design_check import check_designs
+    from gtna_analysis.paths import GOLD_FOLDER
+
+    tables = load_tables(processed_dir(args), ("designs", "codings", "segments"))
+    folder = Path(args.study) / GOLD_FOLDER
+    if not (folder / "designs.csv").exists():
+        raise GtnaError.at(folder / "designs.csv", None, "no careful reading of the designs to compare with")
+    gold = pd.read_csv(folder / "designs.csv", dtype={"interview_id": str, "participant": str})
+    interviews = None
+    if args.split != "all":
+        split = pd.read_csv(folder / "split.csv", dtype=str)
+        if args.split not in set(split["split"]):
+            raise GtnaError.at(folder / "split.csv", None, f"unknown split {args.split!r}",
+                               f"use all or one of {', '.join(sorted(set(split['split'])))}")
+        keep = set(split.loc[split["split"] == args.split, "segment_id"])
+        seg = tables["segments"]
+        interviews = set(seg.loc[seg["segment_id"].isin(keep), "interview_id"])
+    result = check_designs(tables["designs"], tables["codings"], tables["segments"], gold, interviews)
+    OUTPUT.info(_fmt(result.rows))
+    OUTPUT.info(f"\ndesigns against the careful reading ({args.split}):")
+    OUTPUT.info(_fmt(result.summary))
+    if args.out:
+        write_csv(result.rows, args.out)
+    return 0
+
+
 def cmd_agreement(args: argparse.Namespace) -> int:
     from gtna_analysis.coding.agreement import agreement, disagreements, target_summary, validate
 
+    if args.a == "designs":
+        return cmd_designs(args)
     codebook = study_codebook(args)
     tables = load_tables(processed_dir(args), ("codings", "segments"))
     a = _side(args.a, args.coder_a, args, tables, codebook)

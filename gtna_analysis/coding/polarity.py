@@ -36,10 +36,11 @@ _EN_NEGATORS = {"not", "no", "never", "nor", "neither", "none", "nothing", "nobo
                 "doesn't", "didn't",
                 "won't", "wouldn't", "isn't", "aren't", "wasn't", "weren't", "can't", "cannot", "couldn't",
                 "shouldn't", "haven't", "hasn't", "hardly", "dont", "doesnt", "wont", "isnt", "cant"}
-_EN_REJECTING = {"against", "useless", "pointless", "waste", "avoid", "enough", "tired", "sick", "boring",
+_EN_REJECTING = {"against", "useless", "pointless", "waste", "avoid", "tired", "sick", "boring",
                  "unnecessary", "unhelpful", "irrelevant", "skip", "refuse", "reject", "rejected", "nonsense",
                  "forget", "drop", "luxury", "excessive", "impossible", "unrealistic"}
-_EN_TOO = re.compile(r"\b(?:too\s+(?:little|short|long|much|many)|not\s+enough|is\s+a\s+luxury)\b", re.IGNORECASE)
+_EN_TOO = re.compile(r"\b(?:too\s+(?:little|short|long|much|many)|not\s+enough|is\s+a\s+luxury|enough\s+of)\b",
+                     re.IGNORECASE)
 _KA_NEGATORS = {"არ", "ვერ", "ნუ", "არა", "არც", "აღარ", "ვეღარ", "ნურც", "ნურაფერი", "არაფერი", "ვერაფერი",
                 "არავითარი", "უარი", "უარს", "ვერავინ", "არავინ", "ვერასდროს", "არასდროს"}
 _KA_REJECTING_STEMS = ("წინააღმდეგ", "ზედმეტ", "უაზრ", "უსარგებლ", "ბევრია", "მობეზრ", "ბეზრდ", "აღარ",

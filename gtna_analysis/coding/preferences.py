@@ -42,7 +42,7 @@ _I = re.IGNORECASE
 FORMAT_PATTERNS: dict[str, tuple[str, ...]] = {
     "blended": (r"შერეულ\w*(?!\s+ჯგუფ)", r"კომბინირებულ\w*(?!\s+ჯგუფ)", r"ჰიბრიდულ\w*", r"blended", r"hybrid",
                 r"mixed[ -](?:format|mode|model|approach|learning)", r"both online and (?:in[ -]person|face)"),
-    "in_person": (r"პირისპირ\w*", r"აუდიტორიაში", r"ცოცხალ\w* (?:ფორმატ|შეხვედრ|რეჟიმ)\w*", r"in[ -]person",
+    "in_person": (r"პირისპირ\w*", r"აუდიტორიაში", r"ადგილზე", r"ცოცხალ\w* (?:ფორმატ|შეხვედრ|რეჟიმ)\w*", r"in[ -]person",
                   r"face[ -]to[ -]face", r"classroom", r"on[ -]site", r"ვორქშოპ\w*", r"სემინარ\w*",
                   r"workshops?", r"seminars?"),
     "online": (r"ონლაინ\w*", r"დისტანციურ\w*", r"ვებინარ\w*", r"ელექტრონულ\w* (?:კურს|სწავლ|მოდულ|პლატფორმ)\w*",
@@ -105,7 +105,7 @@ _DURATION_RES: list[tuple[str, re.Pattern[str]]] = [
     ("sessions", re.compile(rf"(?<!\w)(?P<n>{_ANY_NUM})\s+(?:სესი|შეხვედრ|მოდულ|ბლოკ)\w*\s+(?P<h>{_ANY_NUM})"
                             rf"(?:-(?P<h2>{_ANY_NUM}))?\s+საათ\w*", _I)),
     # a day and a half · დღენახევარი · საათნახევარი
-    ("one_and_half", re.compile(r"(?<!\w)(?:(?:a|one)\s+(?P<u1>day|hour)\s+and\s+a\s+half|one\s+and\s+a\s+half\s+"
+    ("one_and_half", re.compile(r"(?<!\w)(?:(?:a|an|one)\s+(?P<u1>day|hour)\s+and\s+a\s+half|one\s+and\s+a\s+half\s+"
                                 r"(?P<u2>days?|hours?)|(?P<u3>დღე|საათ)-?ნახევ\w*|ერთნახევარ\s+(?P<u4>დღ|საათ)\w*)"
                                 r"(?!\w)", _I)),
     # ორდღიანი, სამდღიანი, 2-დღიანი, ორ-სამდღიანი, ოთხსაათიანი, 4-საათიანი

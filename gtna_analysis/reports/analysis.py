@@ -13,7 +13,7 @@ Counting conventions (stated in every report's method note):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -21,6 +21,7 @@ from gtna_analysis.tables import Tables
 
 LEVELS = ("theme", "code")
 THIN_INTERVIEWS = 3  # fewer interviews than this in scope → the narrative says the evidence is thin
+THIN_PARTICIPANTS = 5  # likewise for participants (issue 12: thin at ≤ 3 interviews or ≤ 5 participants)
 
 
 def _labels(tables: Tables, level: str, lang: str) -> pd.DataFrame:
@@ -255,31 +256,81 @@ class Recommendation:
     participants: pd.DataFrame          # target-participant codes
     evidence_segments: list[str]
     thin: bool
+    format_support: str | None = None   # the secondary mode most people with the primary format add
+    n_support: int = 0
+    n_upper_bound: int = 0              # participants who set an upper limit on the length
+    upper_bound_hours: float | None = None  # the lowest such limit
+    tiers: list[dict] = field(default_factory=list)  # designs stated for groups: scope, n, hours, format
+    from_designs: bool = False          # durations are summed stated designs (designs table), not mentions
 
 
 def training_recommendation(tables: Tables, agency: str | None = None, lang: str = "en",
                             top: int = 6) -> Recommendation:
-    """Format by majority of participants, duration as the median of each participant's median wish, content
-    and target groups by share of interviews asking for them."""
+    """The module the participants' own stated designs point to.
+
+    Format: each participant's primary format (designs table, scope ``self``), by majority, with the supporting
+    mode most of them add. Duration: the median of each participant's *summed* design (parts add up; a restated
+    design counts once), with the range of those totals; upper limits people set are reported as constraints.
+    Designs stated for a group (managers, specialists, regional, new or all staff) become tiers, not the speaker's
+    wish. Tables built before the designs table fall back on the mention-level preferences.
+    """
     t = tables.scope(agency)
+    content = prevalence(t, "code", lang, theme="training_content").query("interviews > 0").head(top)
+    content = content.assign(label=content["label"].str.replace(_QUALIFIER, "", regex=True))
+    target = prevalence(t, "code", lang, theme="participants").query("interviews > 0").head(top)
+    designs = t.designs
+    if designs.empty:
+        return _recommendation_from_mentions(t, agency, content, target)
+    own = designs[designs["scope"] == "self"].drop_duplicates("participant_key")
+    format_counts = own["format_primary"].dropna().value_counts().to_dict()
+    best_format = max(format_counts, key=lambda k: (format_counts[k], k == "in_person")) if format_counts else None
+    tied = sorted(k for k, v in format_counts.items() if best_format and v == format_counts[best_format])
+    with_best = own[own["format_primary"] == best_format]
+    supports = with_best["format_support"].dropna().value_counts()
+    totals = own["total_hours"].dropna()
+    uppers = own["max_hours"].dropna()
+    tiers = []
+    for scope in ("managers", "specialists", "regional_staff", "new_staff", "all_staff"):
+        group = designs[designs["scope"] == scope].drop_duplicates("participant_key")
+        if group.empty:
+            continue
+        hours_ = group["total_hours"].dropna()
+        formats = group["format_primary"].dropna().value_counts()
+        tiers.append({"scope": scope, "n": len(group), "hours": float(hours_.median()) if len(hours_) else None,
+                      "format": formats.index[0] if len(formats) else None})
+    evidence = sorted(set(own["segment_id"]))
+    return Recommendation(
+        agency=agency, n_interviews=len(t.interviews), n_participants=len(t.participants),
+        format_counts={k: int(v) for k, v in sorted(format_counts.items())}, format=best_format, format_tied=tied,
+        duration_hours_median=float(totals.median()) if len(totals) else None,
+        duration_hours_low=float(totals.min()) if len(totals) else None,
+        duration_hours_high=float(totals.max()) if len(totals) else None,
+        n_duration_participants=len(totals), content=content, participants=target, evidence_segments=evidence,
+        thin=len(t.interviews) <= THIN_INTERVIEWS or len(t.participants) <= THIN_PARTICIPANTS,
+        format_support=supports.index[0] if len(supports) else None, n_support=int(supports.iloc[0]) if len(supports)
+        else 0, n_upper_bound=len(uppers), upper_bound_hours=float(uppers.min()) if len(uppers) else None,
+        tiers=tiers, from_designs=True,
+    )
+
+
+def _recommendation_from_mentions(t: Tables, agency: str | None, content: pd.DataFrame,
+                                  target: pd.DataFrame) -> Recommendation:
+    """Tables without a designs table: format by majority of mentions, duration as the median of each
+    participant's median mention."""
     prefs = t.preferences.assign(participant_key=t.preferences["interview_id"] + ":" + t.preferences["speaker_id"])
     formats = prefs[prefs["kind"] == "format"]
-    # a participant's format = their most frequent stated format (ties → blended if both occur, else first)
     per_person = formats.groupby("participant_key")["format"].agg(_person_format)
     format_counts = per_person.value_counts().to_dict()
     best_format = max(format_counts, key=lambda k: (format_counts[k], k == "blended")) if format_counts else None
     tied = sorted(k for k, v in format_counts.items() if best_format and v == format_counts[best_format])
     durations = prefs[prefs["kind"] == "duration"].groupby("participant_key")["duration_hours"].median()
-    content = prevalence(t, "code", lang, theme="training_content").query("interviews > 0").head(top)
-    content = content.assign(label=content["label"].str.replace(_QUALIFIER, "", regex=True))
-    target = prevalence(t, "code", lang, theme="participants").query("interviews > 0").head(top)
     evidence = sorted(set(formats["segment_id"]) | set(prefs[prefs["kind"] == "duration"]["segment_id"]))
     return Recommendation(
         agency=agency, n_interviews=len(t.interviews), n_participants=len(t.participants),
         format_counts={k: int(v) for k, v in sorted(format_counts.items())}, format=best_format, format_tied=tied,
         duration_hours_median=float(durations.median()) if len(durations) else None,
-        duration_hours_low=float(durations.quantile(0.25)) if len(durations) else None,
-        duration_hours_high=float(durations.quantile(0.75)) if len(durations) else None,
+        duration_hours_low=float(durations.min()) if len(durations) else None,
+        duration_hours_high=float(durations.max()) if len(durations) else None,
         n_duration_participants=len(durations), content=content, participants=target,
         evidence_segments=evidence, thin=len(t.interviews) < THIN_INTERVIEWS,
     )

@@ -41,6 +41,15 @@ REPORT_TITLES = {
 GROUP_LABELS = {"ka": {"group": "ჯგუფური", "individual": "ინდივიდუალური", "junior": "უმცროსი", "mid": "საშუალო",
                       "senior": "უფროსი", "female": "ქალი", "male": "კაცი", "other": "სხვა", "unknown": "უცნობი"}}
 
+# the groups a stated design is for (designs.scope), as "for …" in a tier line
+SCOPE_LABELS = {
+    "managers": {"ka": "ხელმძღვანელებისთვის", "en": "for managers"},
+    "specialists": {"ka": "სპეციალისტებისთვის", "en": "for specialists"},
+    "regional_staff": {"ka": "რეგიონული თანამშრომლებისთვის", "en": "for regional staff"},
+    "new_staff": {"ka": "ახალი თანამშრომლებისთვის", "en": "for new staff"},
+    "all_staff": {"ka": "ყველა თანამშრომლისთვის", "en": "for all staff"},
+}
+
 # axis and legend words of the charts
 CHART_WORDS = {
     "share_interviews": {"ka": "ინტერვიუების წილი", "en": "Share of interviews"},

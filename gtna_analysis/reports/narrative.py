@@ -17,7 +17,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .i18n import FORMAT_WORDS, LEXICON
+from .i18n import FORMAT_WORDS, LEXICON, SCOPE_LABELS
 
 
 def noun(n: int | float, key: str, lang: str, case: str = "nom") -> str:
@@ -43,6 +43,18 @@ def hours(value: float | None, lang: str) -> str:
     if value is None or math.isnan(value):
         return "–"
     return count(round(value, 1) if value % 1 else int(value), "hour", lang)
+
+
+def num(value: float | None, lang: str) -> str:
+    """A number as the language writes it: whole numbers plain, else one decimal (Georgian: decimal comma)."""
+    if value is None or math.isnan(value):
+        return "–"
+    text = str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    return text.replace(".", ",") if lang == "ka" else text
+
+
+def scope_label(scope: str, lang: str) -> str:
+    return SCOPE_LABELS.get(scope, {}).get(lang, scope)
 
 
 def days(value: float | None, hours_per_day: float = 8.0) -> str:
@@ -74,7 +86,7 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
     env.filters.update(pct=pct, hours=hours, days=days, fmt_word_ka=lambda f: fmt_word(f, "ka"),
                        fmt_word_en=lambda f: fmt_word(f, "en"))
-    env.globals.update(count=count, noun=noun, fmt_word=fmt_word, and_list=and_list)
+    env.globals.update(count=count, noun=noun, fmt_word=fmt_word, and_list=and_list, num=num, scope_label=scope_label)
     return env
 
 

@@ -173,7 +173,7 @@ def training_charts(ctx: ReportContext) -> list:
     if rec.format_counts:
         figs.append(plots.format_chart(rec.format_counts, ctx.lang,
                                        CHART_TITLES["format"][ctx.lang]))
-    prefs = ctx.tables.preferences
+    prefs = _duration_points(ctx.tables) if rec.from_designs else ctx.tables.preferences
     if (prefs["kind"] == "duration").any():
         labels = {a: ctx.tables.agency_name(a, ctx.lang, short=True) for a in ctx.tables.agencies}
         figs.append(plots.duration_chart(prefs, ctx.lang,
@@ -182,10 +182,22 @@ def training_charts(ctx: ReportContext) -> list:
     return figs
 
 
+def _duration_points(tables: Tables) -> pd.DataFrame:
+    """Each participant's summed design (own scope) in the shape the duration chart reads."""
+    own = tables.designs[tables.designs["scope"] == "self"].drop_duplicates("participant_key")
+    own = own.dropna(subset=["total_hours"])
+    return pd.DataFrame({"interview_id": own["interview_id"], "agency": own["agency"],
+                         "speaker_id": own["speaker_id"], "kind": "duration", "duration_hours": own["total_hours"]})
+
+
 def _format_evidence(ctx: ReportContext, rec: analysis.Recommendation) -> list[str]:
     """Answers stating the recommended format first, taking agencies and interviews in turn, then the rest."""
-    prefs = ctx.scoped.preferences
-    formats = prefs[prefs["kind"] == "format"]
+    if rec.from_designs:
+        own = ctx.scoped.designs[ctx.scoped.designs["scope"] == "self"].drop_duplicates("participant_key")
+        formats = own.assign(format=own["format_primary"])
+    else:
+        prefs = ctx.scoped.preferences
+        formats = prefs[prefs["kind"] == "format"]
     first = formats[formats["format"] == rec.format].drop_duplicates("segment_id").copy()
     first["turn"] = first.groupby("agency").cumcount()
     ordered = first.sort_values(["turn", "agency", "segment_id"], kind="stable")["segment_id"].tolist()

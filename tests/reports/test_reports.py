@@ -39,7 +39,7 @@ Sex-disaggregated data and gender statistics come next, said Zurab.
 Interviewer: [Q6] What type of training would suit you best?
 P1: Blended training {CANARY_SCRIPT}, online modules and a workshop in person. {CANARY_IMG}
 Interviewer: [Q7] How long should the training module be?
-P1: Two days {CANARY_IMG} would be right.
+P1: Two days {CANARY_IMG} would be right {CANARY_SCRIPT}.
 Interviewer: [Q8] Which topics should the content of the training cover?
 P1: Gender-responsive budgeting, the Istanbul Convention and referral of domestic violence cases {CANARY_SCRIPT}.
 """
