@@ -24,6 +24,7 @@ from gtna_analysis import __version__
 from gtna_analysis.atomic import staged_directory
 from gtna_analysis.coding.autocoder import AutoCoder
 from gtna_analysis.coding.codebook import Codebook, load_codebook
+from gtna_analysis.coding.design_reviews import apply_reviews, load_reviews
 from gtna_analysis.coding.designs import participant_designs
 from gtna_analysis.coding.human import merge_codings
 from gtna_analysis.coding.preferences import extract_preferences
@@ -38,7 +39,7 @@ from gtna_analysis.ingest.transcripts import (
     parse_all,
     read_all,
 )
-from gtna_analysis.paths import CODINGS_FOLDER
+from gtna_analysis.paths import CODINGS_FOLDER, REVIEWS_FOLDER
 from gtna_analysis.schema import DOCUMENT_COLUMNS, INTERVIEW_COLUMNS, PARTICIPANT_COLUMNS, SEGMENT_COLUMNS
 from gtna_analysis.study import Study, load_study
 from gtna_analysis.tables import write_json, write_table
@@ -137,7 +138,12 @@ def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame,
     codings = merge_codings(auto, load_study_codings(study, codebook, segments))
     topics = {q.id: q.topic for q in study.questions}
     preferences = extract_preferences(segments, codings, topics)
-    return {"codings": codings, "preferences": preferences, "designs": participant_designs(segments, topics)}
+    designs = participant_designs(segments, topics)
+    participants = set(segments.loc[segments["speaker_role"] == "participant", "interview_id"] + ":"
+                       + segments.loc[segments["speaker_role"] == "participant", "speaker_id"])
+    reviews = load_reviews(study.root / REVIEWS_FOLDER, participants)
+    agency_of = dict(zip(segments["interview_id"], segments["agency"], strict=True))
+    return {"codings": codings, "preferences": preferences, "designs": apply_reviews(designs, reviews, agency_of)}
 
 
 def input_files(result: BuildResult) -> list[Path]:
@@ -149,9 +155,9 @@ def input_files(result: BuildResult) -> list[Path]:
     if study.interviews_csv:
         files.add(study.interviews_csv)
     files.update(study.root / f for f in result.tables["interviews"]["source_file"])
-    codings = study.root / CODINGS_FOLDER
-    if codings.is_dir():
-        files.update(p for p in codings.rglob("*") if p.is_file() and not p.name.startswith("."))
+    for folder in (study.root / CODINGS_FOLDER, study.root / REVIEWS_FOLDER):
+        if folder.is_dir():
+            files.update(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
     return sorted(p for p in files if p.exists())
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 PACKAGE = "gtna_analysis"
 CODINGS_FOLDER = "codings"  # <study>/codings/: human coding files merged by `gtna build`
 GOLD_FOLDER = "gold"  # <study>/gold/: evaluation coding, never merged into a build
+REVIEWS_FOLDER = "reviews"  # <study>/reviews/: corrected design sheets that replace extracted designs
 
 
 def package_dir() -> Path:

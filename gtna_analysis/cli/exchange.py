@@ -26,6 +26,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     processed = processed_dir(args)
     names = ("codings", "segments", "codes") + (("documents", "interviews", "participants")
                                                 if args.format == "qdpx" else ())
+    if args.format == "xlsx" and (processed / "designs.parquet").exists():
+        names = (*names, "designs")
     tables = load_tables(processed, names)
     if args.format == "qdpx":
         from gtna_analysis.exchange.qdpx import export_qdpx

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from gtna_analysis.atomic import atomic_path
+from gtna_analysis.schema import DESIGN_COLUMNS
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters XML (and so XLSX) cannot hold
 CODING_EXPORT_COLUMNS = ["segment_id", "code_id", "coder", "source", "polarity", "theme_id", "code_label_en",
@@ -37,6 +38,9 @@ README = [
     "segments: every participant segment, for coding from scratch. A row with a segment_id and an empty code_id",
     "  means 'read, no code applies' — agreement statistics need those rows.",
     "codebook: the code ids and definitions.",
+    "designs: each participant's stated training design, one row per part (format, hours) per scope. To correct",
+    "  it, edit the rows of a participant and scope (all of them: the sheet replaces extraction for that pair),",
+    "  save the workbook (or the sheet as CSV) in <study>/reviews/ and run `gtna build`.",
     "",
     "Put the saved file in <study>/codings/ and run `gtna build`, or compare coders with `gtna agreement A B`.",
 ]
@@ -54,7 +58,7 @@ def codings_export_frame(tables: dict[str, pd.DataFrame], source: str | None = N
 
 
 def _cell_value(value: object) -> object:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return None
     if isinstance(value, str):
         return _ILLEGAL.sub("", value)
@@ -100,6 +104,8 @@ def export_xlsx(tables: dict[str, pd.DataFrame], out: str | Path, source: str | 
     _write_sheet(book, "segments", segments[segments["speaker_role"] == "participant"]
                  .reindex(columns=SEGMENT_EXPORT_COLUMNS))
     _write_sheet(book, "codebook", tables["codes"].reindex(columns=CODEBOOK_EXPORT_COLUMNS))
+    if "designs" in tables:  # for review: a corrected copy in <study>/reviews/ replaces extraction on rebuild
+        _write_sheet(book, "designs", tables["designs"].reindex(columns=DESIGN_COLUMNS))
     readme = book.create_sheet("README")
     for line in README:
         readme.append([line])

@@ -262,6 +262,7 @@ class Recommendation:
     upper_bound_hours: float | None = None  # the lowest such limit
     tiers: list[dict] = field(default_factory=list)  # designs stated for groups: scope, n, hours, format
     from_designs: bool = False          # durations are summed stated designs (designs table), not mentions
+    n_reviewed: int = 0                 # participants whose design a person reviewed (<study>/reviews/)
 
 
 def training_recommendation(tables: Tables, agency: str | None = None, lang: str = "en",
@@ -310,6 +311,7 @@ def training_recommendation(tables: Tables, agency: str | None = None, lang: str
         format_support=supports.index[0] if len(supports) else None, n_support=int(supports.iloc[0]) if len(supports)
         else 0, n_upper_bound=len(uppers), upper_bound_hours=float(uppers.min()) if len(uppers) else None,
         tiers=tiers, from_designs=True,
+        n_reviewed=int(designs.loc[designs["reviewed"].astype(bool), "participant_key"].nunique()),
     )
 
 
@@ -334,3 +336,38 @@ def _recommendation_from_mentions(t: Tables, agency: str | None, content: pd.Dat
         n_duration_participants=len(durations), content=content, participants=target,
         evidence_segments=evidence, thin=len(t.interviews) < THIN_INTERVIEWS,
     )
+
+
+@dataclass
+class Programme:
+    """For the Commission: a common core module most agencies' participants support, plus agency modules."""
+
+    core_topics: list[str]              # content labels requested in at least half of the agencies
+    n_agencies: int
+    agency_modules: list[dict]          # agency (short name), extra topics, median hours, primary format
+
+
+def programme(tables: Tables, lang: str = "en") -> Programme:
+    """Core = content topics stated in answers of at least half of the agencies; each agency's module adds the
+    topics only it (or a minority) asked for, with its own participants' median design and format."""
+    agencies = tables.agencies
+    requested: dict[str, pd.DataFrame] = {}
+    for agency in agencies:
+        prev = prevalence(tables, "code", lang, agency, theme="training_content").query("interviews > 0")
+        requested[agency] = prev.assign(label=prev["label"].str.replace(_QUALIFIER, "", regex=True))
+    counts: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for prev in requested.values():
+        for code, label in zip(prev["id"], prev["label"], strict=True):
+            counts[code] = counts.get(code, 0) + 1
+            labels[code] = label
+    need = max(1, -(-len(agencies) // 2))
+    core = [c for c in sorted(counts, key=lambda c: (-counts[c], labels[c])) if counts[c] >= need]
+    modules = []
+    for agency in agencies:
+        rec = training_recommendation(tables, agency, lang)
+        extra = [label for code, label in zip(requested[agency]["id"], requested[agency]["label"], strict=True)
+                 if code not in core][:3]
+        modules.append({"agency": tables.agency_name(agency, lang, short=True), "topics": extra,
+                        "hours": rec.duration_hours_median, "format": rec.format})
+    return Programme([labels[c] for c in core], len(agencies), modules)

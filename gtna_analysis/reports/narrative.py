@@ -42,7 +42,8 @@ def pct(share: float) -> str:
 def hours(value: float | None, lang: str) -> str:
     if value is None or math.isnan(value):
         return "–"
-    return count(round(value, 1) if value % 1 else int(value), "hour", lang)
+    rounded = round(value, 1) if value % 1 else int(value)
+    return f"{num(rounded, lang)} {noun(rounded, 'hour', lang)}"  # Georgian: decimal comma (9,2 საათი)
 
 
 def num(value: float | None, lang: str) -> str:

@@ -164,7 +164,9 @@ def _training_labels(ctx: ReportContext) -> set[str]:
 def training_text(ctx: ReportContext) -> Markup:
     rec = ctx.recommendation
     evidence = _evidence_quotes(ctx, _format_evidence(ctx, rec), limit=4)
-    return ctx.heading("training") + render("report/training.html.j2", ctx=ctx, rec=rec, evidence=evidence)
+    plan = analysis.programme(ctx.tables, ctx.lang) if ctx.agency is None and rec.from_designs else None
+    return ctx.heading("training") + render("report/training.html.j2", ctx=ctx, rec=rec, evidence=evidence,
+                                            programme=plan)
 
 
 def training_charts(ctx: ReportContext) -> list:

@@ -175,3 +175,29 @@ def test_a_rejected_mention_is_no_priority() -> None:
     assert len(t.codings) == 5 and len(t.counted_codings) == 4
     t.codings["polarity"] = "hypothetical"  # "if we had a budget…" is still a mention of the theme
     assert analysis.prevalence(t, "theme", "en", agency="a").set_index("id").loc["grb", "interviews"] == 2
+
+
+def test_recommendation_sums_each_design_and_keeps_groups_apart() -> None:
+    """Durations come from the designs table: each person's parts add up; a group's design is a tier."""
+    t = _tables()
+    t.designs = pd.DataFrame([
+        {"participant_key": "A-1:P1", "interview_id": "A-1", "agency": "a", "speaker_id": "P1", "scope": "self",
+         "part_no": 1, "format": "in_person", "hours": 16.0, "total_hours": 20.0, "format_primary": "in_person",
+         "format_support": "online", "max_hours": None, "segment_id": "A-1-004", "reviewed": False},
+        {"participant_key": "A-1:P1", "interview_id": "A-1", "agency": "a", "speaker_id": "P1", "scope": "self",
+         "part_no": 2, "format": "online", "hours": 4.0, "total_hours": 20.0, "format_primary": "in_person",
+         "format_support": "online", "max_hours": None, "segment_id": "A-1-004", "reviewed": False},
+        {"participant_key": "A-1:P1", "interview_id": "A-1", "agency": "a", "speaker_id": "P1", "scope": "managers",
+         "part_no": 1, "format": "any", "hours": 8.0, "total_hours": 8.0, "format_primary": None,
+         "format_support": None, "max_hours": None, "segment_id": "A-1-004", "reviewed": False},
+        {"participant_key": "A-2:P1", "interview_id": "A-2", "agency": "a", "speaker_id": "P1", "scope": "self",
+         "part_no": 1, "format": "any", "hours": 8.0, "total_hours": 8.0, "format_primary": "in_person",
+         "format_support": None, "max_hours": 16.0, "segment_id": "A-2-001", "reviewed": True},
+    ])
+    rec = analysis.training_recommendation(t, "a", "en")
+    assert rec.from_designs and rec.duration_hours_median == 14.0      # median of 20 and 8, not of 16, 4 and 8
+    assert (rec.duration_hours_low, rec.duration_hours_high) == (8.0, 20.0)
+    assert rec.format == "in_person" and rec.format_support == "online" and rec.n_support == 1
+    assert rec.tiers == [{"scope": "managers", "n": 1, "hours": 8.0, "format": None}]
+    assert rec.n_upper_bound == 1 and rec.upper_bound_hours == 16.0 and rec.n_reviewed == 1
+    assert rec.thin  # two interviews, three participants

@@ -22,7 +22,8 @@ def test_percent_and_hours() -> None:
     assert narrative.pct(0.5) == "50%"
     assert narrative.hours(16.0, "en") == "16 hours"
     assert narrative.hours(1.0, "en") == "1 hour"
-    assert narrative.hours(12.5, "ka") == "12.5 საათი"
+    assert narrative.hours(12.5, "ka") == "12,5 საათი"  # Georgian writes a decimal comma
+    assert narrative.num(2.5, "ka") == "2,5" and narrative.num(2.5, "en") == "2.5" and narrative.num(3.0, "ka") == "3"
     assert narrative.days(12.0) == "1.5"
 
 
