@@ -130,6 +130,7 @@ class Statement:
     avoid_periods: list[str] = field(default_factory=list)
     hypothetical: bool = False
     rejected: bool = False
+    range_bounds: bool = False  # min/max came only from a range ("two or three days"), not a stated limit
 
     @property
     def total_hours(self) -> float | None:
@@ -279,9 +280,8 @@ def extract_design(text: str) -> list[Statement]:
             if stance == _polarity.HYPOTHETICAL:
                 st.hypothetical = True
             hours = (lo + hi) / 2
-            if lo != hi:
-                st.min_hours = lo if st.min_hours is None else max(st.min_hours, lo)
-                st.max_hours = hi if st.max_hours is None else min(st.max_hours, hi)
+            if lo != hi and st.min_hours is None and st.max_hours is None:
+                st.min_hours, st.max_hours, st.range_bounds = lo, hi, True
             fmt = _part_format(formats, start, end, _polarity.clause_bounds(text, start, end))
             if spaced and kind not in ("week",):
                 weeks = _OVER.search(sentence)
@@ -366,6 +366,8 @@ def extract_design(text: str) -> list[Statement]:
         if st is None:
             continue
         _settle_formats(st)
+        if st.range_bounds and len(st.parts) > 1:
+            st.min_hours = st.max_hours = None  # a range for one part ("4-5 hours online") bounds no total
         if not st.empty or st.rejected:
             out.append(st)
     return out
