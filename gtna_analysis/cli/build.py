@@ -29,6 +29,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if result.skipped:
         OUTPUT.error(f"{len(result.skipped)} problem(s); nothing was written")
         return 1
+    from gtna_analysis.coding.codebook import context_warnings
+
+    lint = context_warnings(result.codebook)
+    if lint:
+        OUTPUT.warn(f"{len(lint)} code(s) fire on single words without context (requires:); "
+                    "`gtna validate -v` lists them")
+        for line in lint:
+            OUTPUT.detail(line)
     OUTPUT.info(f"OK: {len(t['interviews'])} interviews, {len(t['segments'])} segments, "
                 f"{len(result.codebook.codes)} codes in {len(result.codebook.themes)} themes; nothing written")
     return 0

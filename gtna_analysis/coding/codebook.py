@@ -376,3 +376,21 @@ def dump_codebook_yaml(codebook: Codebook, header: str = "") -> str:
                           default_flow_style=None)
     comments = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
     return comments + body
+
+
+def context_warnings(codebook: Codebook) -> list[str]:
+    """Codes that fire on a single word with no ``requires`` context: the usual source of false positives
+    ("inspector", "annual", "platform"). A lint, not an error: many single words are unambiguous."""
+    from .patterns import pattern_words
+
+    out = []
+    for code in codebook.codes:
+        if code.requires:
+            continue
+        singles = [p for ps in code.patterns.values() for p in ps
+                   if not p.startswith("re:") and len(pattern_words(p)) == 1]
+        if singles:
+            shown = ", ".join(repr(p) for p in singles[:3])
+            out.append(f"{codebook.source}: code {code.id} fires on {len(singles)} single word(s) without context "
+                       f"({shown}{', …' if len(singles) > 3 else ''}) — add requires: or use phrases if ambiguous")
+    return out

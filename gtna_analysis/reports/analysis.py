@@ -21,6 +21,7 @@ from gtna_analysis.tables import Tables
 
 LEVELS = ("theme", "code")
 THIN_INTERVIEWS = 3  # fewer interviews than this in scope → the narrative says the evidence is thin
+NOT_A_GROUP = ("participants.group_composition",)  # participants-theme codes that are not an audience
 THIN_PARTICIPANTS = 5  # likewise for participants (issue 12: thin at ≤ 3 interviews or ≤ 5 participants)
 
 
@@ -263,6 +264,10 @@ class Recommendation:
     tiers: list[dict] = field(default_factory=list)  # designs stated for groups: scope, n, hours, format
     from_designs: bool = False          # durations are summed stated designs (designs table), not mentions
     n_reviewed: int = 0                 # participants whose design a person reviewed (<study>/reviews/)
+    content_groups: list[tuple[int, list[str]]] = field(default_factory=list)  # (participants, tied labels)
+    second_format: str | None = None    # where people disagreed: the runner-up format and its count
+    n_second_format: int = 0
+    n_rejecting_format: int = 0         # participants who rejected the recommended format outright
 
 
 def training_recommendation(tables: Tables, agency: str | None = None, lang: str = "en",
@@ -278,7 +283,8 @@ def training_recommendation(tables: Tables, agency: str | None = None, lang: str
     t = tables.scope(agency)
     content = prevalence(t, "code", lang, theme="training_content").query("interviews > 0").head(top)
     content = content.assign(label=content["label"].str.replace(_QUALIFIER, "", regex=True))
-    target = prevalence(t, "code", lang, theme="participants").query("interviews > 0").head(top)
+    target = prevalence(t, "code", lang, theme="participants").query("interviews > 0")
+    target = target[~target["id"].isin(NOT_A_GROUP)].head(top)  # "group composition" names no group of people
     designs = t.designs
     if designs.empty:
         return _recommendation_from_mentions(t, agency, content, target)
@@ -312,7 +318,28 @@ def training_recommendation(tables: Tables, agency: str | None = None, lang: str
         else 0, n_upper_bound=len(uppers), upper_bound_hours=float(uppers.min()) if len(uppers) else None,
         tiers=tiers, from_designs=True,
         n_reviewed=int(designs.loc[designs["reviewed"].astype(bool), "participant_key"].nunique()),
+        content_groups=tie_groups(content, "participants"),
+        second_format=_runner_up(format_counts, best_format)[0],
+        n_second_format=_runner_up(format_counts, best_format)[1],
+        n_rejecting_format=int(own.get("rejected_formats", pd.Series("", index=own.index)).fillna("")
+                               .str.split(";").map(lambda fs: best_format in fs).sum()) if best_format else 0,
     )
+
+
+def tie_groups(frame: pd.DataFrame, column: str) -> list[tuple[int, list[str]]]:
+    """Labels grouped by equal ``column`` counts, largest first: ties are shown as ties, not as a ranking."""
+    groups: dict[int, list[str]] = {}
+    for label, n in zip(frame["label"], frame[column], strict=True):
+        groups.setdefault(int(n), []).append(str(label))
+    return sorted(groups.items(), key=lambda item: -item[0])
+
+
+def _runner_up(counts: dict[str, int], best: str | None) -> tuple[str | None, int]:
+    rest = {k: v for k, v in counts.items() if k != best}
+    if not rest:
+        return None, 0
+    second = max(rest, key=lambda k: (rest[k], k))
+    return second, int(rest[second])
 
 
 def _recommendation_from_mentions(t: Tables, agency: str | None, content: pd.DataFrame,

@@ -118,3 +118,14 @@ def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
     with pytest.raises(GtnaError) as info:
         load_codebook(write(tmp_path / "cb.yml", "codebook: {id: x\nthemes:\n  - id: a\n"))
     assert info.value.problems[0].line is not None
+
+
+def test_single_words_without_context_are_linted() -> None:
+    from gtna_analysis.coding.codebook import Code, Codebook, Theme, context_warnings
+
+    bare = Code("t.bare", "t", {"en": "bare"}, {"en": ("inspector*", "labour inspection")})
+    framed = Code("t.framed", "t", {"en": "framed"}, {"en": ("inspector*",)}, requires={"en": ("labour*",)})
+    phrases = Code("t.phrases", "t", {"en": "phrases"}, {"en": ("labour inspection", "re:\\binspect\\w*")})
+    cb = Codebook("t", "1", ["en"], {}, [Theme("t", {"en": "t"}, "#000000", (bare, framed, phrases))])
+    lint = context_warnings(cb)
+    assert len(lint) == 1 and "t.bare fires on 1 single word" in lint[0] and "'inspector*'" in lint[0]

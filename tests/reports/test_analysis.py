@@ -201,3 +201,9 @@ def test_recommendation_sums_each_design_and_keeps_groups_apart() -> None:
     assert rec.tiers == [{"scope": "managers", "n": 1, "hours": 8.0, "format": None}]
     assert rec.n_upper_bound == 1 and rec.upper_bound_hours == 16.0 and rec.n_reviewed == 1
     assert rec.thin  # two interviews, three participants
+    assert rec.second_format is None and rec.n_rejecting_format == 0
+
+
+def test_ties_are_groups_not_a_ranking() -> None:
+    frame = pd.DataFrame({"label": ["Law", "Cases", "Concepts", "Data"], "participants": [5, 5, 7, 2]})
+    assert analysis.tie_groups(frame, "participants") == [(7, ["Concepts"]), (5, ["Law", "Cases"]), (2, ["Data"])]
