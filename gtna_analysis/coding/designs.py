@@ -480,3 +480,23 @@ def _vote(values: list[str | None]) -> str | None:
         return None
     order = {"blended": 0, "in_person": 1, "online": 2}
     return sorted(counts, key=lambda v: (-counts[v], order.get(v, 9)))[0]
+
+
+def topic_mode(text: str, matched: str) -> str | None:
+    """The format a speaker assigns to a content topic in their answer: the stated in-person/online word in the
+    sentence that names the topic ("the law basics online, on their own; the cases in person"). None when the
+    sentence names no format, or both."""
+    word = (matched or "").split("; ")[0]
+    pos = text.find(word) if word else -1
+    if pos < 0:
+        return None
+    for s0, s1 in _sentences(text):
+        if s0 <= pos < s1:
+            c0, c1 = _polarity.clause_bounds(text, pos, pos + len(word))
+            for lo, hi in ((c0, c1), (s0, s1)):
+                stated = {f for _, _, f, p in _formats(text, lo, hi) if p == _polarity.STATED and f != "blended"}
+                if len(stated) == 1:
+                    return stated.pop()
+                if stated:
+                    return None
+    return None

@@ -265,6 +265,7 @@ class Recommendation:
     from_designs: bool = False          # durations are summed stated designs (designs table), not mentions
     n_reviewed: int = 0                 # participants whose design a person reviewed (<study>/reviews/)
     content_groups: list[tuple[int, list[str]]] = field(default_factory=list)  # (participants, tied labels)
+    content_online: dict[str, int] = field(default_factory=dict)  # label → participants who put it online
     second_format: str | None = None    # where people disagreed: the runner-up format and its count
     n_second_format: int = 0
     n_rejecting_format: int = 0         # participants who rejected the recommended format outright
@@ -282,6 +283,7 @@ def training_recommendation(tables: Tables, agency: str | None = None, lang: str
     """
     t = tables.scope(agency)
     content = prevalence(t, "code", lang, theme="training_content").query("interviews > 0").head(top)
+    content = content.assign(online=content["id"].map(_topic_modes(t, "online")).fillna(0).astype(int))
     content = content.assign(label=content["label"].str.replace(_QUALIFIER, "", regex=True))
     target = prevalence(t, "code", lang, theme="participants").query("interviews > 0")
     target = target[~target["id"].isin(NOT_A_GROUP)].head(top)  # "group composition" names no group of people
@@ -319,11 +321,29 @@ def training_recommendation(tables: Tables, agency: str | None = None, lang: str
         tiers=tiers, from_designs=True,
         n_reviewed=int(designs.loc[designs["reviewed"].astype(bool), "participant_key"].nunique()),
         content_groups=tie_groups(content, "participants"),
+        content_online={str(lbl): int(k) for lbl, k in zip(content["label"], content["online"], strict=True) if k},
         second_format=_runner_up(format_counts, best_format)[0],
         n_second_format=_runner_up(format_counts, best_format)[1],
         n_rejecting_format=int(own.get("rejected_formats", pd.Series("", index=own.index)).fillna("")
                                .str.split(";").map(lambda fs: best_format in fs).sum()) if best_format else 0,
     )
+
+
+def _topic_modes(t: Tables, mode: str) -> dict[str, int]:
+    """Per content code: how many participants assigned it to ``mode`` (e.g. online self-study) when they asked
+    for it — so a topic wanted online is not read as the first need of an in-person module."""
+    from gtna_analysis.coding.designs import topic_mode
+
+    coded = participant_codings(t)
+    coded = coded[(coded["theme_id"] == "training_content") & (coded.get("polarity", "stated") == "stated")]
+    if coded.empty:
+        return {}
+    text = t.segments.set_index("segment_id")["text"]
+    modes = [topic_mode(str(text.get(s, "")), str(m)) for s, m in zip(coded["segment_id"], coded["matched_text"],
+                                                                      strict=True)]
+    chosen = coded.assign(mode=modes)
+    chosen = chosen[chosen["mode"] == mode]
+    return chosen.groupby("code_id")["participant_key"].nunique().to_dict()
 
 
 def tie_groups(frame: pd.DataFrame, column: str) -> list[tuple[int, list[str]]]:

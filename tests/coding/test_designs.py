@@ -111,3 +111,18 @@ def test_past_trainings_and_rejected_options_are_no_design() -> None:
     assert not any(s.parts for s in extract_design("Last year we had a two-day training, it was boring."))
     statements = extract_design("Not online again. Two days in person would be right.")
     assert statements[0].rejected_formats == ["online"] and statements[0].total_hours == 16.0
+
+
+@pytest.mark.parametrize(("text", "topic", "mode"), [
+    ("The law basics online, on their own. The cases in person, with discussion.", "law basics", "online"),
+    ("The law basics online, on their own. The cases in person, with discussion.", "cases", "in_person"),
+    ("კანონის საფუძვლები ონლაინ, დამოუკიდებლად, ხოლო შემთხვევების განხილვა პირისპირ.", "კანონის", "online"),
+    ("კანონის საფუძვლები ონლაინ, დამოუკიდებლად, ხოლო შემთხვევების განხილვა პირისპირ.", "შემთხვევების",
+     "in_person"),
+    ("We need the law, and not online again.", "law", None),
+    ("We need the law.", "law", None),
+])
+def test_the_format_a_speaker_gives_a_topic(text: str, topic: str, mode: str | None) -> None:
+    from gtna_analysis.coding.designs import topic_mode
+
+    assert topic_mode(text, topic) == mode
