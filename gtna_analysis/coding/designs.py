@@ -29,6 +29,7 @@ from . import polarity as _polarity
 from .preferences import _DURATION_RES, _FORMAT_RE, _THAN_RE, HOURS_PER_DAY, HOURS_PER_HALF_DAY, _hours, _number
 
 _I = re.IGNORECASE
+DESIGN_TOPICS = ("training_type", "training_duration", "training_content", "participants")  # questionnaire topics
 SCOPES = ("self", "managers", "specialists", "regional_staff", "new_staff", "all_staff")
 PART_FORMATS = ("in_person", "online", "any")
 
@@ -75,6 +76,8 @@ _KA_TIMES = {"ორჯერ": 2, "სამჯერ": 3, "ოთხჯერ"
 _EACH = re.compile(r"(?<!\w)(?:each|every|per|თითო\w*|თითოეულ\w*)(?!\w)", _I)
 _PLUS = re.compile(r"(?<!\w)(?:plus|and then|then|after that|followed by|and another|კიდევ|პლუს|მერე|შემდეგ|\+)(?!\w)",
                    _I)
+_CLOCK = re.compile(r"^\S+\s+საათზე(?!\s*(?:მეტ|ნაკლებ))|^\S+\s+o'?clock", _I)
+_OR = re.compile(r"(?<!\w)(?:ან|or|or rather|better|უკეთესი|უმჯობესია|ანუ)(?!\w)", _I)
 _MAX_AFTER = re.compile(r"^\W{0,3}(?:მაქსიმუმ|max(?:imum)?|at most|— არა|- არა|მეტი (?:—\s*)?არა|დაივიწყ|ფუფუნება)",
                         _I)
 _MORE_THAN_NO = re.compile(r"^\s*(?:ზე|ს)?\s*მეტ\w*\s*(?:—|-|,)?\s*(?:არა|ვერ|არ)(?!\w)", _I)
@@ -112,6 +115,8 @@ class Part:
     format: str
     hours: float
     evidence: str = ""
+    sentence: int = -1  # where it was said (start of its sentence, end of the phrase): to tell "A or B" apart
+    end: int = -1
 
 
 @dataclass
@@ -237,6 +242,7 @@ def extract_design(text: str) -> list[Statement]:
     def get(scope: str) -> Statement:
         return statements.setdefault(scope, Statement(scope=scope))
 
+    restating: set[int] = set()
     for s0, s1 in _sentences(text):
         sentence = text[s0:s1]
         formats = _formats(text, s0, s1)
@@ -244,8 +250,8 @@ def extract_design(text: str) -> list[Statement]:
                                                                 r"გვინდა|ჯობს|სჯობს)(?!\w)", sentence, _I)
         spaced = _SPACING.search(sentence)
         for start, end, lo, hi, kind in [c for c in _candidates(text) if s0 <= c[0] < s1]:
-            if past:
-                continue
+            if past or (_CLOCK.match(text[start:end + 12]) and not _MORE_THAN_NO.match(text[end:end + 20])):
+                continue  # "ღამის სამ საათზე" (at three at night) is a time of day, not a length
             scope = _scope_at(text, start, end, (s0, s1))
             st = get(scope)
             stance = _polarity.classify(text, start, end)
@@ -260,7 +266,7 @@ def extract_design(text: str) -> list[Statement]:
                 st.min_hours = lo if st.min_hours is None else max(st.min_hours, lo)
                 continue
             if _MAX_AFTER.match(after) and not _MORE_THAN_NO.match(after) and not _MAX_CUE.search(before) \
-                    and re.match(r"^\W{0,3}(?:მეტი|no more|not more|max)", after, _I):
+                    and re.match(r"^\W{0,3}(?:მეტი|no more|not more|max|მაქსიმუმ)", after, _I):
                 st.max_hours = hi if st.max_hours is None else min(st.max_hours, hi)  # "ორდღიანი, მეტი არა":
                 st.parts.append(Part(_part_format(formats, start, end, _polarity.clause_bounds(text, start, end)),
                                      (lo + hi) / 2, text[start:end]))  # the design, and its upper limit
@@ -278,6 +284,8 @@ def extract_design(text: str) -> list[Statement]:
                     st.rejected = True
                 continue
             if stance == _polarity.HYPOTHETICAL:
+                if st.parts:
+                    continue  # "if it must be longer, two half-days": an alternative to the stated design
                 st.hypothetical = True
             hours = (lo + hi) / 2
             if lo != hi and st.min_hours is None and st.max_hours is None:
@@ -319,9 +327,15 @@ def extract_design(text: str) -> list[Statement]:
                     st.parts.extend(Part(fmt, hours, text[start:end]) for _ in range(n))
                     continue
             joined = bool(_PLUS.search(text[max(s0, start - 30):start]))
-            if not joined and any(p.format in (fmt, "any") or fmt == "any" for p in st.parts):
-                continue  # the same design said again in other words ("ერთდღიანი … ერთი დღე")
-            st.parts.append(Part(fmt, hours, text[start:end]))
+            previous = st.parts[-1] if st.parts else None
+            if previous is not None and previous.sentence == s0 and not joined and \
+                    _OR.search(text[previous.end:start]):
+                st.parts = [p for p in st.parts if p.sentence != s0]  # "one day or, better, two sessions": the
+                st.sessions = None                                    # later option is the one they settle on
+            elif s0 in restating or (not joined and any(p.format in (fmt, "any") or fmt == "any" for p in st.parts)):
+                restating.add(s0)  # the design said again in other words ("ერთდღიანი … ერთი დღე", "three days;
+                continue           # maybe two days plus one day later"): its parts are not new ones
+            st.parts.append(Part(fmt, hours, text[start:end], s0, end))
         count = _COUNT.search(sentence)
         if count and not past:
             st = get(_scope_at(text, s0 + count.start(), s0 + count.end(), (s0, s1)))
@@ -418,6 +432,9 @@ def participant_designs(segments: pd.DataFrame, question_topics: dict[str, str] 
     """
     answers = segments[segments["speaker_role"] == "participant"]
     topics = question_topics or {}
+    if topics:  # lengths said in passing elsewhere ("I have half an hour") are no design
+        asked = {q for q, t in topics.items() if t in DESIGN_TOPICS}
+        answers = answers[answers["question_id"].isin(asked)]
     rows: list[dict] = []
     for (interview_id, speaker_id), group in answers.groupby(["interview_id", "speaker_id"], sort=True):
         merged: dict[str, dict] = {}
@@ -426,7 +443,7 @@ def participant_designs(segments: pd.DataFrame, question_topics: dict[str, str] 
                 entry = merged.setdefault(st.scope, {"best": None, "rank": (-1, -1, -1), "statements": []})
                 entry["statements"].append((st, seg))
                 rank = (len(st.parts), int(topics.get(seg.question_id or "", "") == "training_duration"),
-                        int(seg.turn_no))
+                        -int(seg.turn_no))  # the direct answer, not a later aside
                 if st.parts and rank > entry["rank"]:
                     entry["best"], entry["rank"] = (st, seg), rank
         agency = group["agency"].iloc[0]
@@ -459,9 +476,20 @@ def participant_designs(segments: pd.DataFrame, question_topics: dict[str, str] 
                                  "segment_id": seg.segment_id, "evidence": ""})
                 continue
             st, seg = entry["best"]
-            for i, part in enumerate(st.parts, start=1):
+            parts = list(st.parts)
+            have = {p.format for p in parts}
+            for other in statements:  # "several hours online" in one answer, "two days" in the next: one design
+                if other is st:
+                    continue
+                for part in other.parts:
+                    if part.format in ("online", "in_person") and part.format not in have and \
+                            (have <= {"any", "in_person", "online"}) and not other.hypothetical:
+                        parts.append(part)
+                        have.add(part.format)
+            total = sum(p.hours for p in parts)
+            for i, part in enumerate(parts, start=1):
                 rows.append({**base, "part_no": i, "format": part.format, "hours": part.hours,
-                             "total_hours": st.total_hours, "sessions": st.sessions,
+                             "total_hours": total, "sessions": st.sessions,
                              "hypothetical": st.hypothetical, "segment_id": seg.segment_id,
                              "evidence": part.evidence})
     frame = pd.DataFrame(rows, columns=DESIGN_COLUMNS)

@@ -95,7 +95,7 @@ def test_a_participant_design_adds_its_parts_and_is_not_doubled_when_restated() 
         ("X-01", "P1", 6, "Q9", "For managers a one-day introduction could be enough."),
         ("X-01", "P2", 3, "Q7", "ორდღიანი ტრენინგი პირისპირ, ონლაინ მხოლოდ მასალებისთვის."),
     ])
-    designs = participant_designs(segments, {"Q6": "training_type", "Q7": "training_duration"})
+    designs = participant_designs(segments, {"Q6": "training_type", "Q7": "training_duration", "Q9": "participants"})
     p1 = designs[(designs["speaker_id"] == "P1") & (designs["scope"] == "self")]
     assert sorted(zip(p1["format"], p1["hours"], strict=True)) == [("in_person", 16.0), ("online", 4.0)]
     assert set(p1["total_hours"]) == {20.0} and set(p1["min_hours"]) == {8.0}
@@ -105,6 +105,14 @@ def test_a_participant_design_adds_its_parts_and_is_not_doubled_when_restated() 
     p2 = designs[designs["speaker_id"] == "P2"]
     assert set(p2["total_hours"]) == {16.0} and set(p2["format_primary"]) == {"in_person"}
     assert set(p2["format_support"]) == {"online"}
+
+
+def test_lengths_said_outside_the_training_questions_are_no_design() -> None:
+    segments = _segments([
+        ("X-02", "P1", 2, "Q1", "At three o'clock at night the neighbour calls; two hours later we leave."),
+        ("X-02", "P1", 4, "Q10", "ნახევარი საათი მაქვს კიდევ, ჩაი დავლიოთ?")])
+    assert participant_designs(segments, {"Q1": "priorities", "Q10": "barriers"}).empty
+    assert not extract_design("ღამის სამ საათზე რეკავს მეზობელი.")
 
 
 def test_past_trainings_and_rejected_options_are_no_design() -> None:
