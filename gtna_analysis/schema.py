@@ -28,5 +28,5 @@ DOCUMENT_COLUMNS = ["interview_id", "agency", "language", "text"]
 # one row per part of a participant's stated training design, per scope (coding/designs.py)
 DESIGN_COLUMNS = ["interview_id", "agency", "speaker_id", "participant_key", "scope", "part_no", "format",
                   "hours", "total_hours", "min_hours", "max_hours", "sessions", "format_primary", "format_support",
-                  "rejected_formats", "follow_up", "avoid_periods", "hypothetical", "segment_id", "evidence",
-                  "reviewed"]
+                  "support_purpose", "rejected_formats", "follow_up", "avoid_periods", "hypothetical", "segment_id",
+                  "evidence", "reviewed"]

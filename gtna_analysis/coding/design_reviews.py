@@ -95,6 +95,7 @@ def load_reviews(folder: Path, participants: set[str]) -> pd.DataFrame:
             rows.append({"interview_id": interview_id, "speaker_id": speaker_id, "participant_key": key,
                          "scope": scope, "part_no": part_no, "format": fmt, **numbers,
                          "format_primary": primary, "format_support": support,
+                         "support_purpose": row.get("support_purpose", "") or None,
                          "rejected_formats": row.get("rejected_formats", ""),
                          "follow_up": row.get("follow_up", "").lower() in ("true", "1", "yes", "x"),
                          "avoid_periods": row.get("avoid_periods", ""), "hypothetical": False,

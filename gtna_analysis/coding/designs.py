@@ -107,6 +107,16 @@ _SUPPORT = re.compile(r"(?<!\w)(?:only for|just for|for the (?:materials|reading
                       r"მასალ\w*|დამხმარე|მოსამზადებ\w*|საკითხავ\w*|ტესტ\w*|კონსულტაცი\w*|დამოუკიდებლ\w*|"
                       r"მხოლოდ)(?!\w)", _I)
 _BLENDED = _FORMAT_RE["blended"]
+# what the supporting mode is for, from the cue that made it supporting
+_PURPOSES = (("materials", r"materials?|handouts?|readings?|მასალ|საკითხავ"),
+             ("self-study", r"self[- ]study|homework|on their own|დამოუკიდებლ|თვითსწავლ"),
+             ("preparation", r"preparation|მოსამზადებ"), ("test", r"test|ტესტ"),
+             ("consultation", r"consultations?|questions|კონსულტაცი|კითხვა-პასუხ"))
+_PURPOSE_RE = [(name, re.compile(rf"(?<!\w)(?:{rx})", _I)) for name, rx in _PURPOSES]
+
+
+def _purpose(window: str) -> str | None:
+    return next((name for name, rx in _PURPOSE_RE if rx.search(window)), None)
 _REFUSE = re.compile(r"^\W*(?:no[,.!]|არა[,.!]|we don't need (?:any )?training|ტრენინგი არ გვჭირდება)", _I)
 
 
@@ -130,6 +140,7 @@ class Statement:
     sessions: int | None = None
     format_primary: str | None = None
     format_support: str | None = None
+    support_purpose: str | None = None  # materials | self-study | preparation | test | consultation
     rejected_formats: list[str] = field(default_factory=list)
     follow_up: bool = False
     avoid_periods: list[str] = field(default_factory=list)
@@ -356,7 +367,10 @@ def extract_design(text: str) -> list[Statement]:
             if stance == _polarity.HYPOTHETICAL:
                 st.hypothetical = True
                 continue
-            support = _SUPPORT.search(text[max(s0, start - 30):min(s1, end + 40)])
+            window = text[max(s0, start - 30):min(s1, end + 40)]
+            support = _SUPPORT.search(window)
+            if support and fmt != "blended":
+                st.support_purpose = st.support_purpose or _purpose(window)
             if fmt == "blended":
                 st.format_primary = "blended"
             elif support and st.format_primary and st.format_primary not in (fmt, "blended"):
@@ -459,11 +473,13 @@ def participant_designs(segments: pd.DataFrame, question_topics: dict[str, str] 
             if primary is None and rejected_any in ({"online"}, {"in_person"}):
                 primary = "in_person" if rejected_any == {"online"} else "online"  # "not online" leaves in person
             support = _vote([s.format_support for s in statements if s.format_support != primary])
+            purpose = _vote([s.support_purpose for s in statements if s.format_support == support]) if support \
+                else None
             rejected = sorted({f for s in statements for f in s.rejected_formats} - {primary})
             base = {"interview_id": interview_id, "agency": agency, "speaker_id": speaker_id,
                     "participant_key": f"{interview_id}:{speaker_id}", "scope": scope,
                     "min_hours": max(mins) if mins else None, "max_hours": min(maxs) if maxs else None,
-                    "format_primary": primary, "format_support": support,
+                    "format_primary": primary, "format_support": support, "support_purpose": purpose,
                     "rejected_formats": ";".join(rejected),
                     "follow_up": any(s.follow_up for s in statements),
                     "avoid_periods": ";".join(sorted({a for s in statements for a in s.avoid_periods})),

@@ -259,6 +259,7 @@ class Recommendation:
     thin: bool
     format_support: str | None = None   # the secondary mode most people with the primary format add
     n_support: int = 0
+    support_purpose: str | None = None  # what most of them want the supporting mode for
     n_upper_bound: int = 0              # participants who set an upper limit on the length
     upper_bound_hours: float | None = None  # the lowest such limit
     tiers: list[dict] = field(default_factory=list)  # designs stated for groups: scope, n, hours, format
@@ -316,6 +317,8 @@ def training_recommendation(tables: Tables, agency: str | None = None, lang: str
         duration_hours_high=float(totals.max()) if len(totals) else None,
         n_duration_participants=len(totals), content=content, participants=target, evidence_segments=evidence,
         thin=len(t.interviews) <= THIN_INTERVIEWS or len(t.participants) <= THIN_PARTICIPANTS,
+        support_purpose=_top(with_best[with_best["format_support"] == (supports.index[0] if len(supports) else "")]
+                             .get("support_purpose", pd.Series(dtype=object))),
         format_support=supports.index[0] if len(supports) else None, n_support=int(supports.iloc[0]) if len(supports)
         else 0, n_upper_bound=len(uppers), upper_bound_hours=float(uppers.min()) if len(uppers) else None,
         tiers=tiers, from_designs=True,
@@ -344,6 +347,11 @@ def _topic_modes(t: Tables, mode: str) -> dict[str, int]:
     chosen = coded.assign(mode=modes)
     chosen = chosen[chosen["mode"] == mode]
     return chosen.groupby("code_id")["participant_key"].nunique().to_dict()
+
+
+def _top(values: pd.Series) -> str | None:
+    counts = values.dropna().value_counts()
+    return str(counts.index[0]) if len(counts) else None
 
 
 def tie_groups(frame: pd.DataFrame, column: str) -> list[tuple[int, list[str]]]:

@@ -50,6 +50,15 @@ SCOPE_LABELS = {
     "all_staff": {"ka": "ყველა თანამშრომლისთვის", "en": "for all staff"},
 }
 
+# what a supporting (secondary) mode is for (designs.support_purpose)
+PURPOSE_LABELS = {
+    "materials": {"ka": "მასალებისთვის", "en": "for materials"},
+    "self-study": {"ka": "დამოუკიდებელი სწავლისთვის", "en": "for self-study"},
+    "preparation": {"ka": "მოსამზადებლად", "en": "for preparation"},
+    "test": {"ka": "ტესტისთვის", "en": "for a test"},
+    "consultation": {"ka": "კონსულტაციებისთვის", "en": "for consultations"},
+}
+
 # axis and legend words of the charts
 CHART_WORDS = {
     "share_interviews": {"ka": "ინტერვიუების წილი", "en": "Share of interviews"},

@@ -17,7 +17,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .i18n import FORMAT_WORDS, LEXICON, SCOPE_LABELS
+from .i18n import FORMAT_WORDS, LEXICON, PURPOSE_LABELS, SCOPE_LABELS
 
 
 def noun(n: int | float, key: str, lang: str, case: str = "nom") -> str:
@@ -58,6 +58,10 @@ def scope_label(scope: str, lang: str) -> str:
     return SCOPE_LABELS.get(scope, {}).get(lang, scope)
 
 
+def purpose_label(purpose: str, lang: str) -> str:
+    return PURPOSE_LABELS.get(purpose, {}).get(lang, purpose)
+
+
 def days(value: float | None, hours_per_day: float = 8.0) -> str:
     if value is None:
         return "–"
@@ -87,7 +91,8 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
     env.filters.update(pct=pct, hours=hours, days=days, fmt_word_ka=lambda f: fmt_word(f, "ka"),
                        fmt_word_en=lambda f: fmt_word(f, "en"))
-    env.globals.update(count=count, noun=noun, fmt_word=fmt_word, and_list=and_list, num=num, scope_label=scope_label)
+    env.globals.update(count=count, noun=noun, fmt_word=fmt_word, and_list=and_list, num=num, scope_label=scope_label,
+                       purpose_label=purpose_label)
     return env
 
 

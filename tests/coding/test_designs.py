@@ -104,7 +104,7 @@ def test_a_participant_design_adds_its_parts_and_is_not_doubled_when_restated() 
     assert list(managers["total_hours"]) == [8.0]
     p2 = designs[designs["speaker_id"] == "P2"]
     assert set(p2["total_hours"]) == {16.0} and set(p2["format_primary"]) == {"in_person"}
-    assert set(p2["format_support"]) == {"online"}
+    assert set(p2["format_support"]) == {"online"} and set(p2["support_purpose"]) == {"materials"}
 
 
 def test_lengths_said_outside_the_training_questions_are_no_design() -> None:
