@@ -21,7 +21,7 @@ from gtna_analysis.tables import Tables
 
 LEVELS = ("theme", "code")
 THIN_INTERVIEWS = 3  # fewer interviews than this in scope → the narrative says the evidence is thin
-NOT_A_GROUP = ("participants.group_composition",)  # participants-theme codes that are not an audience
+NOT_A_GROUP = ("participants.group_composition", "participants.selection")  # codes of the theme that name no audience
 THIN_PARTICIPANTS = 5  # likewise for participants (issue 12: thin at ≤ 3 interviews or ≤ 5 participants)
 
 
@@ -270,6 +270,8 @@ class Recommendation:
     second_format: str | None = None    # where people disagreed: the runner-up format and its count
     n_second_format: int = 0
     n_rejecting_format: int = 0         # participants who rejected the recommended format outright
+    n_follow_up: int = 0                # participants who want a follow-up or refresher later
+    avoid_periods: list[tuple[str, int]] = field(default_factory=list)  # periods to avoid, with participants
 
 
 def training_recommendation(tables: Tables, agency: str | None = None, lang: str = "en",
@@ -324,6 +326,8 @@ def training_recommendation(tables: Tables, agency: str | None = None, lang: str
         tiers=tiers, from_designs=True,
         n_reviewed=int(designs.loc[designs["reviewed"].astype(bool), "participant_key"].nunique()),
         content_groups=tie_groups(content, "participants"),
+        n_follow_up=int(own["follow_up"].astype(bool).sum()) if "follow_up" in own else 0,
+        avoid_periods=_periods(own),
         content_online={str(lbl): int(k) for lbl, k in zip(content["label"], content["online"], strict=True) if k},
         second_format=_runner_up(format_counts, best_format)[0],
         n_second_format=_runner_up(format_counts, best_format)[1],
@@ -347,6 +351,17 @@ def _topic_modes(t: Tables, mode: str) -> dict[str, int]:
     chosen = coded.assign(mode=modes)
     chosen = chosen[chosen["mode"] == mode]
     return chosen.groupby("code_id")["participant_key"].nunique().to_dict()
+
+
+def _periods(own: pd.DataFrame) -> list[tuple[str, int]]:
+    """Periods to avoid and how many participants named each, most named first."""
+    if "avoid_periods" not in own:
+        return []
+    counts: dict[str, int] = {}
+    for value in own["avoid_periods"].fillna(""):
+        for period in filter(None, str(value).split(";")):
+            counts[period] = counts.get(period, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _top(values: pd.Series) -> str | None:

@@ -59,6 +59,14 @@ PURPOSE_LABELS = {
     "consultation": {"ka": "კონსულტაციებისთვის", "en": "for consultations"},
 }
 
+# periods to avoid (designs.avoid_periods)
+PERIOD_LABELS = {
+    "summer": {"ka": "ზაფხული", "en": "summer"},
+    "budget season": {"ka": "ბიუჯეტის დაგეგმვის პერიოდი", "en": "budget season"},
+    "end of year": {"ka": "წლის ბოლო", "en": "the end of the year"},
+    "elections": {"ka": "არჩევნების პერიოდი", "en": "elections"},
+}
+
 # axis and legend words of the charts
 CHART_WORDS = {
     "share_interviews": {"ka": "ინტერვიუების წილი", "en": "Share of interviews"},

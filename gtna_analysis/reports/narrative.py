@@ -17,7 +17,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .i18n import FORMAT_WORDS, LEXICON, PURPOSE_LABELS, SCOPE_LABELS
+from .i18n import FORMAT_WORDS, LEXICON, PERIOD_LABELS, PURPOSE_LABELS, SCOPE_LABELS
 
 
 def noun(n: int | float, key: str, lang: str, case: str = "nom") -> str:
@@ -58,6 +58,10 @@ def scope_label(scope: str, lang: str) -> str:
     return SCOPE_LABELS.get(scope, {}).get(lang, scope)
 
 
+def period_label(period: str, lang: str) -> str:
+    return PERIOD_LABELS.get(period, {}).get(lang, period)
+
+
 def purpose_label(purpose: str, lang: str) -> str:
     return PURPOSE_LABELS.get(purpose, {}).get(lang, purpose)
 
@@ -92,7 +96,7 @@ def environment() -> Environment:
     env.filters.update(pct=pct, hours=hours, days=days, fmt_word_ka=lambda f: fmt_word(f, "ka"),
                        fmt_word_en=lambda f: fmt_word(f, "en"))
     env.globals.update(count=count, noun=noun, fmt_word=fmt_word, and_list=and_list, num=num, scope_label=scope_label,
-                       purpose_label=purpose_label)
+                       purpose_label=purpose_label, period_label=period_label)
     return env
 
 
