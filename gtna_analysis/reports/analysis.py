@@ -313,11 +313,8 @@ def training_recommendation(tables: Tables, agency: str | None = None, lang: str
     evidence = sorted(set(own["segment_id"]))
     return Recommendation(
         agency=agency, n_interviews=len(t.interviews), n_participants=len(t.participants),
-        format_counts={k: int(v) for k, v in sorted(format_counts.items())}, format=best_format, format_tied=tied,
-        duration_hours_median=float(totals.median()) if len(totals) else None,
-        duration_hours_low=float(totals.min()) if len(totals) else None,
-        duration_hours_high=float(totals.max()) if len(totals) else None,
-        n_duration_participants=len(totals), content=content, participants=target, evidence_segments=evidence,
+        **_format_and_length(format_counts, best_format, tied, totals), content=content, participants=target,
+        evidence_segments=evidence,
         thin=len(t.interviews) <= THIN_INTERVIEWS or len(t.participants) <= THIN_PARTICIPANTS,
         support_purpose=_top(with_best[with_best["format_support"] == (supports.index[0] if len(supports) else "")]
                              .get("support_purpose", pd.Series(dtype=object))),
@@ -399,13 +396,17 @@ def _recommendation_from_mentions(t: Tables, agency: str | None, content: pd.Dat
     evidence = sorted(set(formats["segment_id"]) | set(prefs[prefs["kind"] == "duration"]["segment_id"]))
     return Recommendation(
         agency=agency, n_interviews=len(t.interviews), n_participants=len(t.participants),
-        format_counts={k: int(v) for k, v in sorted(format_counts.items())}, format=best_format, format_tied=tied,
-        duration_hours_median=float(durations.median()) if len(durations) else None,
-        duration_hours_low=float(durations.min()) if len(durations) else None,
-        duration_hours_high=float(durations.max()) if len(durations) else None,
-        n_duration_participants=len(durations), content=content, participants=target,
+        **_format_and_length(format_counts, best_format, tied, durations), content=content, participants=target,
         evidence_segments=evidence, thin=len(t.interviews) < THIN_INTERVIEWS,
     )
+
+
+def _format_and_length(format_counts: dict[str, int], best: str | None, tied: list[str], hours: pd.Series) -> dict:
+    """The Recommendation fields on format and length: counts, the chosen format, ties, median and range."""
+    return {"format_counts": {k: int(v) for k, v in sorted(format_counts.items())}, "format": best,
+            "format_tied": tied, "duration_hours_median": float(hours.median()) if len(hours) else None,
+            "duration_hours_low": float(hours.min()) if len(hours) else None,
+            "duration_hours_high": float(hours.max()) if len(hours) else None, "n_duration_participants": len(hours)}
 
 
 @dataclass
