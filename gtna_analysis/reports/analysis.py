@@ -416,6 +416,7 @@ class Programme:
     core_topics: list[str]              # content labels requested in at least half of the agencies
     n_agencies: int
     agency_modules: list[dict]          # agency (short name), extra topics, median hours, primary format
+    core_agencies: dict[str, list[str]] = field(default_factory=dict)  # core label → agencies (short) asking
 
 
 def programme(tables: Tables, lang: str = "en") -> Programme:
@@ -428,10 +429,12 @@ def programme(tables: Tables, lang: str = "en") -> Programme:
         requested[agency] = prev.assign(label=prev["label"].str.replace(_QUALIFIER, "", regex=True))
     counts: dict[str, int] = {}
     labels: dict[str, str] = {}
-    for prev in requested.values():
+    asking: dict[str, list[str]] = {}
+    for agency, prev in requested.items():
         for code, label in zip(prev["id"], prev["label"], strict=True):
             counts[code] = counts.get(code, 0) + 1
             labels[code] = label
+            asking.setdefault(code, []).append(tables.agency_name(agency, lang, short=True))
     need = max(1, -(-len(agencies) // 2))
     core = [c for c in sorted(counts, key=lambda c: (-counts[c], labels[c])) if counts[c] >= need]
     modules = []
@@ -441,4 +444,4 @@ def programme(tables: Tables, lang: str = "en") -> Programme:
                  if code not in core][:3]
         modules.append({"agency": tables.agency_name(agency, lang, short=True), "topics": extra,
                         "hours": rec.duration_hours_median, "format": rec.format})
-    return Programme([labels[c] for c in core], len(agencies), modules)
+    return Programme([labels[c] for c in core], len(agencies), modules, {labels[c]: asking[c] for c in core})

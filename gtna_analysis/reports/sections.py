@@ -163,10 +163,73 @@ def _training_labels(ctx: ReportContext) -> set[str]:
 
 def training_text(ctx: ReportContext) -> Markup:
     rec = ctx.recommendation
-    evidence = _evidence_quotes(ctx, _format_evidence(ctx, rec), limit=4)
     plan = analysis.programme(ctx.tables, ctx.lang) if ctx.agency is None and rec.from_designs else None
+    if rec.from_designs:
+        evidence, refs = _numbered_evidence(ctx, _element_segments(ctx, rec), limit=8)
+    else:
+        evidence, refs = _evidence_quotes(ctx, _format_evidence(ctx, rec), limit=4), {}
     return ctx.heading("training") + render("report/training.html.j2", ctx=ctx, rec=rec, evidence=evidence,
-                                            programme=plan)
+                                            programme=plan, refs=refs)
+
+
+def _element_segments(ctx: ReportContext, rec: analysis.Recommendation) -> dict[str, list[str]]:
+    """For each element of the recommendation, the answers it rests on (a few each): format, duration, every
+    group tier and the most requested topics — so a reader can check each claim against people's words."""
+    designs = ctx.scoped.designs
+    own = designs[designs["scope"] == "self"].drop_duplicates("participant_key")
+    out: dict[str, list[str]] = {"format": _spread(own[own["format_primary"] == rec.format], 2)}
+    with_hours = own.dropna(subset=["total_hours"])
+    if rec.duration_hours_median is not None and len(with_hours):
+        closest = with_hours.assign(d=(with_hours["total_hours"] - rec.duration_hours_median).abs())
+        out["duration"] = _spread(closest.sort_values("d", kind="stable"), 2)
+    for tier in rec.tiers:
+        out[f"tier:{tier['scope']}"] = _spread(designs[designs["scope"] == tier["scope"]], 1)
+    coded = analysis.participant_codings(ctx.scoped)
+    coded = coded[(coded["theme_id"] == "training_content") & (coded["polarity"] == "stated")] \
+        if "polarity" in coded else coded[coded["theme_id"] == "training_content"]
+    labels = ctx.tables.codes.set_index("code_id")[f"code_label_{ctx.lang}"]
+    for _, group_labels in rec.content_groups[:2]:
+        for label in group_labels:
+            ids = [c for c, lbl in labels.items() if str(lbl).startswith(label)]
+            out[f"topic:{label}"] = _spread(coded[coded["code_id"].isin(ids)], 1)
+    return out
+
+
+def _spread(rows: pd.DataFrame, n: int) -> list[str]:
+    """Up to ``n`` segment ids from different interviews, in the rows' order."""
+    picked: list[str] = []
+    seen: set[str] = set()
+    for sid, interview in zip(rows["segment_id"], rows["interview_id"], strict=True):
+        if interview not in seen and isinstance(sid, str) and sid:
+            picked.append(sid)
+            seen.add(interview)
+        if len(picked) >= n:
+            break
+    return picked
+
+
+def _numbered_evidence(ctx: ReportContext, elements: dict[str, list[str]], limit: int
+                       ) -> tuple[list[dict], dict[str, list[int]]]:
+    """The quotes behind the elements, numbered once each, and each element's quote numbers (for links)."""
+    seg = ctx.scoped.segments.set_index("segment_id")
+    numbers: dict[str, int] = {}
+    quotes: list[dict] = []
+    refs: dict[str, list[int]] = {}
+    for element, segment_ids in elements.items():
+        for sid in segment_ids:
+            if sid not in seg.index:
+                continue
+            if sid not in numbers:
+                if len(quotes) >= limit:
+                    continue
+                row = seg.loc[sid]
+                words = str(row["text"]).split()
+                numbers[sid] = len(quotes) + 1
+                quotes.append({"n": numbers[sid], "quote": " ".join(words[:60]) + (" …" if len(words) > 60 else ""),
+                               "speaker": f"{row['interview_id']}, {row['speaker_id']}",
+                               "question_id": row["question_id"]})
+            refs.setdefault(element, []).append(numbers[sid])
+    return quotes, refs
 
 
 def training_charts(ctx: ReportContext) -> list:

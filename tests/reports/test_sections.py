@@ -63,3 +63,14 @@ def test_report_notebooks_do_not_repeat_the_section_list(name: str) -> None:
     assert "report.show_report(ctx)" in source
     called = set(re.findall(r"report\.(\w+)\(", source)) - {"show_report", "show"}
     assert called <= {"ReportContext"}, called
+
+
+@pytest.mark.parametrize("lang", ["en", "ka"])
+def test_every_recommendation_element_links_to_quotes_that_exist(lang: str) -> None:
+    study, processed = built_sample()
+    ctx = sections.ReportContext.load(processed, "moes", lang, study)
+    html = str(sections.training_text(ctx))
+    links = set(re.findall(r'href="#(ev-\d+)"', html))
+    targets = set(re.findall(r'id="(ev-\d+)"', html))
+    assert links and links <= targets and targets <= links  # every claim cites, every quote is cited
+    assert re.search(r'<strong>(?:Format|ფორმატი):</strong>[^<]*(?:<[^>]+>[^<]*)*?<sup class="gtna-ref">', html)
