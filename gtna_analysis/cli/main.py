@@ -41,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             OUTPUT.error(str(problem))
         return 1
-    except FileNotFoundError as exc:
-        OUTPUT.error(f"{exc.filename or ''}: {exc.strerror or exc}" if exc.filename else str(exc))
+    except OSError as exc:  # a missing file, a folder where a file belongs, no permission, a full disk
+        OUTPUT.error(f"{exc.filename}: {exc.strerror or exc}" if exc.filename else str(exc.strerror or exc))
         return 1
     except KeyboardInterrupt:
         OUTPUT.error("interrupted")

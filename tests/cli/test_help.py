@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from gtna_analysis.cli import build_parser, main
@@ -36,3 +38,14 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture) -> None:
 def test_missing_study_is_a_located_error(tmp_path, capsys: pytest.CaptureFixture) -> None:
     assert main(["validate", "--study", str(tmp_path / "nope")]) == 1
     assert f"{tmp_path / 'nope'}: study folder not found" in capsys.readouterr().err
+
+
+def test_file_system_mistakes_are_messages_not_tracebacks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file where a folder belongs (and the reverse) is an input problem: one line, exit 1."""
+    a_file = tmp_path / "a-file"
+    a_file.write_text("", encoding="utf-8")
+    study = Path(__file__).resolve().parents[2] / "data" / "raw"
+    assert main(["build", "--study", str(study), "--out", str(a_file), "-q"]) == 1
+    assert main(["codebook", "import", str(tmp_path), "--out", str(tmp_path / "x.yml")]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and str(a_file) in err and str(tmp_path) in err
