@@ -187,7 +187,9 @@ def _element_segments(ctx: ReportContext, rec: analysis.Recommendation) -> dict[
     coded = analysis.participant_codings(ctx.scoped)
     coded = coded[(coded["theme_id"] == "training_content") & (coded["polarity"] == "stated")] \
         if "polarity" in coded else coded[coded["theme_id"] == "training_content"]
-    labels = ctx.tables.codes.set_index("code_id")[f"code_label_{ctx.lang}"]
+    asked = {q for q, topic in (ctx.topics or {}).items() if topic == "training_content"}
+    coded = coded.assign(direct=~coded["question_id"].isin(asked)).sort_values("direct", kind="stable")
+    labels = ctx.tables.codes.set_index("code_id")[f"code_label_{ctx.lang}"]  # answers to the content question first
     for _, group_labels in rec.content_groups[:2]:
         for label in group_labels:
             ids = [c for c, lbl in labels.items() if str(lbl).startswith(label)]
