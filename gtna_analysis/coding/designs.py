@@ -90,7 +90,9 @@ _ONE_MONTH = re.compile(r"(?<!\w)(?:(?:for |over )?a month|ერთი თვ�
 _FOLLOW_UP = re.compile(r"(?<!\w)(?:follow[ -]?ups?|refresher|later on|after (?:some|a few) months|every year|"
                         r"annual(?:ly)?|once a year|again (?:in|after)|შემდეგ კიდევ|მერე კიდევ|განმეორებით\w*|"
                         r"ყოველწლიურ\w*|წელიწადში ერთხელ|შემდეგ წელს|რამდენიმე თვეში|რამდენიმე თვის შემდეგ|"
-                        r"გაგრძელებ\w*|დაბრუნებ\w*|follow)(?!\w)", _I)
+                        r"გაგრძელებ\w*|დაბრუნებ\w*|follow|(?:a|one|two|three|few|several) (?:weeks?|months?) later|"
+                        r"months? later|weeks? later|(?:თვის|კვირის|თვეების|კვირების) შემდეგ(?! კიდევ)|"
+                        r"თვეში ერთხელ შეხვედრ\w*|monthly (?:supervision|meetings?|sessions?))(?!\w)", _I)
 _AVOID = {
     "summer": r"summer|ზაფხულ\w*|აგვისტო\w*|august|შვებულებ\w*|holidays?",
     "budget season": r"budget (?:season|period|time|planning)|ბიუჯეტის (?:პერიოდ|სეზონ|დაგეგმვ|შედგენ)\w*|"
