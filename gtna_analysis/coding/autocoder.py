@@ -106,6 +106,12 @@ def _found(m: re.Match[str], rx: re.Pattern[str]) -> bool:
     return bool(m.group(1)) if rx.groups else m.end() > m.start()
 
 
+def _both_texts(text: str) -> tuple[str, str]:
+    """The prepared text and its stem-key version: what context patterns are searched in."""
+    prepared = prepare(text)
+    return prepared, stem_text(prepared)
+
+
 def _word_end(text: str, end: int) -> int:
     """Extend a match to the end of its last word (a stem-text match ends where the stem key ends)."""
     while end < len(text) and text[end].isalnum():
@@ -386,7 +392,7 @@ class AutoCoder:
             if not codes:
                 continue
             text = texts[i]
-            prepared = (prepare(text), stem_text(prepare(text)))
+            prepared = _both_texts(text)
             for code, spans in resolve(text, scan.matches_of(i), self._code_of).items():
                 if code in codes and not self._context.keep(code, text, spans, prepared):
                     yield i, code
@@ -449,7 +455,7 @@ class AutoCoder:
                 spans = sorted(set(found))
                 if code_id in context.searchers:
                     if prepared is None:
-                        prepared = (prepare(text), stem_text(prepare(text)))
+                        prepared = _both_texts(text)
                     spans = context.keep(code_id, text, spans, prepared)
                     if not spans:
                         continue  # no match of this code has its context

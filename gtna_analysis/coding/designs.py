@@ -52,8 +52,6 @@ _PAST = re.compile(r"(?<!\w)(?:last (?:year|time|month)|in 20\d\d|we had|had a|w
                    r"previous(?:ly)?|before,|ago|გასულ\w*|შარშან|წინა წელს|წელს გვქონდა|გვქონდა|ჩავატარეთ|"
                    r"ჩატარდა|ვიყავით|გავიარეთ|გავიარე|იყო|მქონდა|დავესწარი|დავესწარით|ჩაგვიტარეს|წინა|გაგრძელდა|"
                    r"გაგრძელდება|ინტერვიუ|interview)(?!\w)", _I)
-_TRAINING_WORD = re.compile(r"(?:ტრენინგ|კურს|მოდულ|სესი|შეხვედრ|სემინარ|ვორქშოპ|სწავლებ|ლექცი|training|course|"
-                            r"module|session|workshop|seminar|programme|program|class|დღ|day|საათ|hour)", _I)
 _WEEK_MONTH = re.compile(r"(?<!\w)(?:(?P<n>\d+|one|two|three|four|a|ერთი|ორი|სამი|ოთხი)\s+)?"
                          r"(?P<unit>weeks?|კვირ\w*)(?!\w)", _I)
 _FEW = re.compile(r"(?<!\w)(?:(?P<few>a few|a couple of|couple of|რამდენიმე|რამოდენიმე|ორიოდე)|(?P<several>several))"
@@ -108,7 +106,6 @@ _SUPPORT = re.compile(r"(?<!\w)(?:only for|just for|for the (?:materials|reading
                       r"readings?|handouts?|self[- ]study|preparation|homework|consultations?|test|support(?:ing)?|"
                       r"მასალ\w*|დამხმარე|მოსამზადებ\w*|საკითხავ\w*|ტესტ\w*|კონსულტაცი\w*|დამოუკიდებლ\w*|"
                       r"მხოლოდ)(?!\w)", _I)
-_BLENDED = _FORMAT_RE["blended"]
 # what the supporting mode is for, from the cue that made it supporting
 _PURPOSES = (("materials", r"materials?|handouts?|readings?|მასალ|საკითხავ"),
              ("self-study", r"self[- ]study|homework|on their own|დამოუკიდებლ|თვითსწავლ"),
@@ -256,13 +253,15 @@ def extract_design(text: str) -> list[Statement]:
         return statements.setdefault(scope, Statement(scope=scope))
 
     restating: set[int] = set()
+    candidates = _candidates(text)
     for s0, s1 in _sentences(text):
         sentence = text[s0:s1]
         formats = _formats(text, s0, s1)
         past = bool(_PAST.search(sentence)) and not re.search(r"(?<!\w)(?:want|would|should|need|უნდა|მინდა|"
                                                                 r"გვინდა|ჯობს|სჯობს)(?!\w)", sentence, _I)
         spaced = _SPACING.search(sentence)
-        for start, end, lo, hi, kind in [c for c in _candidates(text) if s0 <= c[0] < s1]:
+        count = _COUNT.search(sentence)
+        for start, end, lo, hi, kind in [c for c in candidates if s0 <= c[0] < s1]:
             if past or (_CLOCK.match(text[start:end + 12]) and not _MORE_THAN_NO.match(text[end:end + 20])):
                 continue  # "ღამის სამ საათზე" (at three at night) is a time of day, not a length
             scope = _scope_at(text, start, end, (s0, s1))
@@ -331,7 +330,6 @@ def extract_design(text: str) -> list[Statement]:
                     st.sessions = (st.sessions or 0) + n
                     st.parts.extend(Part(fmt, hours / n, text[start:end]) for _ in range(n))
                     continue
-            count = _COUNT.search(sentence)
             if count and hours <= HOURS_PER_DAY and (_EACH.search(sentence) or spaced or count.group("ka")) \
                     and not st.parts and not (count.start() <= start - s0 < count.end()):
                 n = _count_value(count)
@@ -349,7 +347,6 @@ def extract_design(text: str) -> list[Statement]:
                 restating.add(s0)  # the design said again in other words ("ერთდღიანი … ერთი დღე", "three days;
                 continue           # maybe two days plus one day later"): its parts are not new ones
             st.parts.append(Part(fmt, hours, text[start:end], s0, end))
-        count = _COUNT.search(sentence)
         if count and not past:
             st = get(_scope_at(text, s0 + count.start(), s0 + count.end(), (s0, s1)))
             if st.sessions is None and _polarity.classify(text, s0 + count.start(), s0 + count.end()) != \
