@@ -295,14 +295,15 @@ def extract_design(text: str) -> list[Statement]:
                 if re.search(r"^\s*(?:\?|—|-)\s*(?:no|არა)", after, _I):
                     st.rejected = True
                 continue
+            fmt = _part_format(formats, start, end, _polarity.clause_bounds(text, start, end))
             if stance == _polarity.HYPOTHETICAL:
-                if st.parts:
+                if any(p.format in (fmt, "any") or fmt == "any" for p in st.parts):
                     continue  # "if it must be longer, two half-days": an alternative to the stated design
-                st.hypothetical = True
+                if not st.parts:  # "the online part could be a few hours" beside an in-person part still adds
+                    st.hypothetical = True
             hours = (lo + hi) / 2
             if lo != hi and st.min_hours is None and st.max_hours is None:
                 st.min_hours, st.max_hours, st.range_bounds = lo, hi, True
-            fmt = _part_format(formats, start, end, _polarity.clause_bounds(text, start, end))
             if spaced and kind not in ("week",):
                 weeks = _OVER.search(sentence)
                 n = None
