@@ -134,7 +134,7 @@ def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame,
     """The coding stage: participant segments → auto-codings, merged with the study's human coding files
     (keeping ``source`` auto | manual and ``coder``) → training preferences."""
     coded = segments[segments["speaker_role"] != "interviewer"]
-    auto = AutoCoder(codebook).code(coded, unit=unit)
+    auto = AutoCoder.for_codebook(codebook).code(coded, unit=unit)
     codings = merge_codings(auto, load_study_codings(study, codebook, segments))
     topics = {q.id: q.topic for q in study.questions}
     preferences = extract_preferences(segments, codings, topics)

@@ -1,8 +1,10 @@
 """YAML loading that remembers line numbers, so validation errors can point at the offending line.
 
-PyYAML's SafeLoader is used for parsing; we only subclass the containers it builds so each mapping and list
-knows the line it started on and the line of each key/item. Duplicate keys, which PyYAML silently accepts,
-are reported as errors because in a codebook or study file they always hide a mistake.
+Parsing is libyaml's (PyYAML's ``CSafeLoader``) where PyYAML was built with it, else the pure-Python
+``SafeLoader`` — the same safe schema either way; the 1,400-line codebook parses ~10× faster in C. Both hand
+the constructor nodes that carry their start marks, so we only subclass the containers it builds: each mapping
+and list knows the line it started on and the line of each key/item. Duplicate keys, which PyYAML silently
+accepts, are reported as errors because in a codebook or study file they always hide a mistake.
 """
 
 from __future__ import annotations
@@ -39,7 +41,12 @@ class _DuplicateKey(yaml.MarkedYAMLError):
     pass
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml when available (the wheels on PyPI and conda-forge ship it); the pure-Python parser otherwise.
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LIBYAML = _BaseLoader is not yaml.SafeLoader
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     line_offset = 0
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
@@ -82,11 +89,20 @@ def load_yaml_text(text: str, path: str | Path, line_offset: int = 0) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else None
         problem = exc.problem or str(exc)
+        if mark and problem == "found character that cannot start any token":
+            problem = f"found character {_char_at(text, mark.line, mark.column)!r} that cannot start any token"
         raise GtnaError.at(path, line, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise GtnaError.at(path, None, f"invalid YAML: {exc}") from None
     finally:
         loader.dispose()
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at a mark: libyaml's message leaves it out (a stray tab is the usual culprit)."""
+    lines = text.splitlines()
+    row = lines[line] if 0 <= line < len(lines) else ""
+    return row[column] if 0 <= column < len(row) else "?"
 
 
 def load_yaml_file(path: str | Path) -> Any:

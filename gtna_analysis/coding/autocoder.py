@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -174,28 +174,31 @@ def resolve(text: str, matches: list[Match], code_of: list[str]) -> dict[str, li
 
 
 # Automaton value: (hit end - match start, key ends in a stem, include rules, exclusion rules, regex groups).
-# A regex group is (verifier, include rules, exclusion rules) for the rules whose key is only a prefilter.
+# A regex group is (pattern, include rules, exclusion rules) for the rules whose key is only a prefilter; the
+# pattern's verifier regex is compiled at its first hit (most prefilter keys never occur in a given corpus).
 _Rules = tuple[int, ...]
-_KeyValue = tuple[int, bool, _Rules, _Rules, tuple[tuple[re.Pattern[str], _Rules, _Rules], ...]]
+_KeyValue = tuple[int, bool, _Rules, _Rules, tuple[tuple[CompiledPattern, _Rules, _Rules], ...]]
 
 
 def _key_values(rules: list[_Rule]) -> dict[str, _KeyValue]:
     """Scan key → what a hit of it means: the rules it matches outright, and the regexes still to run."""
     literal: dict[str, list[int]] = defaultdict(list)
-    verify: dict[str, dict[re.Pattern[str], list[int]]] = defaultdict(dict)
+    verify: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    verifier: dict[str, CompiledPattern] = {}
     for index, rule in enumerate(rules):
         for key, exact in scan_keys(rule.pattern.words, MAX_GAP):
             if exact:
                 literal[key].append(index)
             else:
-                verify[key].setdefault(rule.pattern.regex, []).append(index)
+                verify[key].setdefault(rule.pattern.expression, []).append(index)
+                verifier.setdefault(rule.pattern.expression, rule.pattern)
 
     def split(ids: list[int]) -> tuple[_Rules, _Rules]:
         return tuple(r for r in ids if not rules[r].exclude), tuple(r for r in ids if rules[r].exclude)
 
     values: dict[str, _KeyValue] = {}
     for key in literal.keys() | verify.keys():
-        groups = tuple((rx, *split(ids)) for rx, ids in verify.get(key, {}).items())
+        groups = tuple((verifier[rx], *split(ids)) for rx, ids in verify.get(key, {}).items())
         values[key] = (len(key) - 2, not key.endswith(" "), *split(literal.get(key, [])), groups)
     return values
 
@@ -276,8 +279,35 @@ def prepare_chunk(texts: list[str]) -> tuple[str, list[int]]:
     return corpus, bases
 
 
+_COMPILED: OrderedDict[tuple[str, tuple[str, ...] | None, bool], AutoCoder] = OrderedDict()
+_COMPILED_KEEP = 4  # codebook versions kept per process (an edited codebook gets a new hash, hence a new entry)
+
+
 class AutoCoder:
     """Compiled codebook; ``code(segments)`` returns the codings table."""
+
+    @classmethod
+    def for_codebook(cls, codebook: Codebook, languages: tuple[str, ...] | None = None,
+                     lemmas: bool = True) -> AutoCoder:
+        """The compiled coder of ``codebook``, built once per process and codebook content.
+
+        Why: compiling (stem patterns, scan keys, two automata) is ~0.5 s for the sample codebook, more than
+        coding the sample; a notebook session, ``gtna validate`` then ``build``, or the test suite would pay it
+        every call. The key is the codebook file's SHA-256 (``Codebook.sha256``), so an edited codebook is
+        compiled afresh; a codebook made in memory (no hash) is never cached. A coder is not changed by
+        coding, so sharing one is safe. Pickling the coder to disk was measured and rejected: unpickling the
+        automaton costs about as much as building it.
+        """
+        if not codebook.sha256:
+            return cls(codebook, languages, lemmas)
+        key = (codebook.sha256, tuple(languages) if languages else None, lemmas)
+        coder = _COMPILED.get(key)
+        if coder is None:
+            coder = _COMPILED[key] = cls(codebook, languages, lemmas)
+            while len(_COMPILED) > _COMPILED_KEEP:
+                _COMPILED.popitem(last=False)
+        _COMPILED.move_to_end(key)
+        return coder
 
     def __init__(self, codebook: Codebook, languages: tuple[str, ...] | None = None, lemmas: bool = True,
                  _stemmed: bool = False):
@@ -363,8 +393,8 @@ class AutoCoder:
                     add_rule(rule_id)
             if excludes:
                 _add(exc, i, start, find(" ", end_index) if stem else end_index, excludes)
-            for regex, group_includes, group_excludes in groups:
-                m = regex.match(corpus, start)
+            for pattern, group_includes, group_excludes in groups:
+                m = pattern.regex.match(corpus, start)
                 if m is not None:
                     _add(inc, i, start, m.end(), group_includes)
                     _add(exc, i, start, m.end(), group_excludes)

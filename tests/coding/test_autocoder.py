@@ -177,3 +177,30 @@ def test_fast_offsets_equal_the_reference(texts: list[str], codes: list[list[str
         check(cb, texts)
     finally:
         coding.CHUNK_SEGMENTS = original
+
+
+def test_compiled_coder_is_shared_per_codebook_content_and_rebuilt_after_an_edit(tmp_path) -> None:
+    from shared_coding import SMALL_CODEBOOK, write
+
+    from gtna_analysis.coding.codebook import load_codebook
+
+    path = write(tmp_path / "cb.yml", SMALL_CODEBOOK)
+    first = AutoCoder.for_codebook(load_codebook(path))
+    assert AutoCoder.for_codebook(load_codebook(path)) is first  # same bytes: compiled once per process
+    assert AutoCoder.for_codebook(load_codebook(path), lemmas=False) is not first  # another configuration
+    edited = write(path, SMALL_CODEBOOK.replace("codebook: {id: small, version: 2", "codebook: {id: small, version: 3"))
+    second = AutoCoder.for_codebook(load_codebook(edited))
+    assert second is not first and second.coder.endswith("-v3")
+    in_memory = codebook({"t.a": ["ქალ*"]})  # no file hash: never cached
+    assert AutoCoder.for_codebook(in_memory) is not AutoCoder.for_codebook(in_memory)
+    texts = ["ქალები და კაცები", "nothing"]
+    assert AutoCoder.for_codebook(in_memory).code_texts(texts) == AutoCoder(in_memory).code_texts(texts)
+
+
+def test_word_pattern_regexes_compile_only_when_used() -> None:
+    pattern = compile_pattern("გენდერულ* ბიუჯეტ*")
+    assert "regex" not in pattern.__dict__  # the scan keys settle most hits without it
+    assert pattern.regex.match(" გენდერული ბიუჯეტი ", 1)
+    assert compile_pattern("გენდერულ* ბიუჯეტ*") is pattern  # memoised: validation and the coder share it
+    raw = compile_pattern("re:gend(er|ered)")
+    assert "regex" in raw.__dict__  # a raw regex is compiled at once: that is its validation
