@@ -66,16 +66,28 @@ def test_papermill_import_skips_the_iri_grammar_but_notebooks_still_validate() -
     assert run.stdout.strip() == "False"
 
 
-def test_jobs_stop_kernels_immediately_after_the_last_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_jobs_run_on_the_warm_kernel_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """papermill gets our engine and this process's warm kernel (kept for the next job), or with ``warm=False``
+    a kernel of its own that is stopped after the job."""
     import papermill
 
-    seen: dict = {}
+    from gtna_analysis.reports import kernels
+
+    seen: list[dict] = []
 
     def record(input_path, output_path, **kwargs):
-        seen.update(kwargs)
+        seen.append(kwargs)
         Path(output_path).write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
 
     monkeypatch.setattr(papermill, "execute_notebook", record)
     monkeypatch.setattr(reporting, "export_html", lambda ipynb, html, failed=False: html.write_text("ok"))
-    assert reporting.run_job(_job(tmp_path)).ok
-    assert seen["shutdown_kernel"] == "immediate"
+    try:
+        assert reporting.run_job(_job(tmp_path)).ok and reporting.run_job(_job(tmp_path)).ok
+        assert reporting.run_job(_job(tmp_path), warm=False).ok
+        assert [k["engine_name"] for k in seen] == [kernels.ENGINE_NAME] * 3
+        assert seen[0]["warm_kernel"] is seen[1]["warm_kernel"] is reporting._WORKER_KERNEL
+        assert seen[2]["warm_kernel"] is not seen[0]["warm_kernel"] and not seen[2]["warm_kernel"].warm_up
+        assert seen[0]["kernel_workdir"] == str(tmp_path / "moes")
+    finally:
+        reporting.release_kernel()
+    assert reporting._WORKER_KERNEL is None

@@ -1,0 +1,52 @@
+"""Run *inside* a report kernel: what a reused kernel resets so the next report sees what a new kernel shows.
+
+``warm_up`` imports what every report imports (pandas, matplotlib, seaborn, the report library) and remembers
+matplotlib's settings as they are before any report touched them; ``fresh`` (after IPython's ``%reset -f``)
+changes into the report's folder, closes figures, restores those settings, and clears the library's memo
+caches and the warning registries (so a warning shown by the previous report is shown again). Imported modules
+stay: that is the point of a warm kernel.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from typing import Any
+
+_RC: dict[str, Any] | None = None
+
+
+def warm_up() -> None:
+    """Import the report stack once, noting matplotlib's pristine settings first."""
+    global _RC
+    import matplotlib.pyplot  # noqa: F401  (the inline backend configures itself on this import)
+    from matplotlib import rcParams
+
+    _RC = {k: v for k, v in rcParams.items() if k != "backend"}
+    import gtna_analysis.reports.sections  # noqa: F401
+
+
+def fresh(cwd: str) -> None:
+    """State a new kernel would have (namespace already reset by ``%reset -f``)."""
+    os.chdir(cwd)
+    if "matplotlib.pyplot" in sys.modules:
+        import matplotlib.pyplot as plt
+        from matplotlib import rcParams
+
+        plt.close("all")
+        if _RC is not None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                rcParams.update(_RC)
+    for name, module in list(sys.modules.items()):
+        if module is None:
+            continue
+        registry = getattr(module, "__warningregistry__", None)
+        if isinstance(registry, dict):
+            registry.clear()
+        if name == "gtna_analysis" or name.startswith("gtna_analysis."):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", "") == name:
+                    value.cache_clear()
+    warnings.onceregistry.clear()
