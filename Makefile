@@ -8,7 +8,7 @@ PROCESSED ?= data/processed
 REPORTS   ?= reports
 JOBS      ?= 2
 
-.PHONY: help venv build reports test lint lab bench notebooks clean
+.PHONY: help venv lock build reports test lint lab bench notebooks clean
 
 help:
 	@echo "make reports   set up .venv, build the sample study, render every report into $(REPORTS)/"
@@ -16,13 +16,27 @@ help:
 	@echo "make lab       open JupyterLab on notebooks/ with the project kernel"
 	@echo "make bench     run the benchmarks (writes benchmarks/RESULTS.md)"
 	@echo "make lint      ruff"
+	@echo "make lock      re-resolve requirements.lock from pyproject.toml (needs uv: pip install uv)"
 
-$(STAMP): pyproject.toml
+# Installs the exact versions in requirements.lock (hash-checked): with uv when it is on PATH (seconds, from its
+# cache), else with pip. `make lock` re-resolves the lock after a change to pyproject.toml's dependencies.
+UV ?= $(shell command -v uv 2>/dev/null)
+LOCK_FLAGS := --extra dev --universal --python-version 3.11.5 --generate-hashes --no-header
+
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+ifneq ($(UV),)
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
+else
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+endif
 	$(BIN)/python -m ipykernel install --sys-prefix --name gtna --display-name "Python (gtna)" >/dev/null
 	touch $(STAMP)
+
+lock:
+	$(if $(UV),$(UV),$(BIN)/python -m uv) pip compile pyproject.toml $(LOCK_FLAGS) -o requirements.lock
 
 venv: $(STAMP)
 
@@ -42,7 +56,12 @@ lint: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
+# the bench extra (Hyperscan, the multi-pattern anchor) is optional: where it cannot install, the coding
+# benchmark says so and skips that comparison.
 bench: $(STAMP)
+	$(if $(UV),$(UV) pip install --quiet --python $(BIN)/python,$(BIN)/python -m pip install --quiet) \
+		$$($(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["bench"])') \
+		|| echo "note: the bench extra (hyperscan) did not install; the Hyperscan comparison will be skipped"
 	$(BIN)/python -m benchmarks.run
 
 # regenerate the .ipynb files from their jupytext py:percent twins (outputs are never committed)
