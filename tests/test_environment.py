@@ -31,3 +31,26 @@ def test_environment_yml_pins_python_like_pyproject() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert f"python{project['requires-python']}" in env["dependencies"]
+
+
+def test_lock_pins_every_requirement_within_its_bounds() -> None:
+    """requirements.lock (what `make` installs) is in step with pyproject: every runtime and dev requirement is
+    pinned, hash-checked, at a version pyproject allows (`make lock` re-resolves it after a change)."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    pins: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if line and not line.startswith((" ", "#")):
+            requirement = Requirement(line.rstrip(" \\"))
+            pins.setdefault(canonicalize_name(requirement.name), []).append(str(requirement.specifier))
+    assert "--hash=sha256:" in text
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for spec in project["dependencies"] + project["optional-dependencies"]["dev"]:
+        requirement = Requirement(spec)
+        found = pins.get(canonicalize_name(requirement.name))
+        assert found, f"{requirement.name} is not in requirements.lock: run `make lock`"
+        for pin in found:
+            assert pin.startswith("=="), pin
+            assert requirement.specifier.contains(pin[2:], prereleases=True), f"{requirement.name}{pin} vs {spec}"
