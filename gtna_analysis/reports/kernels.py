@@ -142,6 +142,7 @@ class WarmKernel:
     def execute(self, papermill: Any, notebook: Path, output: Path, workdir: Path, **kwargs: Any) -> None:
         """``papermill.execute_notebook`` on this kernel. A failure other than a cell error (the kernel died,
         timed out, could not start) shuts the kernel down so the next report gets a new one."""
+        workdir = Path(workdir).resolve()  # the kernel's cwd is another report's folder: relative paths would break
         try:
             papermill.execute_notebook(str(notebook), str(output), engine_name=ENGINE_NAME,
                                        kernel_name=self.kernel_name, cwd=str(workdir), warm_kernel=self,

@@ -69,8 +69,10 @@ def test_warm_kernel_renders_what_a_new_kernel_renders(processed: Path, tmp_path
     assert "without encryption" not in "".join(capfd.readouterr())
 
 
-def test_fresh_namespace_forgets_the_previous_report(processed: Path, tmp_path: Path) -> None:
-    """A name the previous report defined is gone; the working directory is the new report's folder."""
+def test_fresh_namespace_forgets_the_previous_report(processed: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name the previous report defined is gone; the working directory is the new report's folder, also when
+    it was given relative to ours (``gtna report --out reports``)."""
     import nbformat
 
     probe = tmp_path / "probe.ipynb"
@@ -82,9 +84,10 @@ def test_fresh_namespace_forgets_the_previous_report(processed: Path, tmp_path: 
     papermill = reporting.import_papermill()
     kernels.register_engine(papermill)
     outputs = []
+    monkeypatch.chdir(tmp_path)
     with kernels.WarmKernel("python3") as kernel:
         for name in ("a", "b"):
-            folder = tmp_path / name
+            folder = Path(name)
             folder.mkdir()
             kernel.execute(papermill, probe, folder / "out.ipynb", folder, parameters={}, progress_bar=False)
             outputs.append(nbformat.read(folder / "out.ipynb", as_version=4).cells[-1].outputs[0]["text"])
