@@ -204,3 +204,31 @@ def test_word_pattern_regexes_compile_only_when_used() -> None:
     assert compile_pattern("გენდერულ* ბიუჯეტ*") is pattern  # memoised: validation and the coder share it
     raw = compile_pattern("re:gend(er|ered)")
     assert "regex" in raw.__dict__  # a raw regex is compiled at once: that is its validation
+
+
+@pytest.mark.parametrize("source", [r"\bthere were\b", r"(was|were) trained", r"\w+ing\b", r"s\s+\w", r"^the",
+                                    r"e$", r"(?<=\s)t\w+", r"x*"])
+def test_raw_regex_one_pass_finds_what_a_pass_per_segment_finds(source: str) -> None:
+    """One pass over the scan text is used only when it finds exactly the per-segment matches (else None)."""
+    import re
+
+    texts = ["There were two trainings", "we were trained, there were", "", "the end", "testing  s x", "one"]
+    corpus, bases = prepare_chunk(texts)
+    regex = re.compile(source, re.IGNORECASE)
+    per_segment = [(i, base + m.start(), base + m.end()) for i, (base, t) in enumerate(zip(bases, texts, strict=True))
+                   for m in regex.finditer(corpus[base:base + len(t)]) if m.end() > m.start()]
+    whole = coding._raw_matches(regex, corpus, bases, [len(t) for t in texts])
+    assert whole is None or sorted(whole) == sorted(per_segment)
+    if source in (r"\bthere were\b", r"(was|were) trained"):
+        assert whole is not None and whole  # the common case takes the one-pass path
+    if source in (r"^the", r"e$", r"(?<=\s)t\w+", r"x*"):
+        assert whole is None  # anchors, look-around, empty or separator-crossing matches: per segment
+
+
+def test_context_literal_prefilter_keeps_the_same_spans() -> None:
+    cb = Codebook("t", "1", ["ka", "en"], {}, [Theme("t", {"en": "t"}, "#000000", (
+        Code("t.platform", "t", {"en": "p"}, {"en": ("platform",)},
+             requires={"en": ("online*", "re:\\bweb\\s+based\\b")}),
+    ))])
+    texts = ["The platform was online. Another platform here.", "A web-based platform.", "A platform alone."]
+    assert AutoCoder(cb).code_texts(texts) == naive_code(cb, texts) == {(0, "t.platform"), (1, "t.platform")}
