@@ -69,14 +69,18 @@ _WRAPPER = (
 _RUSAGE_PREFIX = "BENCH-RUSAGE "
 
 
-def run_child(argv: list[str], cwd: Path = ROOT, env: dict | None = None) -> ChildRun:
+def run_child(argv: list[str], cwd: Path = ROOT, env: dict | None = None,
+              on_start: Callable[[int], None] | None = None) -> ChildRun:
     """Run ``argv`` under the rusage wrapper: wall time, CPU time and peak RSS of that command alone (with the
-    children it waits for, e.g. notebook kernels)."""
+    children it waits for, e.g. notebook kernels). ``on_start`` gets the wrapper's pid (to sample its tree)."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-S", "-c", _WRAPPER, *argv], cwd=cwd, env=full_env, stdout=out,
-                              stderr=err, stdin=subprocess.DEVNULL, check=False)
+        proc = subprocess.Popen([sys.executable, "-S", "-c", _WRAPPER, *argv], cwd=cwd, env=full_env, stdout=out,
+                                stderr=err, stdin=subprocess.DEVNULL)
+        if on_start is not None:
+            on_start(proc.pid)
+        proc.wait()
         seconds = time.perf_counter() - start
         out.seek(0)
         err.seek(0)

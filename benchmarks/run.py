@@ -18,12 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import bench_build, bench_coding, bench_reports, profile_stage, results
+from . import bench_batch, bench_build, bench_coding, bench_hyperscan, bench_reports, profile_stage, results
 from .codebooks import write_codebook
 from .corpus import DEFAULT_SEED
 from .measure import ROOT, machine_info
 
-STAGES = ("coding", "reports", "build", "profile")
+STAGES = ("coding", "hyperscan", "reports", "batch", "build", "profile")
 DEFAULT_OUT = ROOT / "benchmarks" / "RESULTS.md"
 QUICK_OUT = ROOT / "benchmarks" / "out" / "RESULTS-quick.md"
 
@@ -39,6 +39,8 @@ def full_config() -> dict:
         "report_agencies": [1, 2, 8], "report_jobs": [1, 2], "report_repeats": lambda n: 3,
         "report_lang": "all", "floor_repeats": 5,
         "profile_budget_s": 60, "synthetic_patterns": 1000, "profile_slowest": True,
+        "hyperscan_scales": [1, 10, 100], "hyperscan_repeats": lambda s: 3 if s <= 10 else 2,
+        "batch_agencies": 60, "batch_repeats": 1, "batch_jobs": [1, os.cpu_count() or 2],
     }
 
 
@@ -53,6 +55,8 @@ def quick_config() -> dict:
         "report_agencies": [1], "report_jobs": [1, 2], "report_repeats": lambda n: 1,
         "report_lang": "en", "floor_repeats": 2,
         "profile_budget_s": 10, "synthetic_patterns": 1000, "profile_slowest": False,
+        "hyperscan_scales": [1], "hyperscan_repeats": lambda s: 1,
+        "batch_agencies": 2, "batch_repeats": 1, "batch_jobs": [1, 2],
     }
 
 
@@ -170,6 +174,12 @@ def main(argv: list[str] | None = None) -> int:
                                    {"real": codebook, f"synthetic{config['synthetic_patterns']}": synthetic},
                                    work / "coding", log)
             data["coding"] = {"results": raw, "summary": bench_coding.summarise(raw)}
+        if "hyperscan" in stages:
+            raw = bench_hyperscan.run({**config, "seed": args.seed}, codebook, work / "hyperscan", log)
+            data["hyperscan"] = {"results": raw, "summary": bench_hyperscan.summarise(raw)}
+        if "batch" in stages:
+            raw = bench_batch.run({**config, "seed": args.seed}, codebook, work / "batch", log)
+            data["batch"] = {"results": raw, "summary": bench_batch.summarise(raw)}
         if "reports" in stages:
             raw = bench_reports.run({**config, "seed": args.seed}, codebook, work / "reports", log)
             data["reports"] = {"results": raw,
