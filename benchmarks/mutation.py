@@ -38,7 +38,7 @@ OUT = ROOT / "benchmarks" / "out" / "mutation"
 MODULES: dict[str, list[str]] = {
     # the agreement CLI tests build the sample study (seconds per mutant): the statistics are pinned by the rest
     "coding/agreement.py": ["tests/coding/test_agreement.py", "tests/coding/test_agreement_independent.py",
-                            "-k", "not cli"],
+                            "tests/coding/test_agreement_tables.py", "-k", "not cli"],
     "coding/preferences.py": ["tests/coding/test_preferences.py", "tests/coding/test_preferences_gaps.py"],
     "coding/codebook.py": ["tests/coding/test_codebook.py", "tests/exchange/test_interop_refi.py"],
     "coding/human.py": ["tests/coding/test_human.py"],
