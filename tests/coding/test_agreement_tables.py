@@ -126,3 +126,45 @@ def test_alpha_of_one_unit_and_of_categories_beyond_binary() -> None:
     n = {1.0: 3, 2.0: 2, 3.0: 3}
     expected_pairs = sum(n[c] * n[k] for c in n for k in n if c != k)
     assert krippendorff_alpha(three) == pytest.approx(1 - 7 * 2 / expected_pairs)
+
+
+def test_coder_set_from_a_codings_table_keeps_only_units_read() -> None:
+    codings = pd.DataFrame({"segment_id": ["S1", "S2", "S7"], "code_id": ["x.a", "x.b", "x.a"]})
+    coder = CoderSet.from_codings("nino", codings, ["S1", "S2", "S3"])
+    assert (coder.name, coder.units, coder.pairs) == ("nino", frozenset({"S1", "S2", "S3"}),
+                                                      frozenset({("S1", "x.a"), ("S2", "x.b")}))
+
+
+def test_rejected_mentions_counted_as_wanted() -> None:
+    from gtna_analysis.coding.agreement import rejected_as_wanted
+
+    reference = pd.DataFrame({"segment_id": ["S1", "S2", "S3", "S9"], "code_id": ["f.online"] * 4,
+                              "polarity": ["rejected", "rejected", "stated", "rejected"]})
+    predicted = pd.DataFrame({"segment_id": ["S1", "S2", "S3"], "code_id": ["f.online"] * 3,
+                              "polarity": ["stated", "rejected", "stated"]})
+    assert rejected_as_wanted(predicted, reference, {"S1", "S2", "S3"}) == (1, 2)  # S9 is outside the units
+    assert rejected_as_wanted(predicted.drop(columns="polarity"), reference, {"S1"}) == (0, 0)
+
+
+def test_target_summary_reports_each_measure_against_its_target() -> None:
+    from gtna_analysis.coding.agreement import TARGETS, target_summary
+
+    reference = CoderSet("gold", frozenset({("S1", "x.a"), ("S2", "x.a"), ("S3", "x.b")}), frozenset(UNITS))
+    predicted = CoderSet("auto", frozenset({("S1", "x.a"), ("S3", "x.a"), ("S4", "y.c")}), frozenset(UNITS))
+    ref_codings = pd.DataFrame({"segment_id": ["S1", "S3"], "code_id": ["x.a", "x.b"],
+                                "polarity": ["rejected", "stated"]})
+    pred_codings = pd.DataFrame({"segment_id": ["S1"], "code_id": ["x.a"], "polarity": ["stated"]})
+    table = target_summary(predicted, reference, pred_codings, ref_codings)
+    # code macro-F1 1/6 (see the validation table); theme level: x {S1,S3} vs {S1,S2,S3} → P 1, R 2/3;
+    # y {S4} vs {} → micro P 2/3, R 2/3, F1 2/3; code micro precision 1/3; 1 of 1 rejected counted as wanted
+    expected = pd.DataFrame([
+        ["code macro-F1", 1 / 6, "≥ 0.70", "no", ""],
+        ["theme micro-F1", 2 / 3, "≥ 0.85", "no", ""],
+        ["code micro precision", 1 / 3, "≥ 0.80", "no", ""],
+        ["rejected counted as wanted", 1.0, "≤ 0.05", "no", "1 of 1"],
+    ], columns=["measure", "value", "target", "met", "n"])
+    pd.testing.assert_frame_equal(table, expected)
+    assert list(TARGETS) == expected["measure"].tolist()
+    perfect = target_summary(reference, reference, ref_codings, ref_codings)
+    assert perfect["met"].tolist() == ["yes", "yes", "yes", "yes"]
+    assert perfect["n"].tolist()[-1] == "0 of 1" and perfect["value"].tolist() == [1.0, 1.0, 1.0, 0.0]
