@@ -144,3 +144,25 @@ def test_files_from_other_tools_build_into_attributed_turns(tmp_path: Path) -> N
     assert [s for s in turns["MOES-93"] if s] == ["INT1", "P1", "INT1", "P1", "INT1", "P1"]
     zoom = segments[segments["interview_id"] == "MOES-94"].sort_values("turn_no")
     assert "Everyone would come for two days." in " ".join(zoom[zoom["turn_no"] == 4]["text"])
+
+
+def test_cue_times_lines_voices_and_prefixes_in_one_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.vtt"
+    path.write_text("WEBVTT\n\n01:02:03.250 --> 01:02:05.000\n<v Nino Beridze>First line\nand wrapped\n\n"
+                    "01:02:06.000 --> 01:02:08.000\n- Interviewer: Really?\n- Nino Beridze: Yes.\n\n"
+                    "01:02:08.500 --> 01:02:09.000\nNino Beridze: More.\n", encoding="utf-8")
+    raw = read_transcript(path)
+    assert (raw.path, raw.encoding, raw.warnings) == (path, "utf-8", [])
+    assert [(b.line, b.speaker, b.text, b.t_start, b.t_end) for b in raw.body] == [
+        (4, "Nino Beridze", "First line and wrapped", 3723.25, 3725.0),  # 1 h 2 min 3.25 s
+        (8, None, "Interviewer: Really?", 3726.0, 3728.0),  # a dash line with its own name keeps it
+        (9, None, "Nino Beridze: Yes.", 3726.0, 3728.0),
+        (12, None, "More.", 3728.5, 3729.0),  # the same speaker as the line before: the turn goes on
+    ]
+
+
+def test_subtitle_file_without_cues_is_a_located_error(tmp_path: Path) -> None:
+    path = tmp_path / "empty.vtt"
+    path.write_text("WEBVTT\n\nNOTE nothing was said\n", encoding="utf-8")
+    with pytest.raises(Exception, match=r"empty\.vtt:1: no cues found in subtitle file"):
+        read_transcript(path)
