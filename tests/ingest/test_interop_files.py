@@ -166,3 +166,13 @@ def test_subtitle_file_without_cues_is_a_located_error(tmp_path: Path) -> None:
     path.write_text("WEBVTT\n\nNOTE nothing was said\n", encoding="utf-8")
     with pytest.raises(Exception, match=r"empty\.vtt:1: no cues found in subtitle file"):
         read_transcript(path)
+
+
+def test_header_table_rows_short_rows_and_speaker_colons() -> None:
+    assert table_lines([["Speaker", "Text"], ["P1:", "გამარჯობა"], ["P2"], []]) == ["P1: გამარჯობა", "P2: ", ""]
+    assert table_lines([]) == []
+
+
+def test_a_first_cell_up_to_forty_characters_is_a_speaker() -> None:
+    forty, longer = "ა" * 40, "ა" * 41
+    assert table_lines([[forty, "x"], [longer, "x"]]) == [f"{forty}: x", f"{longer} x"]
