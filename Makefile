@@ -72,3 +72,14 @@ clean:
 	rm -rf $(PROCESSED)/*.parquet $(PROCESSED)/*.csv $(PROCESSED)/manifest.json $(PROCESSED)/.cache .pytest_cache
 	find $(REPORTS) -mindepth 1 ! -name .gitkeep ! -name "example-*.png" -exec rm -rf {} +
 	touch $(REPORTS)/.gitkeep
+
+# Not part of `make test`. `golden` rewrites tests/golden/ from a fresh sample build (review `git diff tests/golden/`
+# and commit it on purpose); `mutation` runs mutmut module by module, time-boxed (see benchmarks/MUTATION.md).
+MUTATION_MODULES ?=
+MUTATION_TIME_BOX ?= 1200
+.PHONY: golden mutation
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden update
+
+mutation: $(STAMP)
+	$(BIN)/python -m benchmarks.mutation $(MUTATION_MODULES) --time-box $(MUTATION_TIME_BOX)

@@ -207,8 +207,8 @@ def disagreements(predicted: CoderSet, reference: CoderSet, segments: pd.DataFra
     matched: dict[tuple[str, str], str] = {}
     if codings is not None and len(codings):
         for s, c, m in zip(codings["segment_id"], codings["code_id"], codings["matched_text"], strict=True):
-            if isinstance(m, str) and m:
-                matched[(s, c)] = "; ".join(dict.fromkeys(filter(None, [matched.get((s, c), ""), m])))
+            if isinstance(m, str) and m:  # every distinct phrase once, however many rows repeat it
+                matched[(s, c)] = "; ".join(dict.fromkeys(filter(None, [*matched.get((s, c), "").split("; "), m])))
     rows = []
     for kind, mine, theirs in (("FP", predicted.pairs - reference.pairs, reference),
                                ("FN", reference.pairs - predicted.pairs, predicted)):
@@ -224,11 +224,10 @@ def disagreements(predicted: CoderSet, reference: CoderSet, segments: pd.DataFra
                 row["text"] = t if len(t) <= excerpt else t[:excerpt - 1] + "…"
             rows.append(row)
     columns = ["kind", "segment_id", "code_id", "theme_id", "code_label", "other_side", "matched_text", "text"]
-    frame = pd.DataFrame(rows)
-    for column in columns:
-        if column not in frame:
-            frame[column] = ""
-    return frame[columns].sort_values(["code_id", "kind", "segment_id"], kind="stable").reset_index(drop=True)
+    # A code missing from the codebook or a segment missing from the table leaves its cell empty, not NaN
+    # (the listing is read in Excel and by pattern authors; "nan" there reads as a label).
+    frame = pd.DataFrame(rows, columns=columns).fillna("")
+    return frame.sort_values(["code_id", "kind", "segment_id"], kind="stable").reset_index(drop=True)
 
 
 # What the auto-coder should reach on interviews nobody tuned on (issue 11; measured on data/eval's locked half).

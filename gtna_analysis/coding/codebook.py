@@ -28,7 +28,8 @@ ID_PART_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 MACQUEEN_FIELDS = ("definition", "include", "exclude", "example")
 META_KEYS = ("id", "version", "languages", "title", "description")
-THEME_KEYS = ("id", "label", "description", "color", "codes", "memo")
+THEME_KEYS = ("id", "label", "description", "color", "codes", "memo", "codable")
+GROUP_KEYS = ("id", "label", "description", "codes")
 CODE_KEYS = ("id", "label", *MACQUEEN_FIELDS, "patterns", "exclude_patterns", "requires", "color", "codes", "memo")
 # Okabe–Ito, colour-blind safe; used when a theme gives no colour.
 DEFAULT_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
@@ -75,6 +76,33 @@ class Theme:
     codes: tuple[Code, ...]
     description: dict[str, str] = field(default_factory=dict)
     memo: str = ""
+    # A theme that is itself a code (a codable top-level code in MAXQDA & co.): ``codes[0]`` is then its own code,
+    # with the theme's id, label and no parent, so it can be applied, exchanged and counted like any code.
+    codable: bool = False
+
+    def text(self, lang: str) -> str:
+        return self.label.get(lang) or self.label.get("en") or self.label.get("ka") or self.id
+
+    @property
+    def subcodes(self) -> tuple[Code, ...]:
+        """The codes written under the theme (without a codable theme's own code)."""
+        return tuple(c for c in self.codes if c.id != self.id)
+
+
+def theme_own_code(theme_id: str, label: dict[str, str], description: dict[str, str]) -> Code:
+    """The code that stands for a codable theme itself (id = theme id; no patterns: applied by people)."""
+    return Code(theme_id, theme_id, dict(label), {}, definition=description.get("en") or description.get("ka") or "",
+                translations={"definition": dict(description)} if description else {})
+
+
+@dataclass(frozen=True)
+class CodeGroup:
+    """A named set of codes across themes (REFI-QDA ``<Set>``, MAXQDA code set, ATLAS.ti code group)."""
+
+    id: str
+    label: dict[str, str]
+    codes: tuple[str, ...]
+    description: dict[str, str] = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
         return self.label.get(lang) or self.label.get("en") or self.label.get("ka") or self.id
@@ -89,6 +117,7 @@ class Codebook:
     themes: list[Theme]
     sha256: str = ""
     source: Path | None = None
+    groups: list[CodeGroup] = field(default_factory=list)
 
     @property
     def codes(self) -> list[Code]:
@@ -112,7 +141,7 @@ class Codebook:
 
     def children(self, parent_id: str | None, theme_id: str) -> list[Code]:
         """Direct children of a code (or the top-level codes of a theme when ``parent_id`` is None)."""
-        return [c for c in self.theme(theme_id).codes if c.parent_id == parent_id]
+        return [c for c in self.theme(theme_id).subcodes if c.parent_id == parent_id]
 
     def codes_frame(self) -> pd.DataFrame:
         """One row per code: ids, labels in both languages, theme, colour (for joins in reports)."""
@@ -280,13 +309,64 @@ class _Loader:
         self.keys(node, THEME_KEYS, f"theme {tid}")
         if not self.claim(tid, node.line_of("id")):
             return None
+        codable = node.get("codable", False)
+        if not isinstance(codable, bool):
+            self.add(node.line_of("codable"), f"theme {tid}: codable must be true or false")
+            codable = False
         codes: list[Code] = []
-        self.codes(node.get("codes"), node.line_of("codes"), tid, None, codes)
-        return Theme(tid, self.labels(node.get("label"), node.line_of("label"), f"theme {tid}"),
-                     self.color(node, f"theme {tid}", DEFAULT_COLORS[index % len(DEFAULT_COLORS)]), tuple(codes),
-                     self.labels(node.get("description"), node.line_of("description"), f"theme {tid}",
-                                 required=False),
-                     str(node.get("memo") or "").strip())
+        if not (codable and not node.get("codes")):  # a codable theme may have no sub-codes
+            self.codes(node.get("codes"), node.line_of("codes"), tid, None, codes)
+        label = self.labels(node.get("label"), node.line_of("label"), f"theme {tid}")
+        description = self.labels(node.get("description"), node.line_of("description"), f"theme {tid}",
+                                  required=False)
+        if codable:
+            codes.insert(0, theme_own_code(tid, label, description))
+        return Theme(tid, label, self.color(node, f"theme {tid}", DEFAULT_COLORS[index % len(DEFAULT_COLORS)]),
+                     tuple(codes), description, str(node.get("memo") or "").strip(), codable)
+
+    def groups(self, items: object, line: int, themes: list[Theme]) -> list[CodeGroup]:
+        """``groups:`` — named sets of code (or theme) ids; every member must exist."""
+        if items is None:
+            return []
+        if not isinstance(items, LineList):
+            self.add(line, "'groups' must be a list of {id, label, codes}")
+            return []
+        known = {c.id for t in themes for c in t.codes} | {t.id for t in themes}
+        seen: dict[str, int] = {}
+        out: list[CodeGroup] = []
+        for index, node in enumerate(items):
+            if not isinstance(node, LineDict):
+                self.add(items.line_of(index), "each group must be a mapping with id, label, codes")
+                continue
+            gid = str(node.get("id", ""))
+            if not ID_PART_RE.match(gid):
+                self.add(node.line_of("id"), f"group id {gid!r} must be lowercase snake_case")
+                continue
+            self.keys(node, GROUP_KEYS, f"group {gid}")
+            if gid in seen:
+                self.add(node.line_of("id"), f"duplicate group id {gid!r} (first at line {seen[gid]})")
+                continue
+            seen[gid] = node.line_of("id")
+            members = node.get("codes")
+            if members is None:
+                members = LineList()
+            if not isinstance(members, list):
+                self.add(node.line_of("codes"), f"group {gid}: codes must be a list of code ids")
+                members = []
+            ids: list[str] = []
+            for i, member in enumerate(members):
+                member_line = members.line_of(i) if isinstance(members, LineList) else node.line_of("codes")
+                member = str(member)
+                if member not in known:
+                    close = difflib.get_close_matches(member, sorted(known), n=1)
+                    self.add(member_line, f"group {gid}: unknown code {member!r}",
+                             f"did you mean {close[0]!r}?" if close else "use a code or theme id of this codebook")
+                elif member not in ids:
+                    ids.append(member)
+            out.append(CodeGroup(gid, self.labels(node.get("label"), node.line_of("label"), f"group {gid}"),
+                                 tuple(ids), self.labels(node.get("description"), node.line_of("description"),
+                                                         f"group {gid}", required=False)))
+        return out
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -305,7 +385,7 @@ def load_codebook(path: str | Path) -> Codebook:
         languages_raw = [languages_raw]
     languages = [str(x) for x in languages_raw] if isinstance(languages_raw, list) else []
     loader = _Loader(path, [lang for lang in languages if lang in LANGUAGES])
-    loader.keys(data, ("codebook", "themes"), "codebook file")
+    loader.keys(data, ("codebook", "themes", "groups"), "codebook file")
     loader.keys(meta, META_KEYS, "codebook")
     if not languages:
         loader.add(meta.line_of("languages"), "codebook.languages must be a list such as [ka, en]")
@@ -321,9 +401,10 @@ def load_codebook(path: str | Path) -> Codebook:
     themes = [t for i, node in enumerate(themes_raw)
               if (t := loader.theme(node, themes_raw.line_of(i), i)) is not None]
     title = loader.labels(meta.get("title"), meta.line_of("title"), "codebook title", required=False)
+    groups = loader.groups(data.get("groups"), data.line_of("groups"), themes)
     loader.log.raise_if_any()
     return Codebook(str(meta.get("id", path.stem)), str(meta.get("version", "1")), languages, title, themes,
-                    hashlib.sha256(raw_bytes).hexdigest(), path)
+                    hashlib.sha256(raw_bytes).hexdigest(), path, groups)
 
 
 def _labels_yaml(labels: dict[str, str]) -> dict[str, str]:
@@ -362,12 +443,23 @@ def codebook_to_dict(codebook: Codebook) -> dict:
         t["color"] = theme.color
         if theme.memo:
             t["memo"] = theme.memo
-        t["codes"] = [code_dict(c, theme) for c in theme.codes if c.parent_id is None]
+        if theme.codable:
+            t["codable"] = True
+        t["codes"] = [code_dict(c, theme) for c in theme.subcodes if c.parent_id is None]
         themes.append(t)
     meta: dict = {"id": codebook.id, "version": codebook.version, "languages": list(codebook.languages)}
     if codebook.title:
         meta["title"] = _labels_yaml(codebook.title)
-    return {"codebook": meta, "themes": themes}
+    out: dict = {"codebook": meta, "themes": themes}
+    if codebook.groups:
+        out["groups"] = []
+        for group in codebook.groups:
+            g: dict = {"id": group.id, "label": _labels_yaml(group.label)}
+            if group.description:
+                g["description"] = _labels_yaml(group.description)
+            g["codes"] = list(group.codes)
+            out["groups"].append(g)
+    return out
 
 
 def dump_codebook_yaml(codebook: Codebook, header: str = "") -> str:

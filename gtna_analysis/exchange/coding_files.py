@@ -28,6 +28,11 @@ def load_coding_file(path: str | Path, segments: pd.DataFrame, codebook: Codeboo
     suffix = path.suffix.lower()
     if suffix == ".qdpx":
         coding = read_qdpx_codings(path, segments, codebook)
+        if coding.codings.empty:  # a project exported before anybody coded, or coded only as whole documents
+            raise GtnaError.at(path, None, "no usable codings in this .qdpx: no text selection of this study's "
+                                           "transcripts carries a code",
+                               "code text passages (not whole documents) in the QDA tool and export again, or "
+                               "move the file out of codings/")
         return coding.only(coder) if coder else coding
     if suffix not in CODING_FILE_SUFFIXES:
         raise GtnaError.at(path, None, f"unsupported coding file type {suffix!r}",

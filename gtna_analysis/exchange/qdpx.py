@@ -26,12 +26,15 @@ from .refi_xml import (
     NS_PROJECT,
     ORIGIN,
     QdcCode,
+    code_guid,
     codes_element,
     guid,
     norm_guid,
     parse_xml,
     qname,
     read_codes,
+    root_namespace,
+    sets_element,
     xml_bytes,
 )
 
@@ -119,7 +122,7 @@ def build_project(codebook: Codebook, tables: dict[str, pd.DataFrame], name: str
                                           guid=guid("coding", f"{doc.interview_id}:{start}:{end}:{r.code_id}:"
                                                               f"{r.coder}"),
                                           creatingUser=guid("user", str(r.coder)))
-                etree.SubElement(coding, qname(NS_PROJECT, "CodeRef"), targetGUID=guid("code", r.code_id))
+                etree.SubElement(coding, qname(NS_PROJECT, "CodeRef"), targetGUID=code_guid(codebook, r.code_id))
         for var in SOURCE_VARIABLES:
             value = doc.agency if var == "agency" else doc.language if var == "language" else (
                 meta["mode"] if meta is not None and "mode" in meta else "")
@@ -135,6 +138,7 @@ def build_project(codebook: Codebook, tables: dict[str, pd.DataFrame], name: str
             etree.SubElement(case, qname(NS_PROJECT, "SelectionRef"), targetGUID=sel_guid)
     if not len(cases):
         root.remove(cases)
+    sets_element(root, NS_PROJECT, codebook, lang)
     return xml_bytes(root), source_texts
 
 
@@ -184,9 +188,7 @@ def open_project(path: Path) -> tuple[etree._Element, zipfile.ZipFile]:
     if member is None:
         raise GtnaError.at(path, None, "no project.qde inside the .qdpx")
     root = parse_xml(zf.read(member), f"{path}:{member}")
-    if root.tag != qname(NS_PROJECT, "Project"):
-        raise GtnaError.at(f"{path}:{member}", root.sourceline,
-                           f"root element is {root.tag!r}, expected Project in namespace {NS_PROJECT}")
+    root_namespace(root, "project", "Project", f"{path}:{member}")
     return root, zf
 
 
@@ -195,7 +197,7 @@ def read_qdpx(path: str | Path) -> tuple[dict[str, str], list[QdcCode], list[Qdp
     path = Path(path)
     root, zf = open_project(path)
     where = f"{path}:project.qde"
-    ns = NS_PROJECT
+    ns = root_namespace(root, "project", "Project", where)
     users = {norm_guid(u.get("guid")): (u.get("name") or u.get("id") or u.get("guid") or "").strip()
              for u in root.iter(qname(ns, "User"))}
     holder = root.find(f"{qname(ns, 'CodeBook')}/{qname(ns, 'Codes')}")
@@ -264,7 +266,7 @@ def _offset_map(text: str) -> tuple[str, list[int] | None]:
 
 
 def _code_index(codebook: Codebook) -> tuple[dict[str, str], dict[str, str]]:
-    by_guid = {guid("code", c.id): c.id for c in codebook.codes}
+    by_guid = {code_guid(codebook, c.id): c.id for c in codebook.codes}
     by_name: dict[str, str] = {}
     for c in codebook.codes:
         for name in (c.id, *c.label.values()):
@@ -343,11 +345,11 @@ def read_qdpx_codings(path: str | Path, segments: pd.DataFrame, codebook: Codebo
             if not hit:
                 log.add(where, sel.line, f"selection {sel.start}-{sel.end} does not cover any transcript turn")
                 continue
-            for code_guid, user_guid, line in sel.codings:
-                code_id = code_of.get(code_guid) or by_guid.get(code_guid)
+            for ref_guid, user_guid, line in sel.codings:
+                code_id = code_of.get(ref_guid) or by_guid.get(ref_guid)
                 if code_id is None:
-                    name, _ = tree_lines.get(code_guid, ("", 0))
-                    log.add(where, line, f"code {name or code_guid!r} is not in the codebook",
+                    name, _ = tree_lines.get(ref_guid, ("", 0))
+                    log.add(where, line, f"code {name or ref_guid!r} is not in the codebook",
                             "import the codebook first, or map the code to an existing id/label")
                     continue
                 coder = users.get(user_guid or sel.user or creator) or file_coder

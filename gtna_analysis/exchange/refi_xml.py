@@ -26,6 +26,10 @@ NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 
+# Root namespaces other tools write for the same format: the standard's ``…:1.0``, the colon spelling ``…:1:0``
+# and the pre-1.0 draft ``…:0:4`` (the element names are the same). We read any of them and write ``…:1.0``.
+_NAMESPACE_VARIANT = re.compile(r"^urn:QDA-XML:(codebook|project):(\d+)[.:](\d+)$")
+
 
 GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/gtna-workbench/gtna-workbench")
 
@@ -56,7 +60,27 @@ def norm_guid(value: str | None) -> str:
 
 
 def qname(ns: str, tag: str) -> str:
-    return f"{{{ns}}}{tag}"
+    return f"{{{ns}}}{tag}" if ns else tag
+
+
+def root_namespace(root: etree._Element, kind: str, element: str, where: str) -> str:
+    """The namespace of a REFI-QDA root element (``kind`` codebook|project), accepting the variants tools write.
+
+    An element in no namespace is accepted too (hand-made files); anything else is an error at the root's line.
+    """
+    ns, _, local = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
+    match = _NAMESPACE_VARIANT.match(ns)
+    if local == element and (ns == "" or (match and match.group(1) == kind)):
+        return ns
+    expected = NS_CODEBOOK if kind == "codebook" else NS_PROJECT
+    raise GtnaError.at(where, root.sourceline, f"root element is {root.tag!r}, expected {element} in namespace "
+                                               f"{expected} (or {expected[:-3]}1:0 / {expected[:-3]}0:4)")
+
+
+def code_guid(codebook: Codebook, code_id: str) -> str:
+    """The GUID a code is exported under: a codable theme's own code is the theme's ``<Code>`` element."""
+    is_theme = any(t.id == code_id for t in codebook.themes)
+    return guid("theme" if is_theme else "code", code_id)
 
 
 def code_description(item: Code | Theme) -> str:
@@ -103,8 +127,9 @@ def code_element(parent: etree._Element, ns: str, item: Code | Theme, codebook: 
                   lang: str) -> None:
     is_theme = isinstance(item, Theme)
     color = item.color if is_theme else (item.color or theme.color)  # type: ignore[union-attr]
+    codable = item.codable if is_theme else True  # type: ignore[union-attr]
     el = etree.SubElement(parent, qname(ns, "Code"), guid=guid("theme" if is_theme else "code", item.id),
-                          name=item.text(lang), isCodable="false" if is_theme else "true", color=color.upper())
+                          name=item.text(lang), isCodable="true" if codable else "false", color=color.upper())
     etree.SubElement(el, qname(ns, "Description")).text = code_description(item)
     children = codebook.children(None if is_theme else item.id, theme.id)
     for child in children:
@@ -115,6 +140,50 @@ def codes_element(parent: etree._Element, ns: str, codebook: Codebook, lang: str
     codes = etree.SubElement(parent, qname(ns, "Codes"))
     for theme in codebook.themes:
         code_element(codes, ns, theme, codebook, theme, lang)
+
+
+def sets_element(parent: etree._Element, ns: str, codebook: Codebook, lang: str) -> None:
+    """The codebook's ``groups`` as ``<Sets>`` (left out when there are none: the schema wants ≥ 1 Set).
+
+    A member is referenced by ``guid`` in a codebook and by ``targetGUID`` in a project (the two XSDs differ).
+    """
+    if not codebook.groups:
+        return
+    attribute = "targetGUID" if ns == NS_PROJECT else "guid"
+    sets = etree.SubElement(parent, qname(ns, "Sets"))
+    for group in codebook.groups:
+        el = etree.SubElement(sets, qname(ns, "Set"), guid=guid("set", group.id), name=group.text(lang))
+        lines = [f"Label ({k}): {v}" for k, v in group.label.items()]
+        lines += [f"Definition ({k}): {' '.join(v.split())}" for k, v in group.description.items()]
+        etree.SubElement(el, qname(ns, "Description")).text = "\n".join([*lines, f"Code id: {group.id}"])
+        for member in group.codes:
+            etree.SubElement(el, qname(ns, "MemberCode"), {attribute: code_guid(codebook, member)})
+
+
+@dataclass
+class QdcSet:
+    """A ``<Set>`` as read: its name, parsed Description and the GUIDs of its member codes."""
+
+    guid: str
+    name: str
+    fields: dict[str, dict[str, str]]
+    members: list[str]
+    other_members: int  # sources and notes: not part of a codebook
+    line: int
+
+
+def read_sets(parent: etree._Element | None, ns: str) -> list[QdcSet]:
+    if parent is None:
+        return []
+    out = []
+    for el in parent.findall(qname(ns, "Set")):
+        desc = el.find(qname(ns, "Description"))
+        members = [norm_guid(m.get("guid") or m.get("targetGUID")) for m in el.findall(qname(ns, "MemberCode"))]
+        others = len(el.findall(qname(ns, "MemberSource"))) + len(el.findall(qname(ns, "MemberNote")))
+        out.append(QdcSet(norm_guid(el.get("guid")), (el.get("name") or "").strip(),
+                          parse_description(desc.text if desc is not None else ""), members, others,
+                          el.sourceline or 0))
+    return out
 
 
 def xml_bytes(root: etree._Element) -> bytes:

@@ -1,8 +1,8 @@
 """Word documents (python-docx): paragraphs and table rows in document order; header as leading paragraphs.
 
-Transcribers sometimes lay a transcript out as a two-column table (speaker | text); a row becomes
-``speaker: text`` so the turn parser sees the same thing as in a text file. Manual line breaks inside a paragraph
-split it into lines, because transcribers use Shift+Enter between speakers too.
+Transcribers sometimes lay a transcript out as a two-column table (speaker | text), often under a header row; a
+row becomes ``speaker: text`` so the turn parser sees the same thing as in a text file (``tables.py``). Manual
+line breaks inside a paragraph split it into lines, because transcribers use Shift+Enter between speakers too.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 from gtna_analysis.errors import GtnaError
 
 from .base import BodyLine, RawTranscript, split_front_matter
+from .tables import table_lines
 
 
 def read_docx(path: Path) -> RawTranscript:
@@ -36,8 +37,8 @@ def read_docx(path: Path) -> RawTranscript:
 
 
 def _table_lines(table) -> list[str]:
-    """One line per row: ``first cell: other cells`` (a speaker column), merged cells counted once."""
-    out: list[str] = []
+    """The table's rows as cell texts (a merged cell counted once), read by ``tables.table_lines``."""
+    rows: list[list[str]] = []
     for row in table.rows:
         cells: list[str] = []
         seen: set[int] = set()
@@ -45,10 +46,6 @@ def _table_lines(table) -> list[str]:
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            cells.append(" ".join(cell.text.split()))
-        cells = [c for c in cells if c]
-        if len(cells) >= 2 and len(cells[0]) <= 40 and not cells[0].endswith(":"):
-            out.append(f"{cells[0]}: {' '.join(cells[1:])}")
-        else:
-            out.append(" ".join(cells))
-    return out
+            cells.append(cell.text)
+        rows.append(cells)
+    return table_lines(rows)

@@ -1,0 +1,156 @@
+"""Mutation testing of the core modules with mutmut, one module at a time, each against a fast test selection.
+
+Why per module: mutmut 3 maps every test to the functions it runs and re-runs only those tests per mutant, but it
+first runs the whole configured selection once; on a 2-core machine the full suite (notebooks, browser) makes that
+pointless. So each core module gets the few test files that are *meant* to pin it down (``MODULES`` below), and a
+time box, and runs in its own scratch copy of the worktree (mutmut reads ``[tool.mutmut]`` from the current
+folder and writes ``mutants/`` there; the worktree itself is never touched).
+
+``pyproject.toml [tool.mutmut]`` holds the shared settings (also used by a plain ``mutmut run``); this script
+replaces ``only_mutate`` and the test selection per module. Usage::
+
+    python -m benchmarks.mutation                          # every module in MODULES
+    python -m benchmarks.mutation coding/agreement.py      # one module
+    python -m benchmarks.mutation --time-box 900 --jobs 2
+
+Results: ``benchmarks/out/mutation/summary.json`` and a Markdown table on stdout (copy the figures you measured into
+``benchmarks/MUTATION.md``); survivors are listed per module in ``benchmarks/out/mutation/<module>/survivors.txt``
+(``mutmut show <name>`` in that folder prints a mutant's diff).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out" / "mutation"
+
+# core module (under gtna_analysis/) -> the test files (and pytest selection options) that should kill its mutants
+MODULES: dict[str, list[str]] = {
+    # the agreement CLI tests build the sample study (seconds per mutant): the statistics are pinned by the rest
+    "coding/agreement.py": ["tests/coding/test_agreement.py", "tests/coding/test_agreement_independent.py",
+                            "tests/coding/test_agreement_tables.py", "-k", "not cli"],
+    "coding/preferences.py": ["tests/coding/test_preferences.py", "tests/coding/test_preferences_gaps.py"],
+    "coding/codebook.py": ["tests/coding/test_codebook.py", "tests/exchange/test_interop_refi.py"],
+    "coding/human.py": ["tests/coding/test_human.py"],
+    "ingest/pseudonymise.py": ["tests/ingest/test_pseudonymise.py"],
+    "ingest/turns.py": ["tests/ingest/test_turns.py"],
+    "ingest/clean.py": ["tests/ingest/test_clean.py"],
+    "ingest/readers/subtitles.py": ["tests/ingest/test_readers.py", "tests/ingest/test_interop_files.py"],
+    "ingest/readers/tables.py": ["tests/ingest/test_interop_files.py", "tests/ingest/test_readers.py"],
+    "ingest/readers/docx_reader.py": ["tests/ingest/test_readers.py", "tests/ingest/test_interop_files.py"],
+    "ingest/readers/odt_reader.py": ["tests/ingest/test_readers.py", "tests/ingest/test_interop_files.py"],
+    "exchange/refi_xml.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
+    "exchange/qdc.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
+    "exchange/qdpx.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
+    "exchange/coding_files.py": ["tests/exchange/test_interop_refi.py", "tests/coding/test_human.py"],
+}
+
+STATUS_KEYS = ("killed", "survived", "timeout", "suspicious", "no_tests", "skipped", "segfault",
+               "not_checked", "check_was_interrupted_by_user")
+
+
+def _source_files() -> list[Path]:
+    """Tracked and new (not ignored) files of the worktree: what a fresh clone plus uncommitted work would hold."""
+    listing = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
+                             check=True, capture_output=True).stdout.decode()
+    return [Path(p) for p in listing.split("\0") if p and (ROOT / p).is_file()]
+
+
+def _mutmut_table(module: str, tests: list[str]) -> str:
+    base = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["mutmut"]
+    config = {**base, "only_mutate": [f"gtna_analysis/{module}"],
+              "pytest_add_cli_args_test_selection": tests}
+    lines = ["[tool.mutmut]"]
+    for key, value in config.items():
+        lines.append(f"{key} = {json.dumps(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _prepare(module: str, tests: list[str], work: Path) -> None:
+    if work.exists():
+        shutil.rmtree(work)
+    for relative in _source_files():
+        target = work / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / relative, target)
+    pyproject = (work / "pyproject.toml").read_text("utf-8")
+    pyproject = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", pyproject)
+    (work / "pyproject.toml").write_text(pyproject.rstrip() + "\n\n" + _mutmut_table(module, tests), "utf-8")
+
+
+def _mutmut() -> list[str]:
+    return [sys.executable, "-c", "import sys; from mutmut.__main__ import cli; sys.exit(cli())"]
+
+
+def run_module(module: str, tests: list[str], time_box: float, jobs: int) -> dict:
+    work = OUT / module.replace("/", "__").removesuffix(".py")
+    _prepare(module, tests, work)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # mutmut puts its mutants/ first itself
+    started = time.monotonic()
+    timed_out = False
+    log = (work / "mutmut.log").open("w")
+    process = subprocess.Popen([*_mutmut(), "run", "--max-children", str(jobs)], cwd=work, env=env, stdout=log,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        process.wait(timeout=time_box)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        os.killpg(process.pid, 2)  # SIGINT: mutmut saves what it has measured
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+    seconds = time.monotonic() - started
+    subprocess.run([*_mutmut(), "export-cicd-stats"], cwd=work, env=env, capture_output=True)
+    stats_file = work / "mutants" / "mutmut-cicd-stats.json"
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    survivors = subprocess.run([*_mutmut(), "results"], cwd=work, env=env, capture_output=True, text=True).stdout
+    (work / "survivors.txt").write_text(survivors, "utf-8")
+    counts = {key: int(stats.get(key, 0)) for key in STATUS_KEYS}
+    checked = counts["killed"] + counts["survived"] + counts["timeout"] + counts["suspicious"] + counts["no_tests"]
+    killed = counts["killed"] + counts["timeout"]  # a mutant that makes the tests hang is detected
+    return {"module": module, "tests": tests, "seconds": round(seconds, 1), "timed_out": timed_out,
+            "total": int(stats.get("total", checked)), "checked": checked, "killed": killed, **counts,
+            "score": round(killed / checked, 3) if checked else None}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help=f"modules under gtna_analysis/ (default: all {len(MODULES)})")
+    parser.add_argument("--time-box", type=float, default=1200.0, help="seconds per module (default 1200)")
+    parser.add_argument("--jobs", type=int, default=1, help="mutants run in parallel (default 1)")
+    args = parser.parse_args(argv)
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        parser.error(f"unknown module(s) {', '.join(unknown)}; known: {', '.join(MODULES)}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    summary_file = OUT / "summary.json"
+    summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
+    for module in args.modules or list(MODULES):
+        result = run_module(module, MODULES[module], args.time_box, args.jobs)
+        summary[module] = result
+        summary_file.write_text(json.dumps(summary, indent=2, sort_keys=True), "utf-8")
+        print(f"{module}: {result['killed']}/{result['checked']} killed "
+              f"({result['survived']} survived, {result['no_tests']} without tests) in {result['seconds']} s"
+              + (" [time box reached]" if result["timed_out"] else ""), flush=True)
+    print("\n| module | killed / checked | score | survived | no tests | seconds |\n|---|---|---|---|---|---|")
+    for module, r in sorted(summary.items()):
+        score = f"{r['score']:.0%}" if r["score"] is not None else "–"
+        print(f"| {module} | {r['killed']} / {r['checked']} | {score} | {r['survived']} | {r['no_tests']} "
+              f"| {r['seconds']} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
