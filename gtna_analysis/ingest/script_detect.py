@@ -201,8 +201,8 @@ def detect(text: str) -> Detection:
     best, top = ranked[0]
     margin = top - ranked[1][1]
     confident = margin >= CONFIDENT_MARGIN
-    if not confident and {best, ranked[1][0]} == {CHAT_LATIN, LEGACY_FONT} and \
-            top - ranked[2][1] >= CONFIDENT_MARGIN and convert(text, CHAT_LATIN).text == convert(text, LEGACY_FONT).text:
+    georgian_tie = {best, ranked[1][0]} == {CHAT_LATIN, LEGACY_FONT} and top - ranked[2][1] >= CONFIDENT_MARGIN
+    if not confident and georgian_tie and convert(text, CHAT_LATIN).text == convert(text, LEGACY_FONT).text:
         # Both Georgian readings give the same letters ("kargi"), so which one it was does not change the text;
         # it is called legacy-font only when a legacy capital (T = თ, S = შ …) was typed inside a word.
         confident = True
