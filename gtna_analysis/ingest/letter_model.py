@@ -121,8 +121,9 @@ def georgian_model() -> LetterModel:
     """Mkhedruli word model (33 letters); the word list is every Georgian form simplemma knows."""
     forms = _simplemma_dictionary("ka")
     sample = [w for w in (k.decode() for k in list(forms)[::_TRAIN_STRIDE]) if _GEORGIAN_WORD.match(w)]
-    return LetterModel(sample, listed=lambda word: word.encode() in forms, list_size=len(forms),
-                       alphabet_size=33, frequent=word_counts("ka"))
+    frequent = word_counts("ka")
+    return LetterModel(sample + _tokens(frequent), listed=lambda word: word.encode() in forms,
+                       list_size=len(forms), alphabet_size=33, frequent=frequent)
 
 
 @cache
@@ -130,5 +131,13 @@ def english_model() -> LetterModel:
     """Lower-case English word model (26 letters); a word is listed in lower case or capitalised (Tbilisi)."""
     forms = _simplemma_dictionary("en")
     sample = [w for w in (k.decode().lower() for k in list(forms)[::_TRAIN_STRIDE // 2]) if _ENGLISH_WORD.match(w)]
-    return LetterModel(sample, listed=lambda word: word.encode() in forms or word.capitalize().encode() in forms,
-                       list_size=len(forms), alphabet_size=26, frequent=word_counts("en"))
+    frequent = word_counts("en")
+    return LetterModel(sample + _tokens(frequent),
+                       listed=lambda word: word.encode() in forms or word.capitalize().encode() in forms,
+                       list_size=len(forms), alphabet_size=26, frequent=frequent)
+
+
+def _tokens(counts: Mapping[str, int]) -> list[str]:
+    """Running-text words, each as often as it was counted: the n-grams learn endings as they are used (the
+    particle -ც, -ში, -თვის), which a list of forms underweights."""
+    return [word for word, count in sorted(counts.items()) for _ in range(count)]

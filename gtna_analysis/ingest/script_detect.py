@@ -172,10 +172,11 @@ def _log_minus(a: float, b: float) -> float:
 def detect(text: str) -> Detection:
     """Judge one paragraph (already NFC, whitespace-normalised).
 
-    A capitalised word inside a sentence is a name (Tbilisi, Nino, Zoom) and says nothing about the language
-    of the paragraph, so it is left out of the evidence (it is still converted or kept word by word). Each
-    hypothesis must hold at least one word of its own language: a paragraph that is all English words is not
-    "Georgian with English words inside".
+    A capitalised word inside a sentence may be a name (Tbilisi, Nino), and English prose is full of Georgian
+    names: under the English reading such a word scores as the better of English and chat Georgian, so names
+    are no evidence against English; under the legacy reading the capital is a letter like any other (T = თ).
+    Each hypothesis must hold at least one word of its own language: a paragraph that is all English words is
+    not "Georgian with English words inside".
     """
     words = latin_words(text)
     latin = sum(len(w) for w, _ in words)
@@ -184,18 +185,18 @@ def detect(text: str) -> Detection:
         return Detection(MKHEDRULI if georgian else "", True)
     if georgian >= latin:
         return Detection(MKHEDRULI, True)
-    evidence = [w for w, initial in words if initial or not w[0].isupper() or w.isupper()] or \
-        [w for w, _ in words]
     totals = {ENGLISH: 0.0, CHAT_LATIN: 0.0, LEGACY_FONT: 0.0}
     only_other = {ENGLISH: 0.0, CHAT_LATIN: 0.0, LEGACY_FONT: 0.0}
-    for word in evidence:
+    for word, initial in words:
         s = score_word(word)
+        name_like = not initial and word[0].isupper() and not word.isupper()
+        english = max(s.english, s.chat) if name_like else s.english
         georgian_reading = max(s.chat, s.legacy)
-        totals[ENGLISH] += _mixture(s.english, georgian_reading, GEORGIAN_IN_ENGLISH)
+        totals[ENGLISH] += _mixture(english, georgian_reading, GEORGIAN_IN_ENGLISH)
         only_other[ENGLISH] += math.log(GEORGIAN_IN_ENGLISH) + georgian_reading
         for kind, reading in ((CHAT_LATIN, s.chat), (LEGACY_FONT, s.legacy)):
-            totals[kind] += _mixture(reading, s.english, ENGLISH_IN_GEORGIAN)
-            only_other[kind] += math.log(ENGLISH_IN_GEORGIAN) + s.english
+            totals[kind] += _mixture(reading, english, ENGLISH_IN_GEORGIAN)
+            only_other[kind] += math.log(ENGLISH_IN_GEORGIAN) + english
     scores = {kind: _log_minus(totals[kind], only_other[kind]) for kind in totals}
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     best, top = ranked[0]
@@ -210,28 +211,39 @@ def detect(text: str) -> Detection:
     return Detection(best, confident, margin, tuple(ranked))
 
 
-def _convert_word(word: str, kind: str) -> str:
+def _convert_word(word: str, kind: str, after_hyphen: bool = False) -> str:
+    """One word of a Georgian paragraph: converted unless it reads better as a listed English word. A short
+    word hyphenated to the word before ("zoom-it", "CEDAW-is") is a Georgian case ending: always converted."""
     s = score_word(word)
     georgian = s.chat if kind == CHAT_LATIN else s.legacy
-    if math.log(ENGLISH_IN_GEORGIAN) + s.english > math.log(1 - ENGLISH_IN_GEORGIAN) + georgian and \
-            english_model().listed(word.lower()):
-        return word  # an English word inside Georgian typing (online, zoom, deadline): a listed English word
+    if georgian == -math.inf:
+        return word
+    if not (after_hyphen and len(word) <= 3) and english_model().listed(word.lower()) and \
+            math.log(ENGLISH_IN_GEORGIAN) + s.english > math.log(1 - ENGLISH_IN_GEORGIAN) + georgian:
+        return word  # an English word inside Georgian typing (online, zoom, deadline)
     return read_chat_word(word).georgian if kind == CHAT_LATIN else legacy_to_mkhedruli(word)
+
+
+_SUFFIX_HYPHEN = re.compile(r"[A-Za-z]-$")
 
 
 def convert(text: str, kind: str) -> Conversion:
     """Convert the Latin words of a paragraph of ``kind`` (legacy_font | chat_latin) word by word."""
     pieces: list[tuple[str, str]] = []
+    offset = 0
     for piece, ok in protected_pieces(text):
         if not ok:
             pieces.append((piece, piece))
+            offset += len(piece)
             continue
         pos = 0
         for m in LATIN_WORD.finditer(piece):
             if m.start() > pos:
                 pieces.append((piece[pos:m.start()], piece[pos:m.start()]))
-            pieces.append((m.group(0), _convert_word(m.group(0), kind)))
+            after_hyphen = bool(_SUFFIX_HYPHEN.search(text, 0, offset + m.start()))
+            pieces.append((m.group(0), _convert_word(m.group(0), kind, after_hyphen)))
             pos = m.end()
         if pos < len(piece):
             pieces.append((piece[pos:], piece[pos:]))
+        offset += len(piece)
     return Conversion(kind, tuple(pieces))
