@@ -96,7 +96,7 @@ def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path
     for p in parsed:
         replacements.update(p.replacements)
     tables = assemble_tables(parsed, study, codebook)
-    warnings = [w for item in items for w in item.warnings]
+    warnings = [w for item in items for w in item.warnings] + [w for p in parsed for w in p.warnings]
     return BuildResult(study, codebook, tables, log.problems, warnings, replacements, reread)
 
 
@@ -112,7 +112,8 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
         "source_file": p.meta.source.relative_to(study.root).as_posix(), "source_sha256": p.sha256,
         "n_segments": len(p.segments), "words": sum(s["words"] for s in p.segments if
                                                     s["speaker_role"] != "interviewer"),
-        "legacy_font_paragraphs": p.legacy_paragraphs, "markers": p.markers,
+        "legacy_font_paragraphs": p.legacy_paragraphs, "chat_latin_paragraphs": p.chat_latin_paragraphs,
+        "markers": p.markers,
         "pseudonymised": sum(p.replacements.values()),
     } for p in parsed], columns=INTERVIEW_COLUMNS)
     participants = pd.DataFrame([{
@@ -195,6 +196,8 @@ def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
         "data_hash": data_hash[:16],
         "counts": {name: len(frame) for name, frame in result.tables.items()},
         "replacements": dict(sorted(result.replacements.items())),
+        "script_conversions": {kind: int(result.tables["interviews"][f"{kind}_paragraphs"].sum())
+                               for kind in ("legacy_font", "chat_latin")},
         "skipped": [_relative(p, study.root) for p in result.skipped],
         "software": {"gtna_workbench": __version__, "python": platform.python_version(),
                      "pandas": pd.__version__},

@@ -12,13 +12,15 @@ CODING_UNITS = ("segment", "paragraph", "sentence", "match")  # what one auto-co
 TABLES = ("interviews", "participants", "segments", "codings", "preferences", "designs", "documents")
 
 INTERVIEW_COLUMNS = ["interview_id", "agency", "date", "mode", "language", "interviewer", "n_participants",
-                     "source_file", "source_sha256", "n_segments", "words", "legacy_font_paragraphs", "markers",
-                     "pseudonymised"]
+                     "source_file", "source_sha256", "n_segments", "words", "legacy_font_paragraphs",
+                     "chat_latin_paragraphs", "markers", "pseudonymised"]
 PARTICIPANT_COLUMNS = ["interview_id", "agency", "participant_id", "participant_key", "role", "gender", "level",
                        "mode"]
+# original_text: the text as typed (pseudonymised like text), equal to text unless Latin-typed Georgian was
+# converted; script_conversion: "" | legacy_font | chat_latin (ingest/script_detect.py)
 SEGMENT_COLUMNS = ["interview_id", "agency", "segment_id", "turn_no", "speaker_id", "speaker_role",
                    "question_id", "question_confidence", "question_method", "start_char", "end_char",
-                   "t_start", "t_end", "line", "text", "language", "words"]
+                   "t_start", "t_end", "line", "text", "original_text", "script_conversion", "language", "words"]
 CODING_COLUMNS = ["segment_id", "interview_id", "agency", "code_id", "theme_id", "start_char", "end_char",
                   "matched_text", "n_matches", "source", "coder", "polarity"]
 PREFERENCE_COLUMNS = ["interview_id", "agency", "speaker_id", "segment_id", "kind", "format",

@@ -1,7 +1,8 @@
 """Ingest: transcript files → cleaned, pseudonymised, segmented turns aligned to the questionnaire.
 
 Data flow: ``readers`` (txt·md · docx · odt · vtt·srt → RawTranscript) → ``interview`` (header and interviews.csv
-metadata, validated) → ``clean`` (NFC, whitespace, markers, legacy-font repair) → ``pseudonymise`` (names,
+metadata, validated) → ``clean`` (NFC, whitespace, markers; Latin-typed Georgian
+recognised by ``script_detect`` and converted by ``translit``) → ``pseudonymise`` (names,
 identifiers → participant codes) → ``turns`` (speaker turns with character offsets) → ``align`` (turn →
 questionnaire item). ``transcripts`` runs these steps over a study's files; ``cache`` keeps parsed
 interviews between builds.
@@ -13,7 +14,7 @@ __all__, __getattr__, __dir__ = lazy_api(__name__, {
     "read_transcript": "readers", "RawTranscript": "readers", "BodyLine": "readers",
     "SUPPORTED_SUFFIXES": "readers",
     "InterviewMeta": "interview", "Participant": "interview", "load_interviews_csv": "interview",
-    "clean_line": "clean", "mask_markers": "clean",
+    "clean_line": "clean", "clean_paragraph": "clean", "mask_markers": "clean",
     "Pseudonymiser": "pseudonymise", "StudyNames": "pseudonymise", "anonymous_participants": "pseudonymise",
     "Turn": "turns", "parse_turns": "turns",
     "align_turns": "align", "QuestionMatcher": "align",

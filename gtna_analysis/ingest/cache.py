@@ -25,7 +25,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from gtna_analysis import __version__
 from gtna_analysis.atomic import write_bytes_atomic
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: segments carry original_text and script_conversion
 
 
 def context_hash(*parts: bytes | str) -> str:

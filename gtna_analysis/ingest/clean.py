@@ -1,12 +1,14 @@
-"""Text cleaning for transcripts: encoding repair, Unicode NFC, whitespace, transcription markers, legacy fonts.
+"""Text cleaning for transcripts: encoding repair, Unicode NFC, whitespace, transcription markers, Latin-typed
+Georgian.
 
 Why each step exists:
 - mojibake: UTF-8 Georgian opened as Windows-1252 (or -1251) and saved again turns ნ into "áƒœ"; ftfy reverses it.
 - NFC: the same visible text can be stored in several code-point sequences; pattern matching needs one.
-- legacy fonts: before Unicode, Georgian was typed with Latin keys and shown with fonts such as AcadNusx, so
-  "საქართველოში" is stored as "saqarTveloSi". Such paragraphs are detected and converted to Mkhedruli. Bracketed
-  markers, e-mail addresses, web addresses, all-capital acronyms (CEDAW) and an English speaker label are kept
-  as they are: they were typed in Latin on purpose, and an e-mail must stay recognisable to be masked.
+- Latin-typed Georgian: before Unicode, Georgian was typed with Latin keys and shown with fonts such as
+  AcadNusx ("საქართველოში" stored as "saqarTveloSi"); on phones and in e-mails people still type it in Latin,
+  chat-style ("saqartveloshi"). script_detect.py tells these apart from English per paragraph and converts only
+  when it is sure; an unsure paragraph is kept as typed and reported. The text before conversion is kept
+  (``CleanParagraph.original``) so the segments table can carry it next to the converted text.
 - markers: [inaudible], (laughs), [იცინის] … are normalised to one English tag so they can be excluded from
   coding (``mask_markers``) and counted.
 """
@@ -15,49 +17,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import ftfy
 
-# AcadNusx / Georgian keyboard layout: the Latin key that produces each Mkhedruli letter.
-LEGACY_TO_MKHEDRULI = {
-    "a": "ა", "b": "ბ", "g": "გ", "d": "დ", "e": "ე", "v": "ვ", "z": "ზ", "T": "თ", "i": "ი", "k": "კ",
-    "l": "ლ", "m": "მ", "n": "ნ", "o": "ო", "p": "პ", "J": "ჟ", "r": "რ", "s": "ს", "t": "ტ", "u": "უ",
-    "f": "ფ", "q": "ქ", "R": "ღ", "y": "ყ", "S": "შ", "C": "ჩ", "c": "ც", "Z": "ძ", "w": "წ", "W": "ჭ",
-    "x": "ხ", "j": "ჯ", "h": "ჰ",
-}
-_LEGACY_TABLE = str.maketrans(LEGACY_TO_MKHEDRULI)
-_LEGACY_CAPITALS = "TJRSCZW"
+from .script_detect import Conversion, Detection, convert, detect, protected_pieces
+from .translit import LEGACY_TO_MKHEDRULI, legacy_to_mkhedruli
 
-
-
-def _words(text: str) -> frozenset[str]:
-    """A word list written as one string (long lists stay readable)."""
-    return frozenset(text.split())
-
-
-# Frequent Georgian words that cannot be mistaken for English once typed in Latin (no "is", "an", "me", "am").
-_GEORGIAN_COMMON = _words(
-    "და რომ არის ეს არ ჩვენ თუ რა ასევე უნდა ძალიან ყველა იყო ჩვენი კი ერთი მაგრამ როგორც ამ მათ ვერ ხომ უკვე "
-    "ბევრი ასე რაც მხოლოდ კიდევ ძირითადად ანუ მაგალითად თქვენ თქვენი ჩემი ჩვენთან აქ იქ სადაც როცა ისე ვიდრე "
-    "მერე შემდეგ უფრო ყველაზე საკმაოდ რამდენიმე თითქმის გენდერული თანასწორობის ტრენინგი ტრენინგის ქალთა ქალები "
-    "ქალების კაცები სამინისტრო სამინისტროში უწყება უწყებაში თანამშრომლები თანამშრომლებს საკითხი საკითხები"
-)
-_ENGLISH_COMMON = _words(
-    "the and of to is in that it for we on are with as be this have not was they our but you he she there "
-    "what which who from at by or an if so do does did has had would should could will can about their them "
-    "training gender equality women staff ministry"
-)
-_LATIN_WORD = re.compile(r"[A-Za-z]+")
-_GEORGIAN = re.compile(r"[\u10a0-\u10ff\u1c90-\u1cbf\u2d00-\u2d2f]")
-# Spans that are never converted: [markers]/[timestamps]/[Q1], e-mails, URLs, acronyms, an English speaker label.
-_PROTECTED = re.compile(
-    r"^(?:\[[\d:.,]+\]\s*)?(?:(?:Interviewer|Moderator|Facilitator|Respondent|Participant|Resp\.?)(?:\s*\d{1,2})?"
-    r"|[A-Z]{1,4}\d{0,2})\s*:(?=\s|$)"
-    r"|\[[^\]\n]*\]"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|(?:https?://|www\.)\S+"
-    r"|\b[A-Z]{2,}s?\b"
-)
+__all__ = ["LEGACY_TO_MKHEDRULI", "CleanParagraph", "clean_line", "clean_paragraph", "convert_legacy_georgian",
+           "count_markers", "looks_like_legacy_georgian", "mask_markers", "normalise_markers"]
 
 # Transcription markers: canonical tag -> variants (case-insensitive, inside [] or ()).
 MARKERS: dict[str, tuple[str, ...]] = {
@@ -89,57 +57,84 @@ def normalise_markers(text: str) -> str:
     return _MARKER_RE.sub(replace, text)
 
 
-def _convertible(text: str) -> list[tuple[str, bool]]:
-    """``text`` cut into (piece, may_convert) pieces around the protected spans."""
-    pieces: list[tuple[str, bool]] = []
-    pos = 0
-    for m in _PROTECTED.finditer(text):
-        if m.start() > pos:
-            pieces.append((text[pos:m.start()], True))
-        pieces.append((m.group(0), False))
-        pos = m.end()
-    if pos < len(text):
-        pieces.append((text[pos:], True))
-    return pieces
-
-
 def looks_like_legacy_georgian(text: str) -> bool:
-    """True when a paragraph of Latin letters reads as Georgian once mapped through the legacy keyboard.
-
-    Decided per paragraph on evidence, not per file: a Georgian transcript may quote English ("gender
-    mainstreaming"), and converting that would destroy it. Evidence for Georgian: frequent Georgian words after
-    conversion, and words with a legacy capital inside (``saqarTvelo``: T=თ, S=შ, C=ჩ …), which English never
-    has. Evidence for English: frequent English words.
-    """
-    plain = " ".join(piece for piece, ok in _convertible(text) if ok)
-    latin_words = _LATIN_WORD.findall(plain)
-    latin = sum(len(w) for w in latin_words)
-    if latin < 6 or latin < 4 * len(_GEORGIAN.findall(text)):
-        return False
-    english = sum(w.lower() in _ENGLISH_COMMON for w in latin_words)
-    georgian = sum(w.translate(_LEGACY_TABLE) in _GEORGIAN_COMMON for w in latin_words)
-    inner_capitals = sum(1 for w in latin_words if len(w) > 2 and any(c in _LEGACY_CAPITALS for c in w[1:])
-                         and not w.isupper())
-    evidence = georgian + inner_capitals
-    return evidence >= 2 and evidence > 2 * english
+    """True when ``text`` is confidently legacy-font (AcadNusx) Georgian (see script_detect.detect)."""
+    found = detect(text)
+    return found.converts and found.kind == "legacy_font"
 
 
 def convert_legacy_georgian(text: str) -> str:
     """Map legacy-font Latin letters to Mkhedruli, leaving protected spans (markers, e-mails, acronyms) alone."""
-    return "".join(piece.translate(_LEGACY_TABLE) if ok else piece for piece, ok in _convertible(text))
+    return "".join(legacy_to_mkhedruli(piece) if ok else piece for piece, ok in protected_pieces(text))
 
 
-def clean_line(text: str) -> tuple[str, bool]:
-    """Clean one line/paragraph; returns (clean text, whether legacy-font conversion was applied)."""
+@dataclass(frozen=True)
+class CleanParagraph:
+    """One cleaned line/paragraph: its text (converted to Mkhedruli when we were sure), what was detected, and
+    the conversion (None when nothing was converted; then ``original == text``)."""
+
+    text: str
+    detection: Detection
+    conversion: Conversion | None = None
+
+    @property
+    def original(self) -> str:
+        return self.conversion.original if self.conversion else self.text
+
+    @property
+    def kind(self) -> str:
+        """"" | legacy_font | chat_latin: the conversion applied."""
+        return self.conversion.kind if self.conversion else ""
+
+    @property
+    def unsure(self) -> bool:
+        """Latin letters we could not confidently call English or Georgian: left as typed, worth a warning."""
+        return not self.detection.confident
+
+
+def clean_paragraph(text: str) -> CleanParagraph:
+    """Clean one line/paragraph: repair, normalise, and convert Latin-typed Georgian when confident."""
     text = ftfy.fix_encoding(text)
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub(" ", text)
     text = _SPACES.sub(" ", text).strip()
-    converted = False
-    if looks_like_legacy_georgian(text):
-        text, converted = convert_legacy_georgian(text), True
-    return normalise_markers(text), converted
+    text = normalise_markers(text)
+    found = detect(text)
+    if not found.converts:
+        return CleanParagraph(text, found)
+    conversion = _normalise_converted_markers(convert(text, found.kind))
+    return CleanParagraph(conversion.text, found, conversion)
+
+
+def clean_line(text: str) -> tuple[str, bool]:
+    """Clean one line/paragraph; returns (clean text, whether Latin-typed Georgian was converted)."""
+    cleaned = clean_paragraph(text)
+    return cleaned.text, cleaned.conversion is not None
+
+
+def _normalise_converted_markers(conversion: Conversion) -> Conversion:
+    """Markers typed in Latin-typed Georgian ("(icinis)") become tags once converted; the pieces a marker spans
+    are merged into one, so the original of every piece is still known."""
+    text = conversion.text
+    spans = [m.span() for m in _MARKER_RE.finditer(text)
+             if " ".join(m.group(1).split()).casefold() in _MARKER_LOOKUP]
+    if not spans:
+        return conversion
+    groups: list[tuple[set[int], int, int, list[str]]] = []  # (spans touched, start, end, originals)
+    position = 0
+    for original, converted in conversion.pieces:
+        end = position + len(converted)
+        touched = {i for i, (a, b) in enumerate(spans) if a < end and b > position}
+        if touched and groups and groups[-1][0] & touched:
+            groups[-1][0].update(touched)
+            groups[-1] = (groups[-1][0], groups[-1][1], end, groups[-1][3] + [original])
+        else:
+            groups.append((touched, position, end, [original]))
+        position = end
+    return Conversion(conversion.kind, tuple(
+        ("".join(originals), normalise_markers(text[start:end]) if touched else text[start:end])
+        for touched, start, end, originals in groups))
 
 
 def mask_markers(text: str) -> str:

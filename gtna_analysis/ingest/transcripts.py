@@ -20,13 +20,15 @@ from gtna_analysis.study import Study
 
 from .align import align_turns
 from .cache import BuildCache
-from .clean import clean_line, count_markers
+from .clean import clean_paragraph, count_markers
 from .interview import InterviewMeta, load_interviews_csv, merge_metadata, validate_meta
 from .pseudonymise import StudyNames, anonymous_participants
 from .readers import SUPPORTED_SUFFIXES, BodyLine, RawTranscript, read_transcript
 from .turns import parse_turns
 
 T = TypeVar("T")
+UNSURE_SCRIPT = ("paragraph in Latin letters could be English or Latin-typed Georgian (legacy font or chat "
+                 "spelling); left as typed, not converted")
 Progress = Callable[..., Iterable]  # (items, description, total) -> items, e.g. console.Output.progress
 
 
@@ -59,6 +61,8 @@ class ParsedInterview:
     sha256: str
     replacements: Counter = field(default_factory=Counter)
     markers: int = 0
+    chat_latin_paragraphs: int = 0
+    warnings: list[str] = field(default_factory=list)  # "path:line: …" (unsure script detection)
 
 
 @dataclass
@@ -165,13 +169,17 @@ def parse_interview(raw: RawTranscript, meta: InterviewMeta, study: Study, names
     """Clean, pseudonymise, split into turns and align one transcript; raise GtnaError listing its problems."""
     log = ProblemLog()
     cleaned: list[BodyLine] = []
-    legacy = 0
+    conversions = []
+    warnings: list[str] = []
     for body in raw.body:
-        text, converted = clean_line(body.text)
-        legacy += converted
-        cleaned.append(BodyLine(body.line, text, body.t_start, body.t_end, body.speaker))
+        paragraph = clean_paragraph(body.text)
+        cleaned.append(BodyLine(body.line, paragraph.text, body.t_start, body.t_end, body.speaker))
+        conversions.append(paragraph.conversion)
+        if paragraph.unsure:
+            warnings.append(f"{raw.path}:{body.line}: {UNSURE_SCRIPT}")
+    kinds = Counter(c.kind for c in conversions if c is not None)
     pseudonymiser = names.for_interview(meta)
-    document, turns = parse_turns(cleaned, meta, pseudonymiser, set(study.question_ids), log)
+    document, turns = parse_turns(cleaned, meta, pseudonymiser, set(study.question_ids), log, conversions)
     if not any(t.speaker_role == "participant" for t in turns) and not log:
         log.add(raw.path, raw.body[0].line if raw.body else 1, "no participant turns found",
                 "start answers with a speaker label such as 'P1:' or 'რესპონდენტი 1:'")
@@ -185,12 +193,14 @@ def parse_interview(raw: RawTranscript, meta: InterviewMeta, study: Study, names
             "speaker_id": turn.speaker_id, "speaker_role": turn.speaker_role,
             "question_id": al.question_id, "question_confidence": al.confidence, "question_method": al.method,
             "start_char": turn.start_char, "end_char": turn.end_char, "t_start": turn.t_start,
-            "t_end": turn.t_end, "line": turn.line, "text": turn.text, "language": meta.language,
+            "t_end": turn.t_end, "line": turn.line, "text": turn.text, "original_text": turn.original_text,
+            "script_conversion": "+".join(sorted(turn.conversions)), "language": meta.language,
             "words": len(turn.text.split()),
         })
     anonymous = replace(meta, participants=anonymous_participants(meta, pseudonymiser))
-    return ParsedInterview(anonymous, document, segments, legacy, sha256 or hashlib.sha256(
-        raw.path.read_bytes()).hexdigest(), Counter(pseudonymiser.counts), count_markers(document))
+    return ParsedInterview(anonymous, document, segments, kinds["legacy_font"], sha256 or hashlib.sha256(
+        raw.path.read_bytes()).hexdigest(), Counter(pseudonymiser.counts), count_markers(document),
+        kinds["chat_latin"], warnings)
 
 
 def names_fingerprint(metas: list[InterviewMeta]) -> str:

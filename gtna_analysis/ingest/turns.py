@@ -16,13 +16,16 @@ offsets are character offsets (not bytes) into this document; what lies between 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from gtna_analysis.errors import ProblemLog
 from gtna_analysis.ingest.readers.base import BodyLine
 
 from .interview import InterviewMeta
+from .original_text import pseudonymised_original
 from .pseudonymise import Pseudonymiser, transliterate
+from .script_detect import Conversion
 
 INTERVIEWER_WORDS = frozenset(
     w.casefold() for w in ("ინტერვიუერი", "ინტერვიუერ", "მოდერატორი", "ფასილიტატორი", "მკვლევარი", "კითხვა",
@@ -72,6 +75,8 @@ class Turn:
     start_char: int = 0
     end_char: int = 0
     text: str = ""
+    original_text: str = ""  # the text as typed, before Latin-typed Georgian was converted (pseudonymised too)
+    conversions: set[str] = field(default_factory=set)  # legacy_font / chat_latin, when any line was converted
 
 
 def parse_timestamp(stamp: str) -> float:
@@ -116,23 +121,31 @@ def _is_labelish(label: str) -> bool:
 
 
 def parse_turns(lines: list[BodyLine], meta: InterviewMeta, pseudonymiser: Pseudonymiser,
-                known_questions: set[str], log: ProblemLog) -> tuple[str, list[Turn]]:
+                known_questions: set[str], log: ProblemLog,
+                conversions: Sequence[Conversion | None] | None = None) -> tuple[str, list[Turn]]:
     """Split cleaned body lines into turns and build the pseudonymised document text.
 
     Problems (unknown speakers, unknown question tags) go to ``log``; the offending line is left out.
+    ``conversions`` (parallel to ``lines``) tells which lines were converted from Latin-typed Georgian; a turn's
+    ``original_text`` is then built from the typed text of those lines, pseudonymised like the document.
     """
     turns: list[Turn] = []
     parts: list[str] = []
     offset = 0
+    original_parts: list[str] = []  # the document as typed: differs from ``parts`` only on converted lines
+    original_offset = 0
+    original_span: dict[int, list[int]] = {}  # turn_no -> [start, end] in the typed document
     current: Turn | None = None
     started: set[int] = set()  # turns that have content (an empty turn keeps offsets just after its label)
-    for body in lines:
+    for index, body in enumerate(lines):
         if not body.text.strip():
             continue
         m = _LINE_RE.match(body.text)
         assert m is not None  # the pattern matches every string
         stamp = m.group("ts") or m.group("bare_ts")
         label, rest = m.group("label"), m.group("rest")
+        # rest == synthetic + body.text[rest_start:] throughout, so the typed text of ``rest`` can be found
+        rest_start, synthetic = m.start("rest"), ""
         resolved = None
         from_voice = False
         if body.speaker:  # a VTT voice tag names the speaker
@@ -144,7 +157,8 @@ def parse_turns(lines: list[BodyLine], meta: InterviewMeta, pseudonymiser: Pseud
         question_label = _QUESTION_LABEL.match(label.strip()) if label else None
         if question_label:  # "Q3: …" — the interviewer asking guide question 3
             resolved = (meta.interviewer or "INT"), "interviewer"
-            rest = f"[Q{question_label.group(1)}] {rest}"
+            synthetic = f"[Q{question_label.group(1)}] "
+            rest = synthetic + rest
         elif label is not None:
             by_label = resolve_label(label, meta)
             if by_label is not None:
@@ -153,7 +167,7 @@ def parse_turns(lines: list[BodyLine], meta: InterviewMeta, pseudonymiser: Pseud
                 log.add(meta.source, body.line, f"unknown speaker label {label.strip()!r}", UNKNOWN_LABEL_HINT)
                 continue
             else:  # "მაგალითად, ჩვენ: …" is prose with a colon, not a label
-                rest = body.text[m.start("label"):]
+                rest, rest_start = body.text[m.start("label"):], m.start("label")
         prefix = f"[{stamp}] " if stamp else ""
         t_start = parse_timestamp(stamp) if stamp else body.t_start
         if from_voice and current is not None and resolved == (current.speaker_id, current.speaker_role):
@@ -168,6 +182,8 @@ def parse_turns(lines: list[BodyLine], meta: InterviewMeta, pseudonymiser: Pseud
             if lead:
                 prefix += lead.group(0)
                 rest = rest[lead.end():]
+                rest_start += max(0, lead.end() - len(synthetic))
+                synthetic = synthetic[lead.end():]
                 _tag(current, lead.group(1), known_questions, meta, body.line, log)
         elif current is None:
             current = Turn(len(turns) + 1, "", "unattributed", body.line, t_start, body.t_end)
@@ -179,18 +195,31 @@ def parse_turns(lines: list[BodyLine], meta: InterviewMeta, pseudonymiser: Pseud
             for qid in QUESTION_TAG_RE.findall(rest):
                 _tag(current, qid, known_questions, meta, body.line, log)
         content = pseudonymiser.apply(rest.strip())
+        conversion = conversions[index] if conversions else None
+        original = content
+        if conversion is not None:
+            original = pseudonymised_original(conversion, rest_start, synthetic, content, pseudonymiser)
+            current.conversions.add(conversion.kind)
         start = offset + len(prefix)
+        original_start = original_offset + len(prefix)
         if content:
             if current.turn_no not in started:
                 started.add(current.turn_no)
                 current.start_char = start
+                original_span[current.turn_no] = [original_start, original_start]
             current.end_char = start + len(content)
+            original_span[current.turn_no][1] = original_start + len(original)
         line_text = prefix + content
         parts.append(line_text + "\n")
         offset += len(line_text) + 1
+        original_parts.append(prefix + original + "\n")
+        original_offset += len(prefix) + len(original) + 1
     document = "".join(parts)
+    typed = "".join(original_parts)
     for turn in turns:
         turn.text = document[turn.start_char:turn.end_char]
+        span = original_span.get(turn.turn_no)
+        turn.original_text = typed[span[0]:span[1]] if span else turn.text
     _fill_end_times(turns)
     return document, turns
 
