@@ -3,7 +3,8 @@
 Stages: find the transcripts → read each and validate its metadata → pseudonymise, split into turns and align
 to the questionnaire → code → assemble tables → write them. Problems in any file are collected with file and
 line; by default one bad file stops the build before anything is written (the processed folder never mixes old
-and new data), ``keep_going`` builds the rest and reports what it skipped.
+and new data: a build is published as one generation folder behind a pointer file), ``keep_going`` builds the
+rest and reports what it skipped.
 
 With a ``cache_dir`` the build is incremental: a transcript whose bytes (and metadata context) did not change is
 neither read nor parsed again (see ingest/cache.py); the output is byte-identical either way.
@@ -12,6 +13,7 @@ neither read nor parsed again (see ingest/cache.py); the output is byte-identica
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 from collections import Counter
@@ -21,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from gtna_analysis import __version__
-from gtna_analysis.atomic import staged_directory
+from gtna_analysis.atomic import publish_generation
 from gtna_analysis.coding.autocoder import AutoCoder
 from gtna_analysis.coding.codebook import Codebook, load_codebook
 from gtna_analysis.coding.design_reviews import apply_reviews, load_reviews
@@ -173,8 +175,9 @@ def _relative(problem: Problem, root: Path) -> str:
 def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
     """Write every table plus a manifest (input hashes, versions, counts; no timestamps) as one unit.
 
-    Files are written into a staging folder first and moved into place only when all were written, manifest
-    last, so an interrupted build leaves the previous outputs intact rather than half-replaced.
+    Files are written into a staging folder that becomes a new generation folder, published by replacing the
+    ``CURRENT`` pointer in one step (atomic.publish_generation): an interrupted build leaves the previous
+    outputs intact and readable, never half-replaced, and its litter is removed by the next build.
     """
     out = Path(out_dir)
     study = result.study
@@ -199,11 +202,25 @@ def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
         "software": {"gtna_workbench": __version__, "python": platform.python_version(),
                      "pandas": pd.__version__},
     }
-    with staged_directory(out, last=("manifest.json",)) as stage:
+    with publish_generation(out) as stage:
         for name, frame in result.tables.items():
             write_table(frame, stage, name, csv=name != "documents")
         write_table(result.codebook.codes_frame(), stage, "codes")
         write_json(stage / "manifest.json", manifest)
-    for stale in ("suggestions.parquet", "suggestions.csv"):  # learned from the previous build's segments
-        (out / stale).unlink(missing_ok=True)
+    _remove_flat_layout(out, [*result.tables, "codes", "suggestions"])
     return out
+
+
+def _remove_flat_layout(out: Path, names: list[str]) -> None:
+    """Delete tables a build before generation folders wrote straight into ``out`` (readers no longer see them,
+    and a removed transcript must not survive there). Only a folder whose manifest says a build wrote it."""
+    manifest = out / "manifest.json"
+    try:
+        if "data_hash" not in json.loads(manifest.read_text(encoding="utf-8")):
+            return
+    except (OSError, ValueError):
+        return
+    for name in names:
+        for suffix in (".parquet", ".csv"):
+            (out / f"{name}{suffix}").unlink(missing_ok=True)
+    (out / "manifest.json").unlink(missing_ok=True)
