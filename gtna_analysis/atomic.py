@@ -126,8 +126,8 @@ def publish_generation(folder: str | Path) -> Iterator[Path]:
     """
     folder = Path(folder)
     folder.mkdir(exist_ok=True)
-    clean_litter(folder)
     numbers = [n for n in (_generation_number(p.name) for p in folder.iterdir()) if n is not None]
+    clean_litter(folder)  # numbers are counted first so that a name is never reused
     number = max(numbers, default=0) + 1
     while True:
         stage = folder / f".gen-{number:06d}.tmp"
