@@ -29,6 +29,7 @@ from gtna_analysis.coding.codebook import Codebook, load_codebook
 from gtna_analysis.coding.design_reviews import apply_reviews, load_reviews
 from gtna_analysis.coding.designs import participant_designs
 from gtna_analysis.coding.human import merge_codings
+from gtna_analysis.coding.patterns import PatternTimeout
 from gtna_analysis.coding.preferences import extract_preferences
 from gtna_analysis.errors import GtnaError, Problem, ProblemLog
 from gtna_analysis.exchange.coding_files import load_study_codings
@@ -136,7 +137,11 @@ def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame,
     """The coding stage: participant segments → auto-codings, merged with the study's human coding files
     (keeping ``source`` auto | manual and ``coder``) → training preferences."""
     coded = segments[segments["speaker_role"] != "interviewer"]
-    auto = AutoCoder(codebook).code(coded, unit=unit)
+    try:
+        auto = AutoCoder(codebook).code(coded, unit=unit)
+    except PatternTimeout as exc:
+        where = Path(codebook.source or "codebook.yml")
+        raise GtnaError.at(where, _pattern_line(where, exc.source), str(exc)) from None
     codings = merge_codings(auto, load_study_codings(study, codebook, segments))
     topics = {q.id: q.topic for q in study.questions}
     preferences = extract_preferences(segments, codings, topics)
@@ -146,6 +151,15 @@ def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame,
     reviews = load_reviews(study.root / REVIEWS_FOLDER, participants)
     agency_of = dict(zip(segments["interview_id"], segments["agency"], strict=True))
     return {"codings": codings, "preferences": preferences, "designs": apply_reviews(designs, reviews, agency_of)}
+
+
+def _pattern_line(codebook_file: Path, pattern: str) -> int | None:
+    """The codebook line that holds ``pattern`` (the first one, as the codebook is read top-down)."""
+    try:
+        lines = codebook_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((i for i, line in enumerate(lines, start=1) if pattern in line), None)
 
 
 def input_files(result: BuildResult) -> list[Path]:

@@ -24,6 +24,7 @@ from .clean import clean_line, count_markers
 from .interview import InterviewMeta, load_interviews_csv, merge_metadata, validate_meta
 from .pseudonymise import StudyNames, anonymous_participants
 from .readers import SUPPORTED_SUFFIXES, BodyLine, RawTranscript, read_transcript
+from .readers.limits import check_transcript_file
 from .turns import parse_turns
 
 T = TypeVar("T")
@@ -106,7 +107,10 @@ def collect_sources(study: Study, log: ProblemLog) -> list[Source]:
     for path in discover_transcripts(study, log):
         rel = path.relative_to(study.transcripts_dir).as_posix()
         try:
+            check_transcript_file(path, study.root)  # links out of the study and huge files: refused unread
             sources.append(Source(path, rel, path.read_bytes(), csv_rows.get(rel)))
+        except GtnaError as exc:
+            log.extend(exc)
         except OSError as exc:
             log.add(path, 1, f"cannot read file: {exc.strerror or exc}")
     found = {s.rel for s in sources}
