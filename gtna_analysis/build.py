@@ -112,7 +112,7 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
         "interview_id": p.meta.interview_id, "agency": p.meta.agency, "date": p.meta.date, "mode": p.meta.mode,
         "language": p.meta.language, "interviewer": p.meta.interviewer,
         "n_participants": len(p.meta.participants),
-        "source_file": p.meta.source.relative_to(study.root).as_posix(), "source_sha256": p.sha256,
+        "source_file": _study_relative(p.meta.source, study), "source_sha256": p.sha256,
         "n_segments": len(p.segments), "words": sum(s["words"] for s in p.segments if
                                                     s["speaker_role"] != "interviewer"),
         "legacy_font_paragraphs": p.legacy_paragraphs, "markers": p.markers,
@@ -130,6 +130,12 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
     return {"interviews": interviews, "participants": participants, "segments": segments,
             "codings": coded["codings"], "preferences": coded["preferences"], "designs": coded["designs"],
             "documents": documents}
+
+
+def _study_relative(path: Path, study: Study) -> str:
+    """``path`` under the study folder, resolved first: a cached entry may hold the path as an earlier build
+    spelt it (``--study /abs/path`` then ``--study rel``)."""
+    return Path(os.path.abspath(path)).relative_to(os.path.abspath(study.root)).as_posix()  # links not followed
 
 
 def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame,
