@@ -84,7 +84,7 @@ def discover_transcripts(study: Study, log: ProblemLog) -> list[Path]:
                         f"agencies: {', '.join(study.agencies)}")
                 continue
             for f in sorted(child.rglob("*")):
-                if f.is_file() and not f.name.startswith((".", "~$")):
+                if (f.is_file() or f.is_symlink()) and not f.name.startswith((".", "~$")):  # broken links too
                     if f.suffix.lower() in SUPPORTED_SUFFIXES:
                         files.append(f)
                     else:
