@@ -125,7 +125,7 @@ def publish_generation(folder: str | Path) -> Iterator[Path]:
     from the study must not survive in an old generation); what an interrupted run left is deleted by the next.
     """
     folder = Path(folder)
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)  # the CLI refuses a --out whose parent is missing (a typo)
     numbers = [n for n in (_generation_number(p.name) for p in folder.iterdir()) if n is not None]
     clean_litter(folder)  # numbers are counted first so that a name is never reused
     number = max(numbers, default=0) + 1
