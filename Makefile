@@ -69,7 +69,7 @@ notebooks: $(STAMP)
 	$(BIN)/jupytext --sync notebooks/*.py
 
 clean:
-	rm -rf $(PROCESSED)/*.parquet $(PROCESSED)/*.csv $(PROCESSED)/manifest.json $(PROCESSED)/.cache .pytest_cache
+	rm -rf $(PROCESSED)/CURRENT $(PROCESSED)/gen-* $(PROCESSED)/.gen-* $(PROCESSED)/*.parquet $(PROCESSED)/*.csv $(PROCESSED)/manifest.json $(PROCESSED)/.cache .pytest_cache
 	find $(REPORTS) -mindepth 1 ! -name .gitkeep ! -name "example-*.png" -exec rm -rf {} +
 	touch $(REPORTS)/.gitkeep
 

@@ -80,6 +80,9 @@ def compare_outputs(a: Path, b: Path) -> list[str]:
     """Names of the tables (and manifest) that differ between two processed folders."""
     import pandas as pd
 
+    from gtna_analysis.atomic import current_generation
+
+    a, b = current_generation(a), current_generation(b)
     differ = []
     for name in TABLES:
         pa, pb = a / f"{name}.parquet", b / f"{name}.parquet"

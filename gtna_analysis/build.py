@@ -3,7 +3,8 @@
 Stages: find the transcripts → read each and validate its metadata → pseudonymise, split into turns and align
 to the questionnaire → code → assemble tables → write them. Problems in any file are collected with file and
 line; by default one bad file stops the build before anything is written (the processed folder never mixes old
-and new data), ``keep_going`` builds the rest and reports what it skipped.
+and new data: a build is published as one generation folder behind a pointer file), ``keep_going`` builds the
+rest and reports what it skipped.
 
 With a ``cache_dir`` the build is incremental: a transcript whose bytes (and metadata context) did not change is
 neither read nor parsed again (see ingest/cache.py); the output is byte-identical either way.
@@ -12,6 +13,7 @@ neither read nor parsed again (see ingest/cache.py); the output is byte-identica
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 from collections import Counter
@@ -21,12 +23,13 @@ from pathlib import Path
 import pandas as pd
 
 from gtna_analysis import __version__
-from gtna_analysis.atomic import staged_directory
+from gtna_analysis.atomic import publish_generation
 from gtna_analysis.coding.autocoder import AutoCoder
 from gtna_analysis.coding.codebook import Codebook, load_codebook
 from gtna_analysis.coding.design_reviews import apply_reviews, load_reviews
 from gtna_analysis.coding.designs import participant_designs
 from gtna_analysis.coding.human import merge_codings
+from gtna_analysis.coding.patterns import PatternTimeout
 from gtna_analysis.coding.preferences import extract_preferences
 from gtna_analysis.errors import GtnaError, Problem, ProblemLog
 from gtna_analysis.exchange.coding_files import load_study_codings
@@ -109,7 +112,7 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
         "interview_id": p.meta.interview_id, "agency": p.meta.agency, "date": p.meta.date, "mode": p.meta.mode,
         "language": p.meta.language, "interviewer": p.meta.interviewer,
         "n_participants": len(p.meta.participants),
-        "source_file": p.meta.source.relative_to(study.root).as_posix(), "source_sha256": p.sha256,
+        "source_file": _study_relative(p.meta.source, study), "source_sha256": p.sha256,
         "n_segments": len(p.segments), "words": sum(s["words"] for s in p.segments if
                                                     s["speaker_role"] != "interviewer"),
         "legacy_font_paragraphs": p.legacy_paragraphs, "chat_latin_paragraphs": p.chat_latin_paragraphs,
@@ -130,12 +133,22 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
             "documents": documents}
 
 
+def _study_relative(path: Path, study: Study) -> str:
+    """``path`` under the study folder, resolved first: a cached entry may hold the path as an earlier build
+    spelt it (``--study /abs/path`` then ``--study rel``)."""
+    return Path(os.path.abspath(path)).relative_to(os.path.abspath(study.root)).as_posix()  # links not followed
+
+
 def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame,
                   unit: str = "segment") -> dict[str, pd.DataFrame]:
     """The coding stage: participant segments → auto-codings, merged with the study's human coding files
     (keeping ``source`` auto | manual and ``coder``) → training preferences."""
     coded = segments[segments["speaker_role"] != "interviewer"]
-    auto = AutoCoder.for_codebook(codebook).code(coded, unit=unit)
+    try:
+        auto = AutoCoder.for_codebook(codebook).code(coded, unit=unit)
+    except PatternTimeout as exc:
+        where = Path(codebook.source or "codebook.yml")
+        raise GtnaError.at(where, _pattern_line(where, exc.source), str(exc)) from None
     codings = merge_codings(auto, load_study_codings(study, codebook, segments))
     topics = {q.id: q.topic for q in study.questions}
     preferences = extract_preferences(segments, codings, topics)
@@ -145,6 +158,15 @@ def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame,
     reviews = load_reviews(study.root / REVIEWS_FOLDER, participants)
     agency_of = dict(zip(segments["interview_id"], segments["agency"], strict=True))
     return {"codings": codings, "preferences": preferences, "designs": apply_reviews(designs, reviews, agency_of)}
+
+
+def _pattern_line(codebook_file: Path, pattern: str) -> int | None:
+    """The codebook line that holds ``pattern`` (the first one, as the codebook is read top-down)."""
+    try:
+        lines = codebook_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((i for i, line in enumerate(lines, start=1) if pattern in line), None)
 
 
 def input_files(result: BuildResult) -> list[Path]:
@@ -174,8 +196,9 @@ def _relative(problem: Problem, root: Path) -> str:
 def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
     """Write every table plus a manifest (input hashes, versions, counts; no timestamps) as one unit.
 
-    Files are written into a staging folder first and moved into place only when all were written, manifest
-    last, so an interrupted build leaves the previous outputs intact rather than half-replaced.
+    Files are written into a staging folder that becomes a new generation folder, published by replacing the
+    ``CURRENT`` pointer in one step (atomic.publish_generation): an interrupted build leaves the previous
+    outputs intact and readable, never half-replaced, and its litter is removed by the next build.
     """
     out = Path(out_dir)
     study = result.study
@@ -202,11 +225,25 @@ def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
         "software": {"gtna_workbench": __version__, "python": platform.python_version(),
                      "pandas": pd.__version__},
     }
-    with staged_directory(out, last=("manifest.json",)) as stage:
+    with publish_generation(out) as stage:
         for name, frame in result.tables.items():
             write_table(frame, stage, name, csv=name != "documents")
         write_table(result.codebook.codes_frame(), stage, "codes")
         write_json(stage / "manifest.json", manifest)
-    for stale in ("suggestions.parquet", "suggestions.csv"):  # learned from the previous build's segments
-        (out / stale).unlink(missing_ok=True)
+    _remove_flat_layout(out, [*result.tables, "codes", "suggestions"])
     return out
+
+
+def _remove_flat_layout(out: Path, names: list[str]) -> None:
+    """Delete tables a build before generation folders wrote straight into ``out`` (readers no longer see them,
+    and a removed transcript must not survive there). Only a folder whose manifest says a build wrote it."""
+    manifest = out / "manifest.json"
+    try:
+        if "data_hash" not in json.loads(manifest.read_text(encoding="utf-8")):
+            return
+    except (OSError, ValueError):
+        return
+    for name in names:
+        for suffix in (".parquet", ".csv"):
+            (out / f"{name}{suffix}").unlink(missing_ok=True)
+    (out / "manifest.json").unlink(missing_ok=True)

@@ -16,6 +16,18 @@ from gtna_analysis.yamlio import LineDict, LineList, load_yaml_file
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 QUESTION_ID_RE = re.compile(r"^Q\d+[a-z]?$")
+# The keys study.yml may use. A misspelt key (``codbook:``) would otherwise be ignored and its default used
+# without a word, so an unknown key is an error at its line.
+TOP_KEYS = ("study", "agencies")
+STUDY_KEYS = ("id", "title", "languages", "default_language", "fictional", "questionnaire", "codebook",
+              "transcripts", "coding_unit")
+AGENCY_KEYS = ("id", "name", "short", "wave")
+
+
+def _unknown_keys(node: LineDict, known: tuple[str, ...], path: Path, where: str, log: ProblemLog) -> None:
+    for key in node:
+        if key not in known:
+            log.add(path, node.line_of(key), f"{where}unknown key {str(key)!r}", f"known keys: {', '.join(known)}")
 
 
 @dataclass(frozen=True)
@@ -119,8 +131,11 @@ def load_study(root: str | Path) -> Study:
     log = ProblemLog()
     if not isinstance(data, LineDict):
         raise GtnaError.at(study_file, 1, "expected a mapping with 'study' and 'agencies'")
+    _unknown_keys(data, TOP_KEYS, study_file, "", log)
     meta = data.get("study")
-    if not isinstance(meta, LineDict):
+    if isinstance(meta, LineDict):
+        _unknown_keys(meta, STUDY_KEYS, study_file, "study: ", log)
+    else:
         log.add(study_file, data.line, "missing 'study:' section")
         meta = LineDict()
         meta.key_lines = {}
@@ -145,6 +160,7 @@ def load_study(root: str | Path) -> Study:
             log.add(study_file, line, "each agency must be a mapping with id and name")
             continue
         aid = str(item.get("id", ""))
+        _unknown_keys(item, AGENCY_KEYS, study_file, f"agency {aid}: ", log)
         if not ID_RE.match(aid):
             log.add(study_file, item.line_of("id"), f"agency id {aid!r} must be lowercase letters, digits, _",
                     "e.g. moes, molhsa, geostat, tbilisi_city_hall")

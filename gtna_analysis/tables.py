@@ -1,5 +1,10 @@
 """Processed tables on disk: parquet for the notebooks, a CSV twin for Excel/R users, written atomically;
-and ``Tables``, the loaded set that the reports and the explore workbench read."""
+and ``Tables``, the loaded set that the reports and the explore workbench read.
+
+A processed folder holds its tables in the generation folder named by its ``CURRENT`` pointer (see
+atomic.publish_generation); every function here that takes a processed folder follows that pointer, so callers
+pass the processed folder itself and always read one complete build.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gtna_analysis.atomic import atomic_path, write_text_atomic
+from gtna_analysis.atomic import atomic_path, current_generation, write_text_atomic
 from gtna_analysis.schema import DESIGN_COLUMNS
 
 
@@ -23,11 +28,16 @@ def write_table(frame: pd.DataFrame, directory: Path, name: str, csv: bool = Tru
             frame.to_csv(tmp, index=False, lineterminator="\n")
 
 
-def read_table(directory: str | Path, name: str) -> pd.DataFrame:
-    path = Path(directory) / f"{name}.parquet"
+def table_path(directory: str | Path, name: str, suffix: str = ".parquet") -> Path:
+    """Where table ``name`` of the processed folder ``directory`` is published (its current generation)."""
+    return current_generation(directory) / f"{name}{suffix}"
+
+
+def read_table(directory: str | Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    path = table_path(directory, name)
     if not path.exists():
         raise FileNotFoundError(f"{path} not found — run `gtna build` first")
-    return pd.read_parquet(path)
+    return pd.read_parquet(path, columns=columns)
 
 
 def write_json(path: Path, data: object) -> None:
@@ -35,7 +45,7 @@ def write_json(path: Path, data: object) -> None:
 
 
 def read_manifest(directory: str | Path) -> dict:
-    path = Path(directory) / "manifest.json"
+    path = table_path(directory, "manifest", ".json")
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
@@ -52,7 +62,17 @@ class Tables:
 
     @classmethod
     def load(cls, processed_dir: str | Path) -> Tables:
-        d = Path(processed_dir)
+        """Every table of one generation; if a build replaced it while we read, read the new one once more."""
+        generation = current_generation(processed_dir)
+        try:
+            return cls._load_generation(generation)
+        except FileNotFoundError:
+            if current_generation(processed_dir) == generation:
+                raise
+            return cls._load_generation(current_generation(processed_dir))
+
+    @classmethod
+    def _load_generation(cls, d: Path) -> Tables:
         tables = cls(*(read_table(d, n) for n in ("interviews", "participants", "segments", "codings",
                                                    "preferences", "codes")), read_manifest(d))
         if "polarity" not in tables.codings:  # tables built before codings carried a polarity

@@ -112,6 +112,8 @@ def load_yaml_file(path: str | Path) -> Any:
         text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise GtnaError.at(p, None, "file not found") from None
+    except IsADirectoryError:
+        raise GtnaError.at(p, None, "is a folder, not a YAML file") from None
     except UnicodeDecodeError as exc:
         raise GtnaError.at(p, None, f"not UTF-8 text ({exc.reason})") from None
     return load_yaml_text(text, p)

@@ -13,6 +13,7 @@ import pytest
 from conftest import assert_no_header_names, make_study
 
 from gtna_analysis import build as build_module
+from gtna_analysis.atomic import current_generation
 from gtna_analysis.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -60,20 +61,20 @@ def test_build_every_format(all_formats: Path, tmp_path: Path, capsys: pytest.Ca
     code, stdout, stderr = run(capsys, "build", "--study", all_formats, "--out", out)
     assert code == 0, stderr
     assert "pseudonymised:" in stdout
-    interviews = pd.read_parquet(out / "interviews.parquet")
+    interviews = pd.read_parquet(current_generation(out) / "interviews.parquet")
     assert list(interviews["interview_id"]) == ["MOES-89", "MOES-90", "MOES-91", "MOES-93", "MOLHSA-92", "MOLHSA-94"]
     assert interviews.set_index("interview_id").loc["MOLHSA-92", "interviewer"] == "INT2"  # from interviews.csv
     assert interviews.set_index("interview_id").loc["MOES-90", "markers"] == 1
-    segments = pd.read_parquet(out / "segments.parquet")
+    segments = pd.read_parquet(current_generation(out) / "segments.parquet")
     vtt = segments[segments["interview_id"] == "MOES-91"]
     assert list(vtt["speaker_id"]) == ["INT1", "P1", "P2", "INT1"]
     assert list(vtt["t_start"]) == [1.0, 6.0, 15.0, 15.0] and vtt["t_end"].iloc[1] == 14.0
     assert vtt["question_id"].iloc[1] == "Q1"
-    documents = pd.read_parquet(out / "documents.parquet").set_index("interview_id")["text"]
+    documents = pd.read_parquet(current_generation(out) / "documents.parquet").set_index("interview_id")["text"]
     for row in segments.itertuples():
         assert documents[row.interview_id][row.start_char:row.end_char] == row.text
     assert_no_header_names(all_formats, out)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((current_generation(out) / "manifest.json").read_text(encoding="utf-8"))
     assert "interviews.csv" in manifest["inputs"] and "questionnaire.yml" in manifest["inputs"]
     assert manifest["replacements"]["name"] >= 9 and manifest["replacements"]["phone"] == 2
 
@@ -129,8 +130,9 @@ def test_keep_going_builds_the_rest_and_lists_what_was_skipped(tmp_path: Path,
     for name, line, message in BAD:
         assert f"{study / 'transcripts' / 'moes' / name}:{line}: {message}" in stderr
     assert f"{study / 'transcripts' / 'nasa'}: folder 'nasa' is not an agency id" in stderr
-    assert sorted(pd.read_parquet(out / "interviews.parquet")["interview_id"]) == ["MOES-89", "MOES-90"]
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    interviews = pd.read_parquet(current_generation(out) / "interviews.parquet")
+    assert sorted(interviews["interview_id"]) == ["MOES-89", "MOES-90"]
+    manifest = json.loads((current_generation(out) / "manifest.json").read_text(encoding="utf-8"))
     assert len(manifest["skipped"]) == len(BAD) + 1
     assert "transcripts/moes/unknown_speaker.md:12: unknown speaker label 'რესპონდენტი 3'" in "\n".join(
         manifest["skipped"])
@@ -175,10 +177,11 @@ def test_second_build_is_byte_identical(all_formats: Path, tmp_path: Path,
     first, second = tmp_path / "one", tmp_path / "two"
     assert run(capsys, "build", "--study", all_formats, "--out", first)[0] == 0
     assert run(capsys, "build", "--study", all_formats, "--out", second)[0] == 0
-    assert snapshot(first) == snapshot(second)
+    assert snapshot(current_generation(first)) == snapshot(current_generation(second))
     assert run(capsys, "build", "--study", all_formats, "--out", first)[0] == 0
-    assert snapshot(first) == snapshot(second)
-    assert not [p for p in first.iterdir() if p.name.startswith(".staging")]
+    assert snapshot(current_generation(first)) == snapshot(current_generation(second))
+    # the rebuild is a new generation; the old one is gone and nothing else is left behind
+    assert sorted(p.name for p in first.iterdir()) == [".cache", "CURRENT", "gen-000002"]
 
 
 def test_interrupted_write_leaves_previous_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -223,9 +226,9 @@ def test_encodings_legacy_font_and_mojibake_end_to_end(tmp_path: Path, capsys: p
     code, _, stderr = run(capsys, "build", "--study", study, "--out", out)
     assert code == 0, stderr
     assert f"{study / 'transcripts' / 'moes' / 'MOES-95.txt'}:6: unknown header field 'room' ignored" in stderr
-    segments = pd.read_parquet(out / "segments.parquet")
+    segments = pd.read_parquet(current_generation(out) / "segments.parquet")
     assert list(segments["text"]) == ["პრიორიტეტები?", answer, f"{answer} [P1] იცის."]
-    assert pd.read_parquet(out / "interviews.parquet")["legacy_font_paragraphs"].tolist() == [1]
+    assert pd.read_parquet(current_generation(out) / "interviews.parquet")["legacy_font_paragraphs"].tolist() == [1]
 
 
 def test_validate_reports_codebook_and_transcript_problems_together(tmp_path: Path,

@@ -60,15 +60,48 @@ def study_codebook(args: argparse.Namespace) -> Codebook:
 
 
 def check_out(out: Path | None, force: bool = True) -> Path:
+    """The file ``--out`` names, checked before any work: not a folder, in a folder that exists (a typo in
+    the folder must not create a chain of new folders), and not overwritten without ``force``."""
     if out is None:
         raise GtnaError.at("--out", None, "give the file to write with --out")
+    if out.is_dir():
+        raise GtnaError.at(out, None, "is a folder; --out must name a file", f"e.g. --out {out / 'codings.xlsx'}")
+    _check_parent(out)
     if out.exists() and not force:
         raise GtnaError.at(out, None, "file exists", "use --force to overwrite")
     return out
 
 
+def check_out_folder(folder: Path) -> Path:
+    """An output folder (processed tables, reports): a folder or not there yet, inside an existing folder."""
+    if folder.exists() and not folder.is_dir():
+        raise GtnaError.at(folder, None, "is a file, not a folder", "give a folder to write into")
+    _check_parent(folder)
+    return folder
+
+
+def _check_parent(path: Path) -> None:
+    parent = path.absolute().parent
+    if not parent.exists():
+        raise GtnaError.at(parent, None, f"folder does not exist (needed for {path})", "create it first")
+    if not parent.is_dir():
+        raise GtnaError.at(parent, None, f"is a file, not a folder (needed for {path})")
+
+
+def positive_int(text: str) -> int:
+    """argparse type for counts such as ``--jobs``: 0 or a negative number is a usage error (exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     from gtna_analysis.atomic import atomic_path
 
+    check_out(path)
     with atomic_path(path) as tmp:
         frame.to_csv(tmp, index=False, lineterminator="\n")

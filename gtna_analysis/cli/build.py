@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from gtna_analysis.console import OUTPUT
+from gtna_analysis.errors import GtnaError
 
-from ._common import common, default_processed
+from ._common import check_out_folder, common, default_processed
 
 EPILOG_BUILD = """examples:
   gtna build                                  # data/raw -> data/processed
@@ -46,12 +47,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     from gtna_analysis.build import build, write_outputs
 
     out = args.out or args.processed or default_processed(args.study)
-    result = build(args.study, keep_going=args.keep_going, cache_dir=None if args.no_cache else out / ".cache",
-                   progress=OUTPUT.progress)
-    OUTPUT.detail(f"read {len(result.reread)} transcript(s); the others were unchanged (cache)")
-    for warning in result.warnings:
-        OUTPUT.warn(warning)
-    write_outputs(result, out)
+    if args.out or args.processed:  # the default lies in the study folder, which build() checks itself
+        check_out_folder(out)
+    try:
+        result = build(args.study, keep_going=args.keep_going, cache_dir=None if args.no_cache else out / ".cache",
+                       progress=OUTPUT.progress)
+        OUTPUT.detail(f"read {len(result.reread)} transcript(s); the others were unchanged (cache)")
+        for warning in result.warnings:
+            OUTPUT.warn(warning)
+        write_outputs(result, out)
+    except OSError as exc:  # a full disk, no permission: nothing half-written is published
+        where = exc.filename or out
+        hint = (f"{out} still holds the previous build" if (out / "CURRENT").exists()
+                else "nothing was written")
+        raise GtnaError.at(where, None, f"{exc.strerror or exc}", hint) from None
     t = result.tables
     OUTPUT.info(f"built {len(t['interviews'])} interviews → {len(t['segments'])} segments, "
                 f"{len(t['codings'])} codings, {len(t['preferences'])} preference mentions → {out}")

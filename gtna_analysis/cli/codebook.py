@@ -46,6 +46,8 @@ def cmd_codebook_import(args: argparse.Namespace) -> int:
     source = Path(args.file)
     if not source.exists():
         raise GtnaError.at(source, None, "file not found")
+    if source.is_dir():
+        raise GtnaError.at(source, None, "is a folder, not a .qdc or .qdpx file")
     out = check_out(args.out, args.force)
     patterns_from = load_codebook(args.patterns_from) if args.patterns_from else None
     codebook, notes = qdc_to_codebook(source, patterns_from)

@@ -20,13 +20,13 @@ NVivo, ATLAS.ti, MAXQDA or QualCoder; code there, export a .qdpx again and put i
 compare it with `gtna agreement`).
 """
 def cmd_export(args: argparse.Namespace) -> int:
-    from gtna_analysis.tables import read_manifest
+    from gtna_analysis.tables import read_manifest, table_path
 
     out = check_out(args.out)
     processed = processed_dir(args)
     names = ("codings", "segments", "codes") + (("documents", "interviews", "participants")
                                                 if args.format == "qdpx" else ())
-    if args.format == "xlsx" and (processed / "designs.parquet").exists():
+    if args.format == "xlsx" and table_path(processed, "designs").exists():
         names = (*names, "designs")
     tables = load_tables(processed, names)
     if args.format == "qdpx":

@@ -7,7 +7,7 @@ import argparse
 from gtna_analysis.console import OUTPUT
 from gtna_analysis.schema import LANGUAGES
 
-from ._common import common, default_processed, default_reports
+from ._common import check_out_folder, common, default_processed, default_reports, positive_int
 
 EPILOG_REPORT = """examples:
   gtna report --all                           # every agency in every language + cross-agency + index
@@ -20,7 +20,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from gtna_analysis.reports.batch import render_reports
 
     processed = args.processed or default_processed(args.study)
-    out = args.out or default_reports(args.study)
+    out = check_out_folder(args.out) if args.out else default_reports(args.study)
     langs = None if args.lang == "all" else [args.lang]
     summary = render_reports(processed_dir=processed, out_dir=out, agencies=args.agency or None,
                              languages=langs, jobs=args.jobs, include_cross=args.all or not args.agency,
@@ -36,5 +36,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--agency", action="append", help="agency id (repeatable); default: all")
     p.add_argument("--all", action="store_true", help="every agency, the cross-agency report and the index")
     p.add_argument("--lang", choices=[*LANGUAGES, "all"], default="all", help="report language (default: all)")
-    p.add_argument("--jobs", type=int, default=1, help="notebooks rendered in parallel (default: 1)")
+    p.add_argument("--jobs", type=positive_int, default=1, help="notebooks rendered in parallel (default: 1)")
     p.set_defaults(func=cmd_report)

@@ -21,6 +21,11 @@ EPILOG_INIT = """examples:
 def scaffold_study(target: Path, force: bool = False) -> list[Path]:
     """Copy the study template (study.yml, questionnaire, default codebook, interviews.csv, one example
     transcript) into ``target``; refuse to overwrite a non-empty folder unless ``force``."""
+    if target.exists() and not target.is_dir():
+        raise GtnaError.at(target, None, "is a file, not a folder", "give the name of a new folder")
+    if not target.absolute().parent.is_dir():
+        raise GtnaError.at(target.absolute().parent, None, f"folder does not exist (needed for {target})",
+                           "create it first")
     if target.exists() and any(target.iterdir()) and not force:
         raise GtnaError.at(target, None, "folder exists and is not empty", "choose a new folder or pass --force")
     source = resources.files("gtna_analysis") / "scaffold"
@@ -39,7 +44,7 @@ def scaffold_study(target: Path, force: bool = False) -> list[Path]:
                     shutil.copyfile(real, out)
                 written.append(out)
 
-    target.mkdir(parents=True, exist_ok=True)
+    target.mkdir(exist_ok=True)
     copy(source, target)
     return sorted(written)
 

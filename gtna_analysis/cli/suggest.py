@@ -30,7 +30,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     from gtna_analysis.exchange.coding_files import load_study_codings
     from gtna_analysis.paths import GOLD_FOLDER
     from gtna_analysis.study import load_study
-    from gtna_analysis.tables import write_table
+    from gtna_analysis.tables import table_path, write_table
 
     if args.min_examples < 2:
         raise GtnaError.at("--min-examples", None, "must be at least 2")
@@ -59,9 +59,10 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         OUTPUT.info(result.scores.to_string(index=False, float_format=lambda x: f"{x:.2f}", na_rep="–"))
         scored = result.scores.dropna(subset=["f1"])
         OUTPUT.info(f"macro-F1 over {len(scored)} codes: {scored['f1'].mean():.3f}" if len(scored) else "")
-    write_table(result.table, processed, "suggestions")
+    published = table_path(processed, "suggestions")  # beside the tables it was learned from; a rebuild drops it
+    write_table(result.table, published.parent, "suggestions")
     OUTPUT.info(f"wrote {len(result.table)} suggestions for {result.table['segment_id'].nunique()} segments to "
-                f"{processed / 'suggestions.parquet'} (ordered for review: least certain first)")
+                f"{published} (ordered for review: least certain first)")
     if out is not None:
         sheet = review_sheet(result.table, segments, args.coder)
         if out.suffix.lower() == ".xlsx":

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from gtna_analysis.errors import GtnaError, ProblemLog
+from gtna_analysis.ingest.readers.limits import check_zip
 from gtna_analysis.schema import DESIGN_COLUMNS
 
 from .designs import PART_FORMATS, SCOPES
@@ -28,6 +29,7 @@ def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
+        check_zip(path)  # openpyxl would inflate a zip bomb's sheet without bound
         try:
             book = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises several unrelated types for a damaged file

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from gtna_analysis.errors import GtnaError, ProblemLog
+from gtna_analysis.ingest.readers.limits import check_zip
 from gtna_analysis.paths import GOLD_FOLDER
 from gtna_analysis.schema import CODING_COLUMNS
 
@@ -74,6 +75,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    check_zip(path)  # openpyxl would inflate a zip bomb's sheet without bound
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a damaged file

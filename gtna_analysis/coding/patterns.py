@@ -5,6 +5,12 @@ Semantics (documented in the README): case-insensitive; ``*`` at the end of a wo
 words of a phrase may be separated by any run of whitespace or punctuation; a match starts at a word boundary;
 ``re:`` introduces a raw regular expression (matched against the same transformed text).
 
+Raw regexes are compiled with the ``regex`` module and every search runs with a timeout (``REGEX_TIMEOUT``
+seconds, ``GTNA_REGEX_TIMEOUT_S`` in the environment): a catastrophically backtracking pattern (``(x+x+)+y``)
+on a long answer would otherwise hang the build without a word. When one trips, ``PatternTimeout`` names the
+pattern, and the build reports it at its codebook line. Patterns are also checked for size and quantifier
+bounds when the codebook is loaded (``re:a{99999999999}`` is a message, not an overflow).
+
 Matching runs on a *match text*: the text lower-cased and every non-word character replaced by one space. The
 transform keeps the length, so match offsets are offsets in the original text — character offsets, which is
 what Georgian needs (a Mkhedruli letter is three UTF-8 bytes). Georgian has no case, but Mtavruli capitals
@@ -13,10 +19,14 @@ what Georgian needs (a Mkhedruli letter is three UTF-8 bytes). Georgian has no c
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
+
+import regex as timed_re
 
 # Non-word characters except spaces (already spaces: not substituting them is ~30 % faster); "_" is a word
 # character for ``\w`` and is blanked by ``str.replace``. Listing the commonest word characters (Georgian, a-z)
@@ -27,8 +37,89 @@ _PATTERN_WORD = re.compile(r"[^\W_]+\*?|\*")
 MIN_STEM = 3
 
 
+MAX_REGEX_LENGTH = 500  # characters of a raw regex; a longer one is a word list that belongs in patterns
+MAX_REPEAT = 1000  # largest {n,m} bound: a larger count is a typo or an attack, never a transcript need
+_REPEAT = re.compile(r"(?<!\\)\{\s*(\d*)\s*(?:,\s*(\d*)\s*)?\}")
+
+
+def _timeout() -> float:
+    raw = os.environ.get("GTNA_REGEX_TIMEOUT_S", "").strip()
+    try:
+        return float(raw) if raw and float(raw) > 0 else 5.0
+    except ValueError:
+        return 5.0
+
+
+REGEX_TIMEOUT = _timeout()
+
+
 class PatternError(ValueError):
     """A codebook pattern that cannot be compiled."""
+
+
+class PatternTimeout(PatternError):
+    """A raw regex ran out of time on some text: it backtracks catastrophically (or the text is enormous)."""
+
+    def __init__(self, source: str, seconds: float):
+        self.source = source
+        super().__init__(f"pattern {source!r} took more than {seconds:g} s on one text (catastrophic "
+                         "backtracking?); simplify it, e.g. no nested repeats like (a+)+")
+
+
+class TimedRegex:
+    """A raw codebook regex (``regex`` module) whose every search runs with ``REGEX_TIMEOUT``.
+
+    Offers the part of ``re.Pattern`` the coders use (``pattern``, ``groups``, ``match``, ``search``,
+    ``finditer``), so raw and word patterns are used alike; a timeout becomes ``PatternTimeout``.
+    """
+
+    __slots__ = ("compiled", "source")
+
+    def __init__(self, compiled: timed_re.Pattern, source: str):
+        self.compiled = compiled
+        self.source = source
+
+    @property
+    def pattern(self) -> str:
+        return self.compiled.pattern
+
+    @property
+    def groups(self) -> int:
+        return self.compiled.groups
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TimedRegex) and (self.pattern, self.compiled.flags) == (
+            other.pattern, other.compiled.flags)
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.compiled.flags))
+
+    def match(self, string: str, pos: int = 0, endpos: int | None = None):
+        try:
+            return self.compiled.match(string, pos, endpos, timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            raise PatternTimeout(self.source, REGEX_TIMEOUT) from None
+
+    def search(self, string: str, pos: int = 0, endpos: int | None = None):
+        try:
+            return self.compiled.search(string, pos, endpos, timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            raise PatternTimeout(self.source, REGEX_TIMEOUT) from None
+
+    def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator:
+        try:
+            yield from self.compiled.finditer(string, pos, endpos, timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            raise PatternTimeout(self.source, REGEX_TIMEOUT) from None
+
+
+def _check_regex_size(body: str) -> None:
+    if len(body) > MAX_REGEX_LENGTH:
+        raise PatternError(f"regex of {len(body)} characters is too long (at most {MAX_REGEX_LENGTH})")
+    for m in _REPEAT.finditer(body):
+        for bound in m.groups():
+            if bound and int(bound) > MAX_REPEAT:
+                raise PatternError(f"bad regex {body!r}: repeat count {m.group(0)} is above {MAX_REPEAT}")
 
 
 @dataclass(frozen=True)
@@ -42,16 +133,16 @@ class CompiledPattern:
 
     source: str
     anchor: str | None  # literal first word (stem); None for raw regexes (the coder scans for ``words``)
-    expression: str  # the verifier's regular expression, for ``regex``
+    expression: str  # the verifier's regular expression (``re`` syntax; raw ``re:`` bodies: ``regex`` syntax)
     words: tuple[str, ...] = ()  # the pattern's words (``stem*`` or whole word); empty for raw regexes
     flags: int = 0
 
     @cached_property
-    def regex(self) -> re.Pattern[str]:
-        """Anchored verifier: ``regex.match(match_text, start)``."""
+    def regex(self) -> re.Pattern[str] | TimedRegex:
+        """Anchored verifier: ``regex.match(match_text, start)`` (a raw pattern's is set, timed, at compile)."""
         return re.compile(self.expression, self.flags)
 
-    def search_regex(self) -> re.Pattern[str]:
+    def search_regex(self) -> re.Pattern[str] | TimedRegex:
         """A regex that finds every (overlapping) match start on its own — the naive coder's one pass."""
         if self.anchor is None:
             return self.regex
@@ -88,9 +179,10 @@ def compile_pattern(pattern: str) -> CompiledPattern:
         raise PatternError("empty pattern")
     if pattern.startswith("re:"):
         body = pattern[3:]
+        _check_regex_size(body)
         try:
-            regex = re.compile(body, re.IGNORECASE)
-        except re.error as exc:
+            regex = TimedRegex(timed_re.compile(body, timed_re.IGNORECASE | timed_re.V0), source)
+        except (timed_re.error, OverflowError, RecursionError, ValueError) as exc:
             raise PatternError(f"bad regex {body!r}: {exc}") from None
         if regex.match(""):
             raise PatternError(f"regex {body!r} matches the empty string")

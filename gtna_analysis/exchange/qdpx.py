@@ -21,6 +21,7 @@ from gtna_analysis.atomic import atomic_path
 from gtna_analysis.coding.codebook import Codebook
 from gtna_analysis.coding.human import HumanCoding, codings_frame
 from gtna_analysis.errors import GtnaError, ProblemLog
+from gtna_analysis.ingest.readers.limits import check_zip, read_member
 
 from .refi_xml import (
     NS_PROJECT,
@@ -183,11 +184,12 @@ def open_project(path: Path) -> tuple[etree._Element, zipfile.ZipFile]:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise GtnaError.at(path, None, f"not a .qdpx (zip) file: {exc}") from None
+    check_zip(path, zf)
     names = {n.lower(): n for n in zf.namelist()}
     member = names.get("project.qde") or next((n for k, n in names.items() if k.endswith(".qde")), None)
     if member is None:
         raise GtnaError.at(path, None, "no project.qde inside the .qdpx")
-    root = parse_xml(zf.read(member), f"{path}:{member}")
+    root = parse_xml(read_member(zf, member, path), f"{path}:{member}")
     root_namespace(root, "project", "Project", f"{path}:{member}")
     return root, zf
 
@@ -217,7 +219,12 @@ def read_qdpx(path: str | Path) -> tuple[dict[str, str], list[QdcCode], list[Qdp
             if member is None:
                 log.add(where, el.sourceline, f"source {el.get('name')!r}: {text_path} is not in the archive")
                 continue
-            text = zf.read(member).decode("utf-8-sig")
+            try:
+                text = read_member(zf, member, path).decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                log.add(f"{path}:{member}", None, f"source {el.get('name')!r} is not UTF-8 text ({exc.reason} at "
+                        f"byte {exc.start})", "REFI-QDA plain-text sources must be UTF-8; re-export the project")
+                continue
         else:
             log.add(where, el.sourceline, f"source {el.get('name')!r}: only internal:// plain text sources or "
                                           f"PlainTextContent are supported (got {text_path!r})")

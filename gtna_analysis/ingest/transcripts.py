@@ -24,6 +24,7 @@ from .clean import clean_paragraph, count_markers
 from .interview import InterviewMeta, load_interviews_csv, merge_metadata, validate_meta
 from .pseudonymise import StudyNames, anonymous_participants
 from .readers import SUPPORTED_SUFFIXES, BodyLine, RawTranscript, read_transcript
+from .readers.limits import check_transcript_file
 from .turns import parse_turns
 
 T = TypeVar("T")
@@ -87,7 +88,7 @@ def discover_transcripts(study: Study, log: ProblemLog) -> list[Path]:
                         f"agencies: {', '.join(study.agencies)}")
                 continue
             for f in sorted(child.rglob("*")):
-                if f.is_file() and not f.name.startswith((".", "~$")):
+                if (f.is_file() or f.is_symlink()) and not f.name.startswith((".", "~$")):  # broken links too
                     if f.suffix.lower() in SUPPORTED_SUFFIXES:
                         files.append(f)
                     else:
@@ -110,7 +111,10 @@ def collect_sources(study: Study, log: ProblemLog) -> list[Source]:
     for path in discover_transcripts(study, log):
         rel = path.relative_to(study.transcripts_dir).as_posix()
         try:
+            check_transcript_file(path, study.root)  # links out of the study and huge files: refused unread
             sources.append(Source(path, rel, path.read_bytes(), csv_rows.get(rel)))
+        except GtnaError as exc:
+            log.extend(exc)
         except OSError as exc:
             log.add(path, 1, f"cannot read file: {exc.strerror or exc}")
     found = {s.rel for s in sources}

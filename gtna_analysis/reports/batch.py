@@ -28,10 +28,10 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from gtna_analysis import __version__
-from gtna_analysis.atomic import write_text_atomic
+from gtna_analysis.atomic import clean_litter, current_generation, write_text_atomic
 from gtna_analysis.console import OUTPUT, Output
 from gtna_analysis.paths import nbconvert_templates_dir, notebooks_dir
-from gtna_analysis.tables import read_manifest
+from gtna_analysis.tables import read_manifest, read_table
 
 from .i18n import REPORT_TITLES
 from .kernels import WarmKernel, register_engine
@@ -270,6 +270,7 @@ def render_reports(processed_dir: Path, out_dir: Path, agencies: list[str] | Non
 
     ``jobs`` worker processes (at most one per report) each keep a warm kernel; ``warm=False`` starts a new
     kernel per report instead."""
+    processed_dir = current_generation(processed_dir)  # one build for the whole batch, even if a rebuild lands
     manifest = read_manifest(processed_dir)
     if not manifest:
         raise FileNotFoundError(f"{processed_dir}/manifest.json not found — run `gtna build` first")
@@ -280,12 +281,13 @@ def render_reports(processed_dir: Path, out_dir: Path, agencies: list[str] | Non
         if agency not in known:
             raise GtnaError.at(processed_dir / "manifest.json", None, f"unknown agency {agency!r}",
                                f"agencies: {', '.join(known)}")
-    import pandas as pd
 
-    present = set(pd.read_parquet(Path(processed_dir) / "interviews.parquet", columns=["agency"])["agency"])
+    present = set(read_table(processed_dir, "interviews", columns=["agency"])["agency"])
     selected = agencies or [a for a in known if a in present]
     plan = plan_jobs(Path(processed_dir), Path(out_dir), selected, languages or manifest.get("languages", ["en"]),
                      include_cross, study)
+    for folder in {Path(out_dir), *(job.html_path.parent for job in plan)}:
+        clean_litter(folder)  # .tmp.ipynb / .tmp files of an interrupted batch
     summary = Summary()
     output.info(f"rendering {len(plan)} report(s) with {max(jobs, 1)} job(s) → {out_dir}")
     workers = max(1, min(jobs, len(plan)))

@@ -9,6 +9,7 @@ import lxml.html
 import pytest
 
 from gtna_analysis import explore
+from gtna_analysis.atomic import current_generation
 from gtna_analysis.cli import main
 from gtna_analysis.tables import Tables
 
@@ -31,7 +32,7 @@ def test_new_study_validates_builds_and_reports_then_grows_by_configuration(tmp_
     assert main(["validate", "--study", str(study), "-q"]) == 0
     assert not (study / "processed").exists()          # validate writes nothing
     assert main(["build", "--study", str(study), "-q"]) == 0
-    assert (study / "processed" / "segments.parquet").exists()
+    assert (current_generation(study / "processed") / "segments.parquet").exists()
 
     # add Geostat: study.yml entry + a transcript folder, no code change
     with (study / "study.yml").open("a", encoding="utf-8") as fh:

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from conftest import copy_sample_study
 
+from gtna_analysis.atomic import current_generation
 from gtna_analysis.cli import main
 
 
@@ -32,11 +33,11 @@ def test_export_review_and_rebuild(study: tuple[Path, Path], tmp_path: Path) -> 
     (root / "reviews").mkdir()
     mine.to_csv(root / "reviews" / "designs-nino.csv", index=False)
     assert main(["build", "--study", str(root), "--out", str(processed), "-q"]) == 0
-    rebuilt = pd.read_parquet(processed / "designs.parquet")
+    rebuilt = pd.read_parquet(current_generation(processed) / "designs.parquet")
     row = rebuilt[(rebuilt["participant_key"] == key) & (rebuilt["scope"] == "self")]
     assert len(row) == 1 and row["hours"].iloc[0] == 40 and row["total_hours"].iloc[0] == 40
     assert bool(row["reviewed"].iloc[0]) and rebuilt["reviewed"].sum() == 1
-    manifest = (processed / "manifest.json").read_text(encoding="utf-8")
+    manifest = (current_generation(processed) / "manifest.json").read_text(encoding="utf-8")
     assert "reviews/designs-nino.csv" in manifest  # a review is an input of the build
 
 

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook
 from shared_coding import SAMPLE, built_sample, sample_codebook, sample_tables, write
 
+from gtna_analysis.atomic import current_generation
 from gtna_analysis.coding.human import load_gold, merge_codings
 from gtna_analysis.errors import GtnaError
 from gtna_analysis.exchange.coding_files import load_coding_file
@@ -155,5 +156,5 @@ def test_gold_set_matches_the_build() -> None:
 
 def test_sample_build_is_reusable() -> None:
     study, processed = built_sample()
-    assert (processed / "codings.parquet").exists() and (study / "codebook.yml").exists()
+    assert (current_generation(processed) / "codings.parquet").exists() and (study / "codebook.yml").exists()
     assert built_sample() == (study, processed)

@@ -11,6 +11,7 @@ import pytest
 from conftest import SAMPLE_STUDY as SAMPLE
 from conftest import copy_sample_study
 
+from gtna_analysis.atomic import current_generation
 from gtna_analysis.cli import main
 from gtna_analysis.coding.suggest import review_sheet, suggest
 
@@ -67,19 +68,19 @@ def test_review_sheet_round_trip_adds_only_accepted_rows(tmp_path: Path) -> None
     sheet = tmp_path / "review.csv"
     assert main(["suggest", "--study", str(study), "--processed", str(processed), "--out", str(sheet),
                  "--coder", "nino", "-q"]) == 0
-    assert (processed / "suggestions.parquet").exists()
+    assert (current_generation(processed) / "suggestions.parquet").exists()
     review = pd.read_csv(sheet, dtype=str, keep_default_na=False)
     assert len(review) >= 5 and (review["decision"] == "").all()
     review.loc[review.index[:3], "decision"] = "accept"
     review.loc[review.index[3:5], "decision"] = "reject"
     review.to_csv(study / "codings" / "review-nino.csv", index=False)
     assert main(["build", "--study", str(study), "--out", str(processed), "-q"]) == 0
-    codings = pd.read_parquet(processed / "codings.parquet")
+    codings = pd.read_parquet(current_generation(processed) / "codings.parquet")
     mine = codings[codings["coder"] == "nino"]
     assert set(zip(mine["segment_id"], mine["code_id"], strict=True)) == \
         set(zip(review["segment_id"][:3], review["code_id"][:3], strict=True))
     assert (mine["source"] == "manual").all()
-    assert not (processed / "suggestions.parquet").exists()       # stale after a rebuild
+    assert not (current_generation(processed) / "suggestions.parquet").exists()       # stale after a rebuild
 
 
 def test_review_sheet_columns() -> None:

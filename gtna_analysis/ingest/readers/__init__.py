@@ -12,6 +12,7 @@ from gtna_analysis.errors import GtnaError
 
 from .base import BodyLine, RawTranscript
 from .docx_reader import read_docx
+from .limits import check_zip, size_warnings
 from .odt_reader import read_odt
 from .subtitles import read_subtitles
 from .text import read_text
@@ -37,7 +38,10 @@ def read_transcript(path: str | Path) -> RawTranscript:
     try:
         if path.stat().st_size == 0:
             raise GtnaError.at(path, 1, "empty file", "delete it or put the transcript in it")
+        if path.suffix.lower() in (".docx", ".odt"):
+            check_zip(path)  # a zip bomb is refused before python-docx / odfpy inflate it
         raw = reader(path)
+        raw.warnings.extend(size_warnings(path))
     except OSError as exc:
         raise GtnaError.at(path, 1, f"cannot read file: {exc.strerror or exc}") from None
     if raw.header is None and not any(b.text.strip() for b in raw.body):
