@@ -54,6 +54,8 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     replacements: Counter = field(default_factory=Counter)
     reread: list[str] = field(default_factory=list)  # interview files read this time (rest came from the cache)
+    sources: dict[str, Path] = field(default_factory=dict)  # interview id -> transcript file (never written out)
+    read_ids: dict[str, Path] = field(default_factory=dict)  # the same for every file whose metadata was valid
 
 
 def _cache_for(study: Study, cache_dir: str | Path | None) -> BuildCache | None:
@@ -97,7 +99,9 @@ def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path
         replacements.update(p.replacements)
     tables = assemble_tables(parsed, study, codebook)
     warnings = [w for item in items for w in item.warnings]
-    return BuildResult(study, codebook, tables, log.problems, warnings, replacements, reread)
+    sources = {p.meta.interview_id: p.meta.source for p in parsed}
+    read_ids = {item.meta.interview_id: item.source.path for item in items}
+    return BuildResult(study, codebook, tables, log.problems, warnings, replacements, reread, sources, read_ids)
 
 
 def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codebook) -> dict[str, pd.DataFrame]:
@@ -109,7 +113,7 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
         "interview_id": p.meta.interview_id, "agency": p.meta.agency, "date": p.meta.date, "mode": p.meta.mode,
         "language": p.meta.language, "interviewer": p.meta.interviewer,
         "n_participants": len(p.meta.participants),
-        "source_file": p.meta.source.relative_to(study.root).as_posix(), "source_sha256": p.sha256,
+        "source_sha256": p.sha256,  # the file's name is not written: it may carry a participant's name
         "n_segments": len(p.segments), "words": sum(s["words"] for s in p.segments if
                                                     s["speaker_role"] != "interviewer"),
         "legacy_font_paragraphs": p.legacy_paragraphs, "markers": p.markers,
@@ -154,20 +158,38 @@ def input_files(result: BuildResult) -> list[Path]:
         files.add(study.questionnaire_path)
     if study.interviews_csv:
         files.add(study.interviews_csv)
-    files.update(study.root / f for f in result.tables["interviews"]["source_file"])
+    files.update(result.sources.values())
     for folder in (study.root / CODINGS_FOLDER, study.root / REVIEWS_FOLDER):
         if folder.is_dir():
             files.update(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
     return sorted(p for p in files if p.exists())
 
 
-def _relative(problem: Problem, root: Path) -> str:
-    """A problem with its path relative to the study (the manifest must not depend on where the study is)."""
-    try:
-        path = Path(problem.path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        path = problem.path
+def _relative(problem: Problem, root: Path, public: dict[Path, str]) -> str:
+    """A problem with its path relative to the study (the manifest must not depend on where the study is) and a
+    transcript named by its public name (see ``_public_names``), never by its file name."""
+    resolved = Path(problem.path).resolve()
+    if resolved in public:
+        path = public[resolved]
+    else:
+        try:
+            path = resolved.relative_to(root.resolve()).as_posix()
+        except ValueError:
+            path = problem.path
     return str(Problem(path, problem.line, problem.message, problem.hint))
+
+
+def _public_names(result: BuildResult) -> dict[Path, str]:
+    """Transcript file → the name the manifest may use: ``transcripts/<interview id>``, or for a skipped file
+    whose id is unknown ``transcripts/sha256-<first 12 hex digits of its bytes>``. A file name can carry a
+    participant's name (ნინო-ბერიძე-interview.md), so it never leaves the build."""
+    public = {path.resolve(): f"transcripts/{iid}" for iid, path in {**result.read_ids, **result.sources}.items()}
+    for problem in result.skipped:
+        path = Path(problem.path)
+        if path.resolve() not in public and path.is_file() and result.study.transcripts_dir.resolve() in \
+                path.resolve().parents:
+            public[path.resolve()] = f"transcripts/sha256-{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"
+    return public
 
 
 def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
@@ -178,9 +200,10 @@ def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
     """
     out = Path(out_dir)
     study = result.study
+    public = _public_names(result)
     # relpath, not relative_to: study.yml may name a codebook outside the study (e.g. ../raw/codebook.yml)
-    inputs = {Path(os.path.relpath(p, study.root)).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-              for p in input_files(result)}
+    inputs = {public.get(p.resolve()) or Path(os.path.relpath(p, study.root)).as_posix():
+              hashlib.sha256(p.read_bytes()).hexdigest() for p in input_files(result)}
     data_hash = hashlib.sha256("".join(f"{k}={v}\n" for k, v in sorted(inputs.items())).encode()).hexdigest()
     manifest = {
         "study_id": study.id,
@@ -195,7 +218,7 @@ def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
         "data_hash": data_hash[:16],
         "counts": {name: len(frame) for name, frame in result.tables.items()},
         "replacements": dict(sorted(result.replacements.items())),
-        "skipped": [_relative(p, study.root) for p in result.skipped],
+        "skipped": [_relative(p, study.root, public) for p in result.skipped],
         "software": {"gtna_workbench": __version__, "python": platform.python_version(),
                      "pandas": pd.__version__},
     }

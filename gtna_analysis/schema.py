@@ -12,7 +12,7 @@ CODING_UNITS = ("segment", "paragraph", "sentence", "match")  # what one auto-co
 TABLES = ("interviews", "participants", "segments", "codings", "preferences", "designs", "documents")
 
 INTERVIEW_COLUMNS = ["interview_id", "agency", "date", "mode", "language", "interviewer", "n_participants",
-                     "source_file", "source_sha256", "n_segments", "words", "legacy_font_paragraphs", "markers",
+                     "source_sha256", "n_segments", "words", "legacy_font_paragraphs", "markers",
                      "pseudonymised"]
 PARTICIPANT_COLUMNS = ["interview_id", "agency", "participant_id", "participant_key", "role", "gender", "level",
                        "mode"]

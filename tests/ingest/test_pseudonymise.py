@@ -79,7 +79,8 @@ def test_amounts_years_and_counts_are_not_phones(mask: Pseudonymiser, text: str)
 
 def test_counts(mask: Pseudonymiser) -> None:
     mask.apply("მაიამ თქვა: 599 12 34 56, n@example.ge, 01001012345; ზურაბი.")
-    assert dict(mask.counts) == {"name": 2, "phone": 1, "email": 1, "personal_number": 1}
+    assert dict(mask.counts) == {"participant_name": 2, "third_party_name": 0, "phone": 1, "email": 1,
+                                 "personal_number": 1}
 
 
 # --- the sample study ---------------------------------------------------------------------------------------
@@ -135,9 +136,10 @@ def test_processed_tables_pass_the_report_check(sample_build: tuple[Path, Path, 
 
 
 def test_sample_replacement_counts(sample_build: tuple[Path, Path, dict]) -> None:
-    """Measured on the sample: every inflected mention (36), the 3 e-mails and the 1 phone number."""
+    """Measured on the sample: every inflected mention (36), the 3 e-mails and the 1 phone number; the sample
+    names no third party with a surname."""
     _, out, counts = sample_build
-    assert counts == {"name": 36, "email": 3, "phone": 1, "personal_number": 0}
+    assert counts == {"participant_name": 36, "third_party_name": 0, "email": 3, "phone": 1, "personal_number": 0}
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["replacements"] == counts
 
 
