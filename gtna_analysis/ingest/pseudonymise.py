@@ -71,6 +71,7 @@ __all__ = [
 
 _NAME_SPLIT = re.compile(r"[\s\-]+")
 _NAME_GAP = re.compile(r"[\s\-]+")
+_WORD = re.compile(r"[\w']+")
 _NEXT_WORD = re.compile(r"[ \t\u00a0]+([\u10d0-\u10ffA-Za-z']+)")
 _PREVIOUS_WORD = re.compile(r"([\u10d0-\u10ffA-Za-z']+)[ \t\u00a0]+$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;…\"“„«(\[\n*•–—-])\s*$")
@@ -125,6 +126,8 @@ def _heads(token: str) -> list[tuple[str, str]]:
         heads.append(("latin", latin_pattern(token)))
         return heads
     if LATIN_WORD.match(token):
+        if _ambiguous(token):  # an English name (May, Grace): Georgian spells it by sound (მეი), not letters
+            return [("latin", latin_pattern_of_latin(token))]
         georgian = georgian_pattern(token)
         heads = [("latin", latin_pattern_of_latin(token)), ("full", georgian)]
         if len(token) >= 4 and token.lower()[-1] in "ie":
@@ -199,24 +202,46 @@ class StudyNames:
                 by_kind[kind].append((name, head))
         branches = [f"(?:{'|'.join(f'(?P<{n}>{h})' for n, h in heads)}){ENDINGS[kind]}"
                     for kind, heads in by_kind.items() if heads]
-        self.regex = re.compile(rf"(?<!\w)(?:{'|'.join(branches)})(?!\w)", re.IGNORECASE) if branches else None
+        self.regex = re.compile(rf"(?:{'|'.join(branches)})", re.IGNORECASE) if branches else None
+        self._word_cache: dict[str, str | None] = {}
+
+    def _token_of(self, word: str) -> str | None:
+        """The header token a single word is a form of (or None); a name form is always one word, so words are
+        looked up (and remembered) instead of running the large regex over every text."""
+        if word in self._word_cache:
+            return self._word_cache[word]
+        m = self.regex.fullmatch(word) if self.regex is not None else None
+        token = self.group_token[str(m.lastgroup)] if m else None
+        if len(self._word_cache) < 500_000:
+            self._word_cache[word] = token
+        return token
 
     def _raw_mentions(self, text: str) -> list[NameMention]:
         out: list[NameMention] = []
         if self.regex is None:
             return out
-        for m in self.regex.finditer(text):
-            token = self.group_token[str(m.lastgroup)]
+        for w in _WORD.finditer(text):
+            start, end = w.span()
+            word = w.group(0)
+            token = self._token_of(word)
+            if token is None and "'" in word:  # quoted: 'ნინო' or Nino'
+                stripped = word.strip("'")
+                start += len(word) - len(word.lstrip("'"))
+                end = start + len(stripped)
+                word = stripped
+                token = self._token_of(word) if word else None
+            if token is None:
+                continue
             owners = self.by_token[token]
-            latin = not GEORGIAN_WORD.match(m.group(0))
-            if out and _NAME_GAP.fullmatch(text, out[-1].end, m.start()):
+            latin = not GEORGIAN_WORD.match(word)
+            if out and _NAME_GAP.fullmatch(text, out[-1].end, start):
                 previous = out[-1]
                 shared = [p for p in previous.people if p in owners]
                 if shared and token not in previous.tokens:
-                    out[-1] = NameMention(previous.start, m.end(), shared, (*previous.tokens, token),
+                    out[-1] = NameMention(previous.start, end, shared, (*previous.tokens, token),
                                           previous.latin or latin)
                     continue
-            out.append(NameMention(m.start(), m.end(), owners, (token,), latin))
+            out.append(NameMention(start, end, owners, (token,), latin))
         return out
 
     def mentions(self, text: str) -> list[NameMention]:
@@ -248,10 +273,7 @@ class StudyNames:
         return bool(before and given_names().of(before.group(1)) and not self._own_word(before.group(1), own))
 
     def _own_word(self, word: str, own: set[str]) -> bool:
-        if self.regex is None:
-            return False
-        m = self.regex.fullmatch(word)
-        return bool(m and self.group_token[str(m.lastgroup)] in own)
+        return self._token_of(word) in own
 
     @staticmethod
     def _used_as_name(text: str, mention: NameMention, token: str) -> bool:
