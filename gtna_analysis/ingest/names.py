@@ -178,8 +178,9 @@ def georgian_surname(word: str, weak: bool = False) -> bool:
     Each reading base+tail is tried: a vowel-final base is the nominative itself (ბერიძე-ს, ჟვანია-მ, ღლონტი);
     a consonant-final base must carry a real case ending of a consonant stem (ბერიძ-ის, ჩიქოვან-მა) and its
     nominative is base+ე or base+ი. Verb forms (აღნიშნ-ა) fail both ways. A surname must end in a typical
-    ending (-შვილი, -ძე, -ია …); with ``weak`` (after a title) any -ი nominative will do (ღლონტი, მესხი), because
-    unknown verb forms also end in -ი (ვეთანხმები).
+    ending (-შვილი, -ძე, -ია …), or be an -ი noun in the ergative (ბუთხუზმა); with ``weak`` (after a title) any
+    -ი nominative will do (ღლონტი), which is not enough elsewhere because unknown verb forms end in -ი too
+    (ვეთანხმები).
     """
     if len(word) < 4 or not GEORGIAN_WORD.match(word) or known_georgian(word) or given_names().georgian(word):
         return False
@@ -195,8 +196,9 @@ def georgian_surname(word: str, weak: bool = False) -> bool:
                 return False
             if candidate.endswith(STRONG_SURNAME_ENDINGS) and len(candidate) >= 4:
                 return True
-            if weak and candidate.endswith("ი") and len(candidate) >= 5:
-                return True  # a consonant-stem surname (ღლონტი, მესხი) in some case form
+            if candidate.endswith("ი") and len(candidate) >= 5 and (weak or tail.startswith("მა")):
+                return True  # a consonant-stem surname (ღლონტი, ბუთხუზი): after a title, or in the ergative
+                # (ბუთხუზმა), which verb forms do not end in
     return False
 
 
