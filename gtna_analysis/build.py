@@ -31,6 +31,7 @@ from gtna_analysis.coding.preferences import extract_preferences
 from gtna_analysis.errors import GtnaError, Problem, ProblemLog
 from gtna_analysis.exchange.coding_files import load_study_codings
 from gtna_analysis.ingest.cache import BuildCache, context_hash
+from gtna_analysis.ingest.pseudonymise import Pseudonymiser, StudyNames
 from gtna_analysis.ingest.transcripts import (
     ParsedInterview,
     Progress,
@@ -56,6 +57,7 @@ class BuildResult:
     reread: list[str] = field(default_factory=list)  # interview files read this time (rest came from the cache)
     sources: dict[str, Path] = field(default_factory=dict)  # interview id -> transcript file (never written out)
     read_ids: dict[str, Path] = field(default_factory=dict)  # the same for every file whose metadata was valid
+    names: StudyNames | None = None  # the study's participant names, to mask problem messages in the manifest
 
 
 def _cache_for(study: Study, cache_dir: str | Path | None) -> BuildCache | None:
@@ -101,7 +103,9 @@ def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path
     warnings = [w for item in items for w in item.warnings]
     sources = {p.meta.interview_id: p.meta.source for p in parsed}
     read_ids = {item.meta.interview_id: item.source.path for item in items}
-    return BuildResult(study, codebook, tables, log.problems, warnings, replacements, reread, sources, read_ids)
+    names = StudyNames([item.meta for item in items], study.keep_names) if log else None
+    return BuildResult(study, codebook, tables, log.problems, warnings, replacements, reread, sources, read_ids,
+                       names)
 
 
 def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codebook) -> dict[str, pd.DataFrame]:
@@ -165,9 +169,10 @@ def input_files(result: BuildResult) -> list[Path]:
     return sorted(p for p in files if p.exists())
 
 
-def _relative(problem: Problem, root: Path, public: dict[Path, str]) -> str:
-    """A problem with its path relative to the study (the manifest must not depend on where the study is) and a
-    transcript named by its public name (see ``_public_names``), never by its file name."""
+def _relative(problem: Problem, root: Path, public: dict[Path, str], names: StudyNames | None = None) -> str:
+    """A problem with its path relative to the study (the manifest must not depend on where the study is), a
+    transcript named by its public name (see ``_public_names``), never by its file name, and names in the message
+    masked (an unknown speaker label can be a name)."""
     resolved = Path(problem.path).resolve()
     if resolved in public:
         path = public[resolved]
@@ -176,7 +181,11 @@ def _relative(problem: Problem, root: Path, public: dict[Path, str]) -> str:
             path = resolved.relative_to(root.resolve()).as_posix()
         except ValueError:
             path = problem.path
-    return str(Problem(path, problem.line, problem.message, problem.hint))
+    message, hint = problem.message, problem.hint
+    if names is not None:
+        mask = Pseudonymiser(names)
+        message, hint = mask.apply(message), mask.apply(hint) if hint else hint
+    return str(Problem(path, problem.line, message, hint))
 
 
 def _public_names(result: BuildResult) -> dict[Path, str]:
@@ -218,7 +227,7 @@ def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
         "data_hash": data_hash[:16],
         "counts": {name: len(frame) for name, frame in result.tables.items()},
         "replacements": dict(sorted(result.replacements.items())),
-        "skipped": [_relative(p, study.root, public) for p in result.skipped],
+        "skipped": [_relative(p, study.root, public, result.names) for p in result.skipped],
         "software": {"gtna_workbench": __version__, "python": platform.python_version(),
                      "pandas": pd.__version__},
     }

@@ -225,3 +225,17 @@ def test_keep_names_must_be_full_names(tmp_path: Path) -> None:
     (study / "study.yml").write_text(MINI_STUDY_YML + "keep_names: ირაკლი ღარიბაშვილი\n", encoding="utf-8")
     with pytest.raises(GtnaError, match=r"study\.yml:11: keep_names must be a list"):
         load_study(study)
+
+
+def test_names_in_problem_messages_are_masked_in_the_manifest(tmp_path: Path) -> None:
+    from conftest import make_study
+
+    other = ("---\ninterview_id: MOES-94\nagency: moes\nmode: individual\nlanguage: ka\nparticipants:\n"
+             "  - {id: P1, name: ლევან ჯაფარიძე}\n---\nინტერვიუერი: [Q1] პრიორიტეტები?\nბერიძე: სტატისტიკა.\n")
+    study = make_study(tmp_path / "s", {"transcripts/moes/MOES-95.md": NAMED_FILE,
+                                        "transcripts/moes/MOES-94.md": other})
+    result = build(study, keep_going=True)
+    assert any("unknown speaker label 'ბერიძე'" in str(p) for p in result.skipped)  # the console shows it
+    manifest = json.loads((write_outputs(result, tmp_path / "out") / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["skipped"] == [next(s for s in manifest["skipped"] if "unknown speaker label" in s)]
+    assert manifest["skipped"][0].startswith("transcripts/MOES-94:10: unknown speaker label '[MOES-95:P1]'")
