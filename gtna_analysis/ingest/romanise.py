@@ -10,7 +10,8 @@ other way, letter group by letter group, to the Georgian letters it can stand fo
 from there to all of their Latin spellings (:func:`latin_pattern_of_latin`), so ``Beridze`` in a header also finds
 ``Beridse`` and ``ბერიძე``.
 
-Matching happens on a folded copy of the text (:func:`fold`): NFKC (fullwidth ｂｅｒｉｄｚｅ → beridze), ISO diacritics
+Matching happens on a folded copy of the text (:func:`fold`): NFKC (fullwidth ｂｅｒｉｄｚｅ → beridze), Mtavruli
+capitals to Mkhedruli (ᲑᲔᲠᲘᲫᲔ → ბერიძე), ISO diacritics
 to their digraphs (š → sh, ʒ → dz), apostrophe variants to one, and a word hyphenated across a line break
 (``ბერი-`` / ``ძეც``) joined; :class:`Folded` maps every folded offset back to the original string, so a
 replacement is made in the original text at the right characters.
@@ -83,6 +84,8 @@ class Folded:
 def _fold_char(ch: str) -> str:
     if ch in _SPECIAL:
         return _SPECIAL[ch]
+    if "\u1c90" <= ch <= "\u1cbf":  # Mtavruli capitals (headings, emphasis): ᲜᲘᲜᲝ is ნინო
+        return ch.lower()
     folded = unicodedata.normalize("NFKC", ch)
     folded = "".join(_SPECIAL.get(c, c) for c in folded)
     if folded.isascii() or "\u10d0" <= folded <= "\u10ff":
