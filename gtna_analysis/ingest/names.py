@@ -161,7 +161,7 @@ def canonical(word: str) -> str:
     word = fold_text(word).replace("'", "")
     if GEORGIAN_WORD.match(word):
         readings = split_tail(word)
-        base = readings[0][0] if readings else word
+        base = readings[-1][0] if readings else word  # the reading with the longest case ending
         latin = transliterate(base)
     else:
         latin = word.lower()

@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 
 # Georgian letter -> its Latin spellings (national 2002, ISO 9984 after folding, BGN/PCGN, German/Russian-style,
-# informal chat Latin). Ejectives take an optional apostrophe (see APOSTROPHE).
+# informal chat Latin). Any consonant may be followed by an apostrophe (see _letter_pattern).
 KA_TO_LATIN: dict[str, tuple[str, ...]] = {
     "ა": ("a",), "ბ": ("b",), "გ": ("g",), "დ": ("d",), "ე": ("e",), "ვ": ("v", "w"), "ზ": ("z",),
     "თ": ("t", "th"), "ი": ("i", "y"), "კ": ("k", "c"), "ლ": ("l",), "მ": ("m",), "ნ": ("n",), "ო": ("o",),
@@ -35,7 +35,6 @@ KA_TO_LATIN: dict[str, tuple[str, ...]] = {
     "ძ": ("dz", "ds", "z", "dze"), "წ": ("ts", "tz", "c", "w", "z"), "ჭ": ("ch", "tch", "tsch", "c", "w"),
     "ხ": ("kh", "x", "h", "ch"), "ჯ": ("j", "dj", "dzh", "dsch", "dch"), "ჰ": ("h",),
 }
-EJECTIVES = frozenset("კპტყწჭ")
 APOSTROPHE = "'"  # every apostrophe-like mark folds to this one
 # The national system without apostrophes: the one spelling used for readable output and speaker labels.
 NATIONAL: dict[str, str] = {
@@ -173,11 +172,6 @@ def latin_pattern_of_latin(latin: str) -> str:
 # For single Latin letters with several Georgian readings: the readings that are usual in names written in Latin.
 _PRIMARY = {"c": "ცწ", "g": "გ", "h": "ჰხ", "j": "ჯჟ", "k": "კქ", "p": "პფ", "q": "ყ", "s": "ს", "t": "თტ",
             "w": "ვწ", "y": "ი", "z": "ზ"}
-
-
-def georgian_guess(latin: str) -> str:
-    """The most likely Mkhedruli spelling of a Latin word (first reading of each group), e.g. Nino → ნინო."""
-    return "".join(LATIN_TO_KA[g][0] for g in latin_groups(latin) if g != APOSTROPHE)
 
 
 def romanisations(georgian: str, limit: int = 200) -> set[str]:
