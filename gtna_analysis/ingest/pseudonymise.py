@@ -34,6 +34,7 @@ from .names import (
     ENDINGS,
     KeepNames,
     Mention,
+    canonical,
     georgian_heads,
     given_names,
     known_english,
@@ -303,6 +304,13 @@ def join_hyphenated_lines(lines: list[str], names: StudyNames) -> list[str]:
 
 
 @dataclass
+class _ThirdParty:
+    placeholder: str
+    given: set[str]
+    surnames: set[str]
+
+
+@dataclass
 class Pseudonymiser:
     """Replaces identifying strings in the text of one interview with stable placeholders, counting them by kind:
     participant_name, third_party_name, email, phone, personal_number."""
@@ -310,7 +318,7 @@ class Pseudonymiser:
     names: StudyNames | None
     interview_id: str = ""
     counts: Counter = field(default_factory=Counter)
-    third_parties: dict[frozenset[str], str] = field(default_factory=dict)
+    third_parties: list[_ThirdParty] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for kind in KINDS:  # every kind is reported, also when nothing of it was found
@@ -332,20 +340,25 @@ class Pseudonymiser:
         return "[NAME]"
 
     def _person(self, mention: Mention) -> str:
-        """``[PERSON]``, ``[PERSON-2]`` …: the same person (sharing a name key) gets the same placeholder."""
-        keys = mention.keys
-        for known, placeholder in self.third_parties.items():
-            if known & keys:
-                self.third_parties[known] = placeholder
-                merged = known | keys
-                if merged != known:
-                    del self.third_parties[known]
-                    self.third_parties[merged] = placeholder
-                return placeholder
-        n = len(set(self.third_parties.values())) + 1
-        placeholder = "[PERSON]" if n == 1 else f"[PERSON-{n}]"
-        self.third_parties[keys] = placeholder
-        return placeholder
+        """``[PERSON]``, ``[PERSON-2]`` …: the same person gets the same placeholder. Two mentions are the same
+        person when they share a surname, or a given name while one of them has no surname (ბატონმა ზაალმა …
+        ზაალ ხარაიშვილმა); different surnames, or different given names, are different people (თამარ ხარაიშვილი
+        and თამარ ჩიქოვანი; ნინო and ლევან ბერიძე)."""
+        names = given_names()
+        given = frozenset(canonical(w) for w in mention.words if names.of(w) is not None)
+        surnames = frozenset(canonical(w) for w in mention.words if names.of(w) is None)
+        for person in self.third_parties:
+            if person.surnames and surnames and not person.surnames & surnames:
+                continue
+            if person.given and given and not person.given & given:
+                continue
+            if person.surnames & surnames or person.given & given:
+                person.given |= given
+                person.surnames |= surnames
+                return person.placeholder
+        n = len(self.third_parties) + 1
+        self.third_parties.append(_ThirdParty("[PERSON]" if n == 1 else f"[PERSON-{n}]", set(given), set(surnames)))
+        return self.third_parties[-1].placeholder
 
     def _phone(self, match: re.Match[str]) -> str:
         """Replace the phone number(s) inside a digit run; a run can also hold years or amounts around it."""
