@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ TEXT_SUFFIXES = frozenset((".html", ".htm", ".xml", ".qde", ".txt", ".md", ".csv
 JSON_SUFFIXES = frozenset((".json", ".ipynb"))
 ARCHIVE_SUFFIXES = frozenset((".qdpx", ".zip"))
 SKIPPED_FOLDERS = frozenset((".cache",))
+# Embedded images (report plots) are base64: no names in them, and megabytes of pseudo-words to look up.
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
+_BASE64 = re.compile(r"[A-Za-z0-9+/=\n]{200,}")  # no spaces: prose always has some
 
 
 @dataclass(frozen=True)
@@ -47,12 +51,15 @@ def _lines(text: str, where: str, decode_html: bool) -> Iterator[tuple[str, str]
     for number, line in enumerate(lines, start=1):
         # a name hyphenated across a line break is a leak too: look at the next line's first word with it
         joined = line + ("\n" + lines[number].lstrip()[:40] if number < len(lines) and line.endswith("-") else "")
+        if "base64," in joined:
+            joined = _DATA_URI.sub("", joined)
         yield f"{where}:{number}", html.unescape(joined) if decode_html else joined
 
 
 def _json_strings(value: object, pointer: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
-        yield pointer or "/", value
+        if not _BASE64.fullmatch(value):  # a notebook's image/png output
+            yield pointer or "/", _DATA_URI.sub("", value) if "base64," in value else value
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _json_strings(key, f"{pointer}/{key}")

@@ -154,3 +154,16 @@ def test_help_has_examples_and_exit_codes(capsys: pytest.CaptureFixture[str]) ->
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     assert "examples:" in out and "exit codes: 0 no name found, 1 a name found" in out
+
+
+def test_embedded_images_are_skipped_but_not_the_text_beside_them(built, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    image = "iVBORw0KGgo" + "A" * 5000
+    report = tmp_path / "report.html"
+    report.write_text(f'<img src="data:image/png;base64,{image}"> Revaz said\n', encoding="utf-8")
+    notebook = tmp_path / "nb.ipynb"
+    notebook.write_text(json.dumps({"cells": [{"outputs": [{"data": {"image/png": image,
+                                                                     "text/plain": "a" * 300 + " Revaz"}}]}]}))
+    code, printed = check(capsys, built[0], built[1], report, notebook)
+    assert code == 1
+    assert f"{report}:1: 'Revaz'" in printed and f"{notebook}:/cells/0/outputs/0/data/text/plain: 'Revaz'" in printed
