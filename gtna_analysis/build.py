@@ -34,6 +34,7 @@ from gtna_analysis.coding.preferences import extract_preferences
 from gtna_analysis.errors import GtnaError, Problem, ProblemLog
 from gtna_analysis.exchange.coding_files import load_study_codings
 from gtna_analysis.ingest.cache import BuildCache, context_hash
+from gtna_analysis.ingest.pseudonymise import Pseudonymiser, StudyNames
 from gtna_analysis.ingest.transcripts import (
     ParsedInterview,
     Progress,
@@ -57,6 +58,9 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     replacements: Counter = field(default_factory=Counter)
     reread: list[str] = field(default_factory=list)  # interview files read this time (rest came from the cache)
+    sources: dict[str, Path] = field(default_factory=dict)  # interview id -> transcript file (never written out)
+    read_ids: dict[str, Path] = field(default_factory=dict)  # the same for every file whose metadata was valid
+    names: StudyNames | None = None  # the study's participant names, to mask problem messages in the manifest
 
 
 def _cache_for(study: Study, cache_dir: str | Path | None) -> BuildCache | None:
@@ -100,7 +104,11 @@ def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path
         replacements.update(p.replacements)
     tables = assemble_tables(parsed, study, codebook)
     warnings = [w for item in items for w in item.warnings] + [w for p in parsed for w in p.warnings]
-    return BuildResult(study, codebook, tables, log.problems, warnings, replacements, reread)
+    sources = {p.meta.interview_id: p.meta.source for p in parsed}
+    read_ids = {item.meta.interview_id: item.source.path for item in items}
+    names = StudyNames([item.meta for item in items], study.keep_names) if log else None
+    return BuildResult(study, codebook, tables, log.problems, warnings, replacements, reread, sources, read_ids,
+                       names)
 
 
 def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codebook) -> dict[str, pd.DataFrame]:
@@ -112,7 +120,7 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
         "interview_id": p.meta.interview_id, "agency": p.meta.agency, "date": p.meta.date, "mode": p.meta.mode,
         "language": p.meta.language, "interviewer": p.meta.interviewer,
         "n_participants": len(p.meta.participants),
-        "source_file": _study_relative(p.meta.source, study), "source_sha256": p.sha256,
+        "source_sha256": p.sha256,  # the file's name is not written: it may carry a participant's name
         "n_segments": len(p.segments), "words": sum(s["words"] for s in p.segments if
                                                     s["speaker_role"] != "interviewer"),
         "legacy_font_paragraphs": p.legacy_paragraphs, "chat_latin_paragraphs": p.chat_latin_paragraphs,
@@ -131,12 +139,6 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
     return {"interviews": interviews, "participants": participants, "segments": segments,
             "codings": coded["codings"], "preferences": coded["preferences"], "designs": coded["designs"],
             "documents": documents}
-
-
-def _study_relative(path: Path, study: Study) -> str:
-    """``path`` under the study folder, resolved first: a cached entry may hold the path as an earlier build
-    spelt it (``--study /abs/path`` then ``--study rel``)."""
-    return Path(os.path.abspath(path)).relative_to(os.path.abspath(study.root)).as_posix()  # links not followed
 
 
 def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame,
@@ -177,20 +179,43 @@ def input_files(result: BuildResult) -> list[Path]:
         files.add(study.questionnaire_path)
     if study.interviews_csv:
         files.add(study.interviews_csv)
-    files.update(study.root / f for f in result.tables["interviews"]["source_file"])
+    files.update(result.sources.values())
     for folder in (study.root / CODINGS_FOLDER, study.root / REVIEWS_FOLDER):
         if folder.is_dir():
             files.update(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
     return sorted(p for p in files if p.exists())
 
 
-def _relative(problem: Problem, root: Path) -> str:
-    """A problem with its path relative to the study (the manifest must not depend on where the study is)."""
-    try:
-        path = Path(problem.path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        path = problem.path
-    return str(Problem(path, problem.line, problem.message, problem.hint))
+def _relative(problem: Problem, root: Path, public: dict[Path, str], names: StudyNames | None = None) -> str:
+    """A problem with its path relative to the study (the manifest must not depend on where the study is), a
+    transcript named by its public name (see ``_public_names``), never by its file name, and names in the message
+    masked (an unknown speaker label can be a name)."""
+    resolved = Path(problem.path).resolve()
+    if resolved in public:
+        path = public[resolved]
+    else:
+        try:
+            path = resolved.relative_to(root.resolve()).as_posix()
+        except ValueError:
+            path = problem.path
+    message, hint = problem.message, problem.hint
+    if names is not None:
+        mask = Pseudonymiser(names)
+        message, hint = mask.apply(message), mask.apply(hint) if hint else hint
+    return str(Problem(path, problem.line, message, hint))
+
+
+def _public_names(result: BuildResult) -> dict[Path, str]:
+    """Transcript file → the name the manifest may use: ``transcripts/<interview id>``, or for a skipped file
+    whose id is unknown ``transcripts/sha256-<first 12 hex digits of its bytes>``. A file name can carry a
+    participant's name (ნინო-ბერიძე-interview.md), so it never leaves the build."""
+    public = {path.resolve(): f"transcripts/{iid}" for iid, path in {**result.read_ids, **result.sources}.items()}
+    for problem in result.skipped:
+        path = Path(problem.path)
+        if path.resolve() not in public and path.is_file() and result.study.transcripts_dir.resolve() in \
+                path.resolve().parents:
+            public[path.resolve()] = f"transcripts/sha256-{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"
+    return public
 
 
 def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
@@ -202,9 +227,10 @@ def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
     """
     out = Path(out_dir)
     study = result.study
+    public = _public_names(result)
     # relpath, not relative_to: study.yml may name a codebook outside the study (e.g. ../raw/codebook.yml)
-    inputs = {Path(os.path.relpath(p, study.root)).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-              for p in input_files(result)}
+    inputs = {public.get(p.resolve()) or Path(os.path.relpath(p, study.root)).as_posix():
+              hashlib.sha256(p.read_bytes()).hexdigest() for p in input_files(result)}
     data_hash = hashlib.sha256("".join(f"{k}={v}\n" for k, v in sorted(inputs.items())).encode()).hexdigest()
     manifest = {
         "study_id": study.id,
@@ -221,7 +247,7 @@ def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
         "replacements": dict(sorted(result.replacements.items())),
         "script_conversions": {kind: int(result.tables["interviews"][f"{kind}_paragraphs"].sum())
                                for kind in ("legacy_font", "chat_latin")},
-        "skipped": [_relative(p, study.root) for p in result.skipped],
+        "skipped": [_relative(p, study.root, public, result.names) for p in result.skipped],
         "software": {"gtna_workbench": __version__, "python": platform.python_version(),
                      "pandas": pd.__version__},
     }

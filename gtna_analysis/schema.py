@@ -12,8 +12,8 @@ CODING_UNITS = ("segment", "paragraph", "sentence", "match")  # what one auto-co
 TABLES = ("interviews", "participants", "segments", "codings", "preferences", "designs", "documents")
 
 INTERVIEW_COLUMNS = ["interview_id", "agency", "date", "mode", "language", "interviewer", "n_participants",
-                     "source_file", "source_sha256", "n_segments", "words", "legacy_font_paragraphs",
-                     "chat_latin_paragraphs", "markers", "pseudonymised"]
+                     "source_sha256", "n_segments", "words", "legacy_font_paragraphs", "chat_latin_paragraphs",
+                     "markers", "pseudonymised"]
 PARTICIPANT_COLUMNS = ["interview_id", "agency", "participant_id", "participant_key", "role", "gender", "level",
                        "mode"]
 # original_text: the text as typed (pseudonymised like text), equal to text unless Latin-typed Georgian was

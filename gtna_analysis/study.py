@@ -63,6 +63,7 @@ class Study:
     interviews_csv: Path | None = None
     questionnaire_path: Path | None = None
     coding_unit: str = "segment"
+    keep_names: list[str] = field(default_factory=list)  # public figures whose names stay (see pseudonymise.py)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -187,6 +188,7 @@ def load_study(root: str | Path) -> Study:
     if coding_unit not in CODING_UNITS:
         log.add(study_file, meta.line_of("coding_unit"), f"coding_unit {coding_unit!r} is not one of "
                 f"{', '.join(CODING_UNITS)}")
+    keep_names = _keep_names(data.get("keep_names"), study_file, data.line_of("keep_names"), log)
     log.raise_if_any()
     return Study(
         root=root,
@@ -202,4 +204,24 @@ def load_study(root: str | Path) -> Study:
         interviews_csv=interviews_csv if interviews_csv.exists() else None,
         questionnaire_path=questionnaire,
         coding_unit=coding_unit,
+        keep_names=keep_names,
     )
+
+
+def _keep_names(value: object, path: Path, line: int | None, log: ProblemLog) -> list[str]:
+    """``keep_names:`` — a list of full names (given name and surname) of public figures in public roles, whose
+    names the pseudonymiser leaves in place when they are mentioned as third parties."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        log.add(path, line, "keep_names must be a list of full names", "e.g. keep_names: [ირაკლი ღარიბაშვილი]")
+        return []
+    names: list[str] = []
+    for i, item in enumerate(value):
+        item_line = value.line_of(i) if isinstance(value, LineList) else line
+        if not isinstance(item, str) or len(item.split()) < 2:
+            log.add(path, item_line, f"keep_names: {item!r} is not a full name",
+                    "give the given name and the surname, e.g. ირაკლი ღარიბაშვილი")
+            continue
+        names.append(" ".join(item.split()))
+    return names

@@ -1,5 +1,6 @@
 """The ``gtna`` command line: the parser and ``main``. Each command group lives in its own module of this
-package (build, report, codebook, exchange, agreement, study) as a thin wrapper over library functions.
+package (build, report, codebook, exchange, agreement, suggest, privacy, study) as a thin wrapper over
+library functions.
 
 Exit codes: 0 success · 1 a problem with the input or a failed report (printed as ``path:line: message``) ·
 2 wrong command-line usage · 130 interrupted.
@@ -14,7 +15,7 @@ from gtna_analysis import __version__
 from gtna_analysis.console import OUTPUT
 from gtna_analysis.errors import GtnaError
 
-from . import agreement, build, codebook, exchange, report, study, suggest
+from . import agreement, build, codebook, exchange, privacy, report, study, suggest
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"gtna-workbench {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for command_group in (build, report, codebook, exchange, agreement, suggest, study):  # `gtna --help` order
+    for command_group in (build, report, codebook, exchange, agreement, suggest, privacy, study):  # `gtna --help` order
         command_group.register(sub)
     return parser
 

@@ -22,7 +22,7 @@ from .align import align_turns
 from .cache import BuildCache
 from .clean import clean_paragraph, count_markers
 from .interview import InterviewMeta, load_interviews_csv, merge_metadata, validate_meta
-from .pseudonymise import StudyNames, anonymous_participants
+from .pseudonymise import PSEUDONYMISER_VERSION, StudyNames, anonymous_participants, join_hyphenated_lines
 from .readers import SUPPORTED_SUFFIXES, BodyLine, RawTranscript, read_transcript
 from .readers.limits import check_transcript_file
 from .turns import parse_turns
@@ -182,6 +182,8 @@ def parse_interview(raw: RawTranscript, meta: InterviewMeta, study: Study, names
         if paragraph.unsure:
             warnings.append(f"{raw.path}:{body.line}: {UNSURE_SCRIPT}")
     kinds = Counter(c.kind for c in conversions if c is not None)
+    joined = join_hyphenated_lines([body.text for body in cleaned], names)  # ბერი- / ძეც: a name across lines
+    cleaned = [replace(body, text=text) for body, text in zip(cleaned, joined, strict=True)]
     pseudonymiser = names.for_interview(meta)
     document, turns = parse_turns(cleaned, meta, pseudonymiser, set(study.question_ids), log, conversions)
     if not any(t.speaker_role == "participant" for t in turns) and not log:
@@ -207,10 +209,11 @@ def parse_interview(raw: RawTranscript, meta: InterviewMeta, study: Study, names
         kinds["chat_latin"], warnings)
 
 
-def names_fingerprint(metas: list[InterviewMeta]) -> str:
-    """Hash of every (interview, participant, name): parsed text stays valid while this does not change."""
+def names_fingerprint(metas: list[InterviewMeta], keep_names: list[str] | None = None) -> str:
+    """Hash of every (interview, participant, name), the kept names and the pseudonymiser's version: parsed text
+    stays valid while this does not change."""
     items = sorted((m.interview_id, p.id, p.name) for m in metas for p in m.participants)
-    return hashlib.sha256(repr(items).encode()).hexdigest()
+    return hashlib.sha256(repr((PSEUDONYMISER_VERSION, items, keep_names or [])).encode()).hexdigest()
 
 def parse_all(items: list[ReadTranscript], study: Study, log: ProblemLog, cache: BuildCache | None,
               progress: Progress = no_progress) -> tuple[list[ParsedInterview], list[str], list[tuple[Source, dict]]]:
@@ -219,8 +222,8 @@ def parse_all(items: list[ReadTranscript], study: Study, log: ProblemLog, cache:
     Returns the parsed interviews, the files read, and the new cache entries, which the caller stores only once
     the build has succeeded (a failed build writes nothing into the output folder, not even cache entries).
     """
-    names = StudyNames([item.meta for item in items])
-    fingerprint = names_fingerprint([item.meta for item in items])
+    names = StudyNames([item.meta for item in items], study.keep_names)
+    fingerprint = names_fingerprint([item.meta for item in items], study.keep_names)
     parsed: list[ParsedInterview] = []
     reread: list[str] = []
     pending: list[tuple[Source, dict]] = []

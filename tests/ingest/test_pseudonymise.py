@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import MINI_CODEBOOK, assert_no_header_names, copy_sample_study, header_names, name_form_regex
 
@@ -80,7 +81,8 @@ def test_amounts_years_and_counts_are_not_phones(mask: Pseudonymiser, text: str)
 
 def test_counts(mask: Pseudonymiser) -> None:
     mask.apply("მაიამ თქვა: 599 12 34 56, n@example.ge, 01001012345; ზურაბი.")
-    assert dict(mask.counts) == {"name": 2, "phone": 1, "email": 1, "personal_number": 1}
+    assert dict(mask.counts) == {"participant_name": 2, "third_party_name": 0, "phone": 1, "email": 1,
+                                 "personal_number": 1}
 
 
 # --- the sample study ---------------------------------------------------------------------------------------
@@ -136,9 +138,10 @@ def test_processed_tables_pass_the_report_check(sample_build: tuple[Path, Path, 
 
 
 def test_sample_replacement_counts(sample_build: tuple[Path, Path, dict]) -> None:
-    """Measured on the sample: every inflected mention (36), the 3 e-mails and the 1 phone number."""
+    """Measured on the sample: every inflected mention (36), the 3 e-mails and the 1 phone number; the sample
+    names no third party with a surname."""
     _, out, counts = sample_build
-    assert counts == {"name": 36, "email": 3, "phone": 1, "personal_number": 0}
+    assert counts == {"participant_name": 36, "third_party_name": 0, "email": 3, "phone": 1, "personal_number": 0}
     assert json.loads((current_generation(out) / "manifest.json").read_text(encoding="utf-8"))["replacements"] == counts
 
 
@@ -164,3 +167,77 @@ def test_roles_are_pseudonymised_too(tmp_path: Path) -> None:
     study = make_study(tmp_path / "s", {"transcripts/moes/MOES-96.md": text})
     tables = build(study).tables
     assert tables["participants"]["role"].tolist() == ["assistant to [P2]", "deputy head"]
+
+
+# --- through a build: file names, third parties, keep_names, hyphenation across lines ----------------------
+
+NAMED_FILE = ("---\ninterview_id: MOES-95\nagency: moes\nmode: group\nlanguage: ka\nparticipants:\n"
+              "  - {id: P1, name: ნინო ბერიძე, role: head of unit}\n  - {id: P2, name: გიორგი კაპანაძე}\n---\n"
+              "ინტერვიუერი: [Q1] პრიორიტეტები?\n"
+              "P1: გიორგი მჭედლიძის აზრით ძალადობის პრევენციაა, ირაკლი ღარიბაშვილმაც ასე თქვა. როგორც ბერი-\n"
+              "ძეც აღნიშნავს, პ/ნ 010 240 123 45 არ გვჭირდება; nino (at) example (dot) ge\n"
+              "P2: ბატონმა ზაალმა და თამარ ხარაიშვილმა მოაწყვეს.\n")
+
+
+@pytest.fixture(scope="module")
+def named_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
+    from conftest import MINI_STUDY_YML, make_study
+
+    root = tmp_path_factory.mktemp("named")
+    study = make_study(root / "study", {"transcripts/moes/ნინო-ბერიძე-interview.md": NAMED_FILE})
+    (study / "study.yml").write_text(MINI_STUDY_YML + "keep_names: [ირაკლი ღარიბაშვილი]\n", encoding="utf-8")
+    result = build(study)
+    return study, current_generation(write_outputs(result, root / "processed")), dict(result.replacements)
+
+
+def test_a_file_name_carrying_a_name_never_reaches_the_outputs(named_build: tuple[Path, Path, dict]) -> None:
+    _, out, _ = named_build
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix in (".csv", ".json"):
+            text = path.read_text(encoding="utf-8")
+            assert "ნინო" not in text and "ბერიძე" not in text, path.name
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "transcripts/MOES-95" in manifest["inputs"]
+    assert "source_file" not in pd.read_parquet(out / "interviews.parquet").columns
+
+
+def test_third_parties_keep_names_and_counts_in_a_build(named_build: tuple[Path, Path, dict]) -> None:
+    _, out, counts = named_build
+    document = pd.read_parquet(out / "documents.parquet")["text"].iloc[0]
+    assert "P1: [PERSON] აზრით ძალადობის პრევენციაა, ირაკლი ღარიბაშვილმაც ასე თქვა. როგორც [P1]\n" in document
+    assert "\nაღნიშნავს, პ/ნ [PERSONAL-NO] არ გვჭირდება; [EMAIL]\n" in document
+    assert "P2: ბატონმა [PERSON-2] და [PERSON-3] მოაწყვეს." in document
+    assert counts == {"participant_name": 1, "third_party_name": 3, "personal_number": 1, "email": 1, "phone": 0}
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["replacements"] == dict(sorted(counts.items()))
+
+
+def test_keep_names_must_be_full_names(tmp_path: Path) -> None:
+    from conftest import MINI_STUDY_YML, make_study
+
+    from gtna_analysis.errors import GtnaError
+    from gtna_analysis.study import load_study
+
+    study = make_study(tmp_path / "s")
+    (study / "study.yml").write_text(MINI_STUDY_YML + "keep_names:\n  - ირაკლი ღარიბაშვილი\n  - ღარიბაშვილი\n",
+                                     encoding="utf-8")
+    with pytest.raises(GtnaError, match=r"study\.yml:13: keep_names: 'ღარიბაშვილი' is not a full name"):
+        load_study(study)
+    (study / "study.yml").write_text(MINI_STUDY_YML + "keep_names: ირაკლი ღარიბაშვილი\n", encoding="utf-8")
+    with pytest.raises(GtnaError, match=r"study\.yml:11: keep_names must be a list"):
+        load_study(study)
+
+
+def test_names_in_problem_messages_are_masked_in_the_manifest(tmp_path: Path) -> None:
+    from conftest import make_study
+
+    other = ("---\ninterview_id: MOES-94\nagency: moes\nmode: individual\nlanguage: ka\nparticipants:\n"
+             "  - {id: P1, name: ლევან ჯაფარიძე}\n---\nინტერვიუერი: [Q1] პრიორიტეტები?\nბერიძე: სტატისტიკა.\n")
+    study = make_study(tmp_path / "s", {"transcripts/moes/MOES-95.md": NAMED_FILE,
+                                        "transcripts/moes/MOES-94.md": other})
+    result = build(study, keep_going=True)
+    assert any("unknown speaker label 'ბერიძე'" in str(p) for p in result.skipped)  # the console shows it
+    published = current_generation(write_outputs(result, tmp_path / "out"))
+    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["skipped"] == [next(s for s in manifest["skipped"] if "unknown speaker label" in s)]
+    assert manifest["skipped"][0].startswith("transcripts/MOES-94:10: unknown speaker label '[MOES-95:P1]'")

@@ -10,6 +10,7 @@ import pandas as pd
 from conftest import make_study
 from transcript_files import legacy
 
+from gtna_analysis.atomic import current_generation
 from gtna_analysis.build import build, write_outputs
 from gtna_analysis.ingest.transcripts import UNSURE_SCRIPT
 
@@ -28,7 +29,7 @@ BODY = [
 def run_build(tmp_path: Path) -> tuple[Path, list[str]]:
     study = make_study(tmp_path / "study", {"transcripts/moes/MOES-96.md": HEADER + "\n".join(BODY) + "\n"})
     result = build(study)
-    out = write_outputs(result, tmp_path / "processed")
+    out = current_generation(write_outputs(result, tmp_path / "processed"))
     return out, result.warnings
 
 
