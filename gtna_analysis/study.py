@@ -18,7 +18,7 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 QUESTION_ID_RE = re.compile(r"^Q\d+[a-z]?$")
 # The keys study.yml may use. A misspelt key (``codbook:``) would otherwise be ignored and its default used
 # without a word, so an unknown key is an error at its line.
-TOP_KEYS = ("study", "agencies")
+TOP_KEYS = ("study", "agencies", "keep_names")
 STUDY_KEYS = ("id", "title", "languages", "default_language", "fictional", "questionnaire", "codebook",
               "transcripts", "coding_unit")
 AGENCY_KEYS = ("id", "name", "short", "wave")

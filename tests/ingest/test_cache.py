@@ -9,13 +9,16 @@ from pathlib import Path
 import pytest
 from conftest import MINI_CODEBOOK, copy_sample_study, header_names
 
+from gtna_analysis.atomic import current_generation
 from gtna_analysis.build import build, write_outputs
 from gtna_analysis.ingest import transcripts as transcripts_module
 from gtna_analysis.ingest.readers import RawTranscript, read_transcript
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+    """Hashes of the published files (the generation CURRENT names: its number differs between the builds)."""
+    published = current_generation(folder)
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(published.iterdir()) if p.is_file()}
 
 
 @pytest.fixture
