@@ -124,5 +124,5 @@ def test_bad_limit_setting_names_the_variable(value: str, monkeypatch) -> None:
 
 def test_defaults_are_generous_for_real_transcripts() -> None:
     assert limit("GTNA_MAX_UNZIPPED_MB") == 200 * MB
-    assert limit("GTNA_MAX_TRANSCRIPT_MB") == 50 * MB
+    assert limit("GTNA_MAX_TRANSCRIPT_MB") == 20 * MB
     assert limit("GTNA_MAX_ZIP_MEMBERS") == 10_000

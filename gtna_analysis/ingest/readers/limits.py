@@ -6,7 +6,8 @@ before failing; a 200 MB transcript took minutes and gigabytes without a word. A
 is refused *before* it is read, with a message naming it. The limits can be raised for unusual studies with
 environment variables (megabytes):
 
-- ``GTNA_MAX_TRANSCRIPT_MB`` (default 50): largest transcript file; above ``GTNA_WARN_TRANSCRIPT_MB``
+- ``GTNA_MAX_TRANSCRIPT_MB`` (default 20): largest transcript file (a build holds a transcript and its segments
+  in memory: RSS passed 0.7 GB partway through a build of a 20 MB one); above ``GTNA_WARN_TRANSCRIPT_MB``
   (default 5) a build warns that the file is unusually large;
 - ``GTNA_MAX_UNZIPPED_MB`` (default 200): largest uncompressed member of a ZIP container, checked against the
   size the archive declares and, while reading, against the bytes actually inflated;
@@ -23,7 +24,7 @@ from pathlib import Path
 from gtna_analysis.errors import GtnaError
 
 MB = 1024 * 1024
-DEFAULTS = {"GTNA_MAX_TRANSCRIPT_MB": 50, "GTNA_WARN_TRANSCRIPT_MB": 5, "GTNA_MAX_UNZIPPED_MB": 200,
+DEFAULTS = {"GTNA_MAX_TRANSCRIPT_MB": 20, "GTNA_WARN_TRANSCRIPT_MB": 5, "GTNA_MAX_UNZIPPED_MB": 200,
             "GTNA_MAX_ZIP_MEMBERS": 10_000}
 _CHUNK = 1024 * 1024
 
