@@ -133,7 +133,7 @@ def score_word(word: str) -> WordScores:
     inner = sum(1 for c in word[1:] if c.isupper()) if not word.isupper() else 0
     bare = "".join(c for c in word if c not in APOSTROPHES)
     english = english_model().logprob(bare.lower()) + inner * _INNER_CAPITAL
-    if "'" in word or "’" in word:  # don't, ministry's: English uses the apostrophe rarely inside words
+    if bare != word:  # don't, ministry's: English uses the apostrophe rarely inside words
         english += math.log(0.1)
     chat = read_chat_word(word).logprob + inner * _INNER_CAPITAL
     if any(c.isupper() and c not in LEGACY_CAPITALS for c in word) or bare != word:
