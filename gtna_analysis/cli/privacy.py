@@ -40,7 +40,7 @@ def study_names(study_dir: Path) -> StudyNames:
 
 
 def cmd_privacy_check(args: argparse.Namespace) -> int:
-    from gtna_analysis.ingest.leaks import scan
+    from gtna_analysis.ingest.leaks import scan_leaks
 
     paths: list[Path] = args.paths
     processed = paths[0]
@@ -56,7 +56,7 @@ def cmd_privacy_check(args: argparse.Namespace) -> int:
     if not names.people:
         OUTPUT.error(f"{args.study}: no participant names in any transcript header; nothing to look for")
         return 1
-    leaks, files = scan(paths, names)
+    leaks, files = scan_leaks(paths, names)
     for leak in leaks:
         OUTPUT.error(str(leak))
     if leaks:

@@ -136,7 +136,7 @@ def scan_file(path: Path, names: StudyNames, shown_as: str | None = None) -> lis
     return leaks
 
 
-def scan(paths: list[Path], names: StudyNames) -> tuple[list[Leak], int]:
+def scan_leaks(paths: list[Path], names: StudyNames) -> tuple[list[Leak], int]:
     """Leaks in every file under ``paths`` and the number of files looked at."""
     leaks: list[Leak] = []
     count = 0
