@@ -74,8 +74,8 @@ def filter_codings(data: ExploreData, filters: Filters) -> pd.DataFrame:
         if filters.source not in SOURCES:
             raise ValueError(f"source must be one of {', '.join(SOURCES)}")
         c = c[c["source"] == filters.source]
-    elif not filters.code and not filters.theme:
-        c = c[c["source"] != "suggested"]  # a suggestion alone does not make a passage "coded"
+    else:
+        c = c[c["source"] != "suggested"]  # suggestions are read only on request: they are not codings yet
     if filters.polarity:
         c = c[c["polarity"] == filters.polarity]
     return c
