@@ -199,6 +199,8 @@ class Workbench:
     def _coding_panel(self) -> w.VBox:
         L = self.L
         self.passage_pick = self._dropdown("passage", [("—", "")], all_option=False, width="320px")
+        self.passage_pick.remove_class("gtna-passage")  # that class marks the passages themselves
+        self.passage_pick.add_class("gtna-pick")
         self.open_b = self._button("open_in_interview", "gtna-open")
         self.coder_box = w.Text(value=self.coder, description=L["coder"], layout=w.Layout(width="220px"),
                                 style={"description_width": "initial"})
