@@ -109,12 +109,14 @@ def retrieve(data: ExploreData, filters: Filters) -> pd.DataFrame:
     code_filtered = any((filters.theme, filters.code, filters.source, filters.polarity))
     if filters.coded_only or code_filtered:
         segments = segments[segments["segment_id"].isin(codings["segment_id"])]
-    grouped = codings.groupby("segment_id")
-    codes = grouped["code_id"].agg(lambda s: tuple(sorted(set(s))))
-    sources = grouped["source"].agg(lambda s: tuple(sorted(set(s))))
-    spans = grouped[["start_char", "end_char", "matched_text"]].apply(
-        lambda g: tuple(zip(g["start_char"].astype(int), g["end_char"].astype(int),
-                            g["matched_text"].fillna("").astype(str), strict=True)))
+    codes = sources = spans = pd.Series(dtype=object)
+    if len(codings):  # (grouping an empty frame gives a frame, not a series)
+        grouped = codings.groupby("segment_id")
+        codes = grouped["code_id"].agg(lambda s: tuple(sorted(set(s))))
+        sources = grouped["source"].agg(lambda s: tuple(sorted(set(s))))
+        spans = grouped[["start_char", "end_char", "matched_text"]].apply(
+            lambda g: tuple(zip(g["start_char"].astype(int), g["end_char"].astype(int),
+                                g["matched_text"].fillna("").astype(str), strict=True)))
     out = segments.copy()
     out["codes"] = out["segment_id"].map(codes).apply(lambda v: v if isinstance(v, tuple) else ())
     out["sources"] = out["segment_id"].map(sources).apply(lambda v: v if isinstance(v, tuple) else ())

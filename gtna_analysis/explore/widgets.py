@@ -121,6 +121,17 @@ class Workbench:
         self._update_codes()
         self._on_filter(None)
 
+    def _clear_filters(self) -> None:
+        """Every filter back to "all", without recomputing on each change (a cell shows exactly its passages)."""
+        self._quiet = True
+        try:
+            for d in (self.f_agency, self.f_interview, self.f_question, self.f_theme, self.f_code, self.f_source,
+                      self.f_polarity, *self.f_attrs.values()):
+                d.value = ""
+            self.f_search.value = ""
+        finally:
+            self._quiet = False
+
     def _update_codes(self) -> None:
         codes = self.data.tables.codes
         if self.f_theme.value:
@@ -141,6 +152,8 @@ class Workbench:
                                  segment_ids=self.cell_ids)
 
     def _on_filter(self, _change: object) -> None:
+        if getattr(self, "_quiet", False):
+            return
         self.cell_ids = None
         self.page_no = 1
         self.refresh()
@@ -152,6 +165,7 @@ class Workbench:
     def show_segments(self, segment_ids: tuple[str, ...], hits: dict[str, list[tuple[int, int]]] | None = None
                       ) -> None:
         """Show exactly these passages in the Passages tab (a matrix cell, a search result)."""
+        self._clear_filters()
         self.cell_ids = tuple(segment_ids)
         self.hits = hits or {}
         self.page_no = 1
@@ -268,6 +282,8 @@ class Workbench:
         self.i_out = w.HTML()
         self.i_out.add_class("gtna-interview")
         self.i_pick.observe(lambda _: self.open_interview(None, switch=False), names="value")
+        if ids:
+            self.open_interview(None, switch=False)
         return w.VBox([self.i_pick, self.i_out])
 
     def open_interview(self, segment_id: str | None, switch: bool = True) -> None:

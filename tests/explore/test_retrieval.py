@@ -29,6 +29,16 @@ def test_filters_narrow_to_what_they_say(data: ExploreData) -> None:
     assert set(theme["segment_id"]) == expected
 
 
+def test_a_filter_that_matches_nothing_gives_an_empty_page(data: ExploreData) -> None:
+    first = data.segments[data.segments["speaker_role"] == "participant"]["segment_id"].iloc[0]
+    none = retrieval.retrieve(data, Filters(source="suggested", segment_ids=(first, "NOPE"), coded_only=False))
+    assert set(none["segment_id"]) <= {first} and "spans" in none
+    empty = retrieval.retrieve(data, Filters(agency="moes", interview="GEOSTAT-01"))
+    assert empty.empty and retrieval.counts(empty) == {"passages": 0, "interviews": 0, "participants": 0}
+    shown = retrieval.page(empty)
+    assert (shown.number, shown.n_pages, shown.first, shown.last) == (1, 1, 0, 0)
+
+
 def test_attribute_filter_uses_the_speakers_attributes(data: ExploreData) -> None:
     women = retrieval.retrieve(data, Filters(attributes={"gender": ("female",)}))
     people = data.tables.participants.set_index(["interview_id", "participant_id"])["gender"]
