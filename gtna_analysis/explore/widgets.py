@@ -397,7 +397,7 @@ class Workbench:
                                     style={"description_width": "initial"})
         self.t_read = self._button("read_hits", "gtna-read-hits")
         self.t_kwic = w.HTML()
-        self.t_freq_by = self._dropdown("frequency", [("stem", "stem"), (L["word"], "word")], all_option=False)
+        self.t_freq_by = self._dropdown("frequency", [(L["stem"], "stem"), (L["word"], "word")], all_option=False)
         self.t_freq = w.HTML()
         self.t_result: text.SearchResult | None = None
         self.t_query.observe(lambda _: self._search(), names="value")
