@@ -8,12 +8,13 @@ PROCESSED ?= data/processed
 REPORTS   ?= reports
 JOBS      ?= 2
 
-.PHONY: help venv lock build reports test lint lab bench notebooks clean
+.PHONY: help venv lock build reports test lint lab app bench notebooks clean
 
 help:
 	@echo "make reports   set up .venv, build the sample study, render every report into $(REPORTS)/"
 	@echo "make test      set up .venv if needed and run the whole test suite"
 	@echo "make lab       open JupyterLab on notebooks/ with the project kernel"
+	@echo "make app       serve the explore workbench as a web page (Voila; APP_IP=0.0.0.0 to share on the LAN)"
 	@echo "make bench     run the benchmarks (writes benchmarks/RESULTS.md)"
 	@echo "make lint      ruff"
 	@echo "make lock      re-resolve requirements.lock from pyproject.toml (needs uv: pip install uv)"
@@ -55,6 +56,14 @@ lint: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
+
+# The explore workbench without code cells, for colleagues without Python. The notebook reads the study from
+# GTNA_STUDY / GTNA_PROCESSED (and the coder name from GTNA_CODER); decisions and memos go into the study folder.
+APP_IP   ?= 127.0.0.1
+APP_PORT ?= 8866
+app: $(STAMP)
+	GTNA_STUDY=$(abspath $(STUDY)) GTNA_PROCESSED=$(abspath $(PROCESSED)) GTNA_CODER=$(CODER) \
+	  $(BIN)/voila notebooks/explore.ipynb --Voila.ip=$(APP_IP) --port=$(APP_PORT) --theme=light
 
 # the bench extra (Hyperscan, the multi-pattern anchor) is optional: where it cannot install, the coding
 # benchmark says so and skips that comparison.

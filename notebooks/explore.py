@@ -8,30 +8,29 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Python (gtna)
 #     language: python
-#     name: python3
+#     name: gtna
 # ---
 
 # %% [markdown]
 # # Explore the coded interviews
-# Run `make build` (or `gtna build`) first. Pick an agency, a theme and a question to read the coded,
-# pseudonymised passages. The tables are ordinary pandas DataFrames: `tables.segments`, `tables.codings`,
-# `tables.preferences`, … — try your own cross-tabulations below.
+# Run `make build` (or `gtna build`) first, then run all cells. The workbench's tabs: **Passages** (filter by
+# agency, interview, question, theme or code, source, polarity and participant attributes; search; accept or
+# reject suggested and auto codes, add codes — saved to `<study>/codings/<coder>.csv`), **Interview**,
+# **Matrix** and **Co-occurrence** (click a cell to read its passages; export to XLSX/CSV), **Text** (keyword in
+# context, word frequency, a search as a codebook pattern), **Memos** (`<study>/memos/`) and **Coders**
+# (agreement between two coders). `make app` serves the same page with Voilà. All logic: `gtna_analysis.explore`.
 
 # %% tags=["parameters"]
-processed = "../data/processed"
-lang = "en"
+import os
+
+study = os.environ.get("GTNA_STUDY", "../data/raw")
+processed = os.environ.get("GTNA_PROCESSED", "../data/processed")
+lang = os.environ.get("GTNA_LANG", "")  # "" = the study's default language
+coder = os.environ.get("GTNA_CODER", "")
 
 # %%
-from gtna_analysis.reports import analysis
 from gtna_analysis import explore
 
-tables = analysis.Tables.load(processed)
-explore.explorer(tables, lang)
-
-# %%
-analysis.prevalence(tables, "theme", lang).head(10)
-
-# %%
-analysis.agency_theme_matrix(tables, lang).round(2)
+explore.workbench(study, processed, lang or None, coder or None)

@@ -17,6 +17,7 @@ TITLES = {
     "breakdown": {"en": "By interview mode, seniority and gender", "ka": "ინტერვიუს ტიპის, დონისა და სქესის მიხედვით"},
     "cooccurrence": {"en": "Themes raised together", "ka": "ერთად დასახელებული თემები"},
     "method": {"en": "Method and provenance", "ka": "მეთოდოლოგია და წყაროები"},
+    "analysts_note": {"en": "Analyst's note", "ka": "ანალიტიკოსის შენიშვნა"},  # an agency memo (explore/memos.py)
 }
 
 CHART_TITLES = {

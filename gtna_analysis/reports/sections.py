@@ -34,6 +34,7 @@ class ReportContext:
     questions: dict[str, dict[str, str]]
     generated_at: str
     topics: dict[str, str] | None = None
+    study: Path | None = None  # the study folder, where agency memos live (memos/agency/<id>.md)
 
     @classmethod
     def load(cls, processed: str | Path, agency: str | None, lang: str, study: str | Path | None = None
@@ -53,7 +54,7 @@ class ReportContext:
             questions = {q.id: q.text for q in loaded}
             topics = {q.id: q.topic for q in loaded}
         stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        return cls(tables, agency, lang, questions, stamp, topics)
+        return cls(tables, agency, lang, questions, stamp, topics, Path(study) if study else None)
 
     @cached_property
     def recommendation(self) -> analysis.Recommendation:
@@ -346,6 +347,19 @@ def method(ctx: ReportContext) -> Markup:
                                           n_segments=int((ctx.scoped.segments["speaker_role"] == "participant").sum()))
 
 
+def analysts_note(ctx: ReportContext) -> Markup:
+    """The agency memo (``<study>/memos/agency/<id>.md``, written in the explore workbench) as a delimited
+    "Analyst's note"; nothing when there is none. The memo is Markdown with raw HTML escaped."""
+    from gtna_analysis.explore.memos import report_note
+
+    memo = report_note(ctx.study, ctx.agency)
+    if memo is None:
+        return Markup("")
+    title = Markup("<h3>{}</h3>").format(TITLES["analysts_note"][ctx.lang] + (f": {memo.title}" if memo.title else ""))
+    return Markup('<aside class="analysts-note" role="note" style="border:1px solid #999;border-left:4px solid '
+                  '#0072B2;padding:.5em 1em;margin:1em 0">{}{}</aside>').format(title, memo.html())
+
+
 def show(*items: object) -> None:
     """Display report pieces in a notebook: HTML fragments as HTML, figures as inline PNG (then closed)."""
     import matplotlib.pyplot as plt
@@ -367,7 +381,7 @@ def show(*items: object) -> None:
 # What each section shows, in order: its text, then its charts. The notebooks render SECTIONS[kind] through
 # show_report, so the section list and numbering live here only.
 SECTION_PARTS: dict[str, tuple] = {
-    "profile": (profile,),
+    "profile": (profile, analysts_note),
     "priorities": (priorities_text, priorities_chart),
     "position": (position_text, position_chart),
     "breakdown": (breakdown_text, breakdown_chart),

@@ -11,6 +11,7 @@ import pytest
 from gtna_analysis import explore
 from gtna_analysis.atomic import current_generation
 from gtna_analysis.cli import main
+from gtna_analysis.explore.retrieval import highlight
 from gtna_analysis.tables import Tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +52,7 @@ def test_new_study_validates_builds_and_reports_then_grows_by_configuration(tmp_
     assert tables.agencies == ["moes", "geostat"]
     passages = explore.coded_passages(tables, agency="geostat")
     assert len(passages) > 0 and set(passages["agency"]) == {"geostat"}
-    assert "<script>" not in explore.passages_html(passages.assign(text="<script>x</script>"))
+    assert "<script>" not in highlight("<script>x</script>", [(0, 8)])
 
 
 def test_explore_notebook_runs_on_processed_tables(tmp_path: Path) -> None:
@@ -63,11 +64,12 @@ def test_explore_notebook_runs_on_processed_tables(tmp_path: Path) -> None:
     assert main(["build", "--study", str(study), "-q"]) == 0
     out = tmp_path / "explore.ipynb"
     papermill.execute_notebook(str(ROOT / "notebooks" / "explore.ipynb"), str(out), kernel_name="python3",
-                               parameters={"processed": str(study / "processed"), "lang": "ka"},
+                               parameters={"study": str(study), "processed": str(study / "processed"),
+                                           "lang": "ka"},
                                cwd=str(tmp_path), progress_bar=False)
     text = out.read_text(encoding="utf-8")
     assert "application/vnd.jupyter.widget-view+json" in text   # the explorer widget was displayed
-    assert "passage(s)" in text                                 # and showed passages
+    assert "მონაკვეთი" in text                                  # and showed passages, in Georgian
 
 
 def test_coding_unit_is_configurable_in_study_yml(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
