@@ -87,7 +87,9 @@ def load_yaml_text(text: str, path: str | Path, line_offset: int = 0) -> Any:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + line_offset) if mark else None
+        # libyaml puts an error at the end of a text without a final newline one line further than the
+        # pure-Python parser (past the last line): keep it on the last line
+        line = (min(mark.line, text.count("\n")) + 1 + line_offset) if mark else None
         problem = exc.problem or str(exc)
         if mark and problem == "found character that cannot start any token":
             problem = f"found character {_char_at(text, mark.line, mark.column)!r} that cannot start any token"

@@ -43,6 +43,8 @@ def test_lines_of_keys_and_items_survive_the_c_parser() -> None:
     ("a: 1\nb: [1, 2\nc: 3\n", 3, "invalid YAML"),
     ("a: 1\n  b: 2\n", 2, "mapping values are not allowed"),
     ("x: !!python/object:os.system x\n", 1, "could not determine a constructor"),
+    ("a: 1\nb: [1, 2", 2, "invalid YAML"),  # unclosed at the end of a text without a final newline
+    ("a: 1\nb: [1, 2\n", 3, "invalid YAML"),
 ])
 def test_errors_name_file_and_line(text: str, line: int, message: str) -> None:
     with pytest.raises(GtnaError) as info:
