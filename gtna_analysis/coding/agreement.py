@@ -226,7 +226,7 @@ def disagreements(predicted: CoderSet, reference: CoderSet, segments: pd.DataFra
     columns = ["kind", "segment_id", "code_id", "theme_id", "code_label", "other_side", "matched_text", "text"]
     # A code missing from the codebook or a segment missing from the table leaves its cell empty, not NaN
     # (the listing is read in Excel and by pattern authors; "nan" there reads as a label).
-    frame = pd.DataFrame(rows, columns=columns).fillna("")
+    frame = pd.DataFrame([{**dict.fromkeys(columns, ""), **row} for row in rows], columns=columns)
     return frame.sort_values(["code_id", "kind", "segment_id"], kind="stable").reset_index(drop=True)
 
 
