@@ -63,8 +63,8 @@ def excerpt(text: str, start: int, end: int, lang: str, max_words: int = MAX_WOR
         chosen = " ".join(words[:max_words])
     chosen = _TRAILING_MARKERS.sub("", _LEADING_MARKERS.sub("", chosen)).strip()
     chosen = localise_markers(chosen, lang)
-    before = "… " if first > 0 else ""
-    after = " …" if cut or last < len(spans) - 1 else ""
+    before = "… " if _words(text[:spans[first][0]]) else ""  # words left out (markers do not count)
+    after = " …" if cut or _words(text[spans[last][1]:]) else ""
     return before + chosen + after
 
 
@@ -76,7 +76,7 @@ def localise_markers(text: str, lang: str) -> str:
 def is_list_like(sentence: str) -> bool:
     """A sentence that is mostly an enumeration ("gender, equality, discrimination, quotas, …"): a theme's word
     in it says little about what the speaker means, so such a sentence makes a poor quote."""
-    parts = [p for p in re.split(r"[,;]", sentence) if p.strip()]
+    parts = [p for p in re.split(r"[,;:]", sentence) if p.strip()]
     if len(parts) < 4:
         return False
-    return sum(len(p.split()) for p in parts) / len(parts) <= 3.0
+    return sum(len(p.split()) for p in parts) / len(parts) <= 4.0
