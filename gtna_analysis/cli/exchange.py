@@ -62,12 +62,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _export_translations(args: argparse.Namespace, processed, out) -> int:
     """Every quote a report would show in another language than its own, for translators (XLSX or CSV)."""
-    from gtna_analysis.reports import translations
+    from gtna_analysis.reports import translation_queue, translations
 
     load_tables(processed, ("segments",))  # a clear error when nothing is built yet
-    frame = translations.needed(processed, args.study, [args.lang] if args.lang else None)
+    frame = translation_queue.needed(processed, args.study, [args.lang] if args.lang else None)
     translations.export(frame, out)
-    OUTPUT.info(f"wrote {out}: {len(frame)} quote(s), {translations.pending_count(frame)} still to translate; "
+    OUTPUT.info(f"wrote {out}: {len(frame)} quote(s), {translation_queue.pending_count(frame)} still to translate; "
                 f"fill the 'translation' column and put the file in {args.study / translations.FOLDER}/")
     return 0
 

@@ -265,7 +265,7 @@ def render_reports(processed_dir: Path, out_dir: Path, agencies: list[str] | Non
     summary.results.sort(key=lambda r: r.job.label)
     # --- reports.documents / reports.translations hooks (issue 15): PDF/Word copies, quotes left to translate
     from . import documents as documents_
-    from . import translations as translations_
+    from . import translation_queue as translations_
 
     written = documents_.convert([r.job.html_path for r in summary.results if r.ok], formats, output)
     pending = translations_.pending_count(translations_.needed(processed_dir, study, languages, selected,

@@ -14,7 +14,7 @@ from shared_coding import built_sample
 
 from gtna_analysis.cli import main
 from gtna_analysis.errors import GtnaError
-from gtna_analysis.reports import sections, translations
+from gtna_analysis.reports import sections, translation_queue, translations
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def _shown(ctx: sections.ReportContext) -> list[dict]:
-    return translations.report_quotes(ctx)
+    return translation_queue.report_quotes(ctx)
 
 
 def test_export_lists_every_foreign_quote_each_report_shows(sample: tuple[Path, Path], tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_export_lists_every_foreign_quote_each_report_shows(sample: tuple[Path, 
 def test_filled_translations_are_shown_above_the_original_and_the_rest_is_pending(
         sample: tuple[Path, Path], tmp_path: Path) -> None:
     study, processed = sample
-    frame = translations.needed(processed, study, ["en"], ["moes"], include_cross=False)
+    frame = translation_queue.needed(processed, study, ["en"], ["moes"], include_cross=False)
     assert len(frame) >= 2
     filled = frame.copy()
     filled.loc[filled.index[0], "translation"] = "=Teachers <b>said</b> this, translated."
@@ -68,7 +68,7 @@ def test_filled_translations_are_shown_above_the_original_and_the_rest_is_pendin
         block = html[html.index("=Teachers"):]
         assert block.index('class="gtna-original" lang="ka"') < block.index("</blockquote>")
         assert str(__import__("markupsafe").escape(original)) in block[:block.index("</blockquote>")]
-        pending = translations.pending_count(translations.needed(processed, study, ["en"], ["moes"], False))
+        pending = translation_queue.pending_count(translation_queue.needed(processed, study, ["en"], ["moes"], False))
         assert pending == len(frame) - 1
         assert html.count("translation pending") >= 1
         ka = sections.ReportContext.load(processed, "moes", "ka", study)
