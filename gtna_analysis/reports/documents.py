@@ -141,6 +141,8 @@ def _block(doc, element) -> None:
         elif tag in ("h2", "h3", "h4"):
             doc.add_heading(_text(child), level={"h2": 1, "h3": 2, "h4": 3}[tag])
         elif tag == "p":
+            if not _text(child):
+                continue
             style = "Intense Quote" if "gtna-thin" in cls or "gtna-notice" in cls else None
             _runs(doc.add_paragraph(style=style), child)
         elif tag == "blockquote":
@@ -162,23 +164,32 @@ def _block(doc, element) -> None:
 
 
 def _runs(paragraph, element) -> None:
-    """Inline HTML (text, <strong>, <em>, <a>, <br>) as runs of one paragraph."""
-    if element.text:
-        paragraph.add_run(element.text)
+    """Inline HTML (text, <strong>, <em>, <a>, <br>) as runs of one paragraph; whitespace collapsed as a
+    browser would (template line breaks are not line breaks in the text)."""
+    pieces: list[tuple[str, str]] = [("", element.text or "")]
     for child in element:
-        if not isinstance(child.tag, str):
-            if child.tail:
-                paragraph.add_run(child.tail)
-            continue
-        tag = child.tag.lower()
+        if isinstance(child.tag, str):
+            tag = child.tag.lower()
+            if tag == "br":
+                pieces.append(("br", ""))
+            elif tag not in _SKIP:
+                pieces.append((tag, _text(child, inline=True)))
+        pieces.append(("", child.tail or ""))
+    text = "".join(t for _, t in pieces)
+    leading = len(text) - len(text.lstrip())
+    for i, (tag, piece) in enumerate(pieces):
         if tag == "br":
             paragraph.add_run().add_break()
-        elif tag not in _SKIP:
-            run = paragraph.add_run(_text(child, inline=True))
+            continue
+        piece = re.sub(r"\s+", " ", piece)
+        if i == 0 or leading:
+            piece, leading = piece.lstrip(), 0 if piece.strip() else leading
+        if i == len(pieces) - 1:
+            piece = piece.rstrip()
+        if piece:
+            run = paragraph.add_run(piece)
             run.bold = tag in ("strong", "b") or None
             run.italic = tag in ("em", "i") or None
-        if child.tail:
-            paragraph.add_run(child.tail)
 
 
 def _text(element, inline: bool = False) -> str:
