@@ -326,7 +326,7 @@ def test_pdf_is_a4_with_page_numbers_running_title_and_georgian_headings(rendere
                               check=True).stdout
         per_page = text.split("\f")[:pages]
         for number, content in enumerate(per_page, start=1):
-            assert re.search(rf"\b{number} / {pages}\b", content), (pdf, number)
+            assert re.search(rf"\b{number}\s*/\s*{pages}\b", content), (pdf, number)  # layout may drop spaces
             assert "GTNA · " in content, (pdf, number)
         lang = html.stem
         for section in ("profile", "training", "method"):
@@ -360,4 +360,4 @@ def test_docx_opens_and_holds_the_charts_tables_and_georgian_headings(rendered: 
             questions = [t for t in tables if t.rows[0].cells[0].text == "კითხვა"]
             assert questions and len(questions[0].columns) == 5 and len(questions[0].rows) > 5
             body = "\n".join(p.text for p in document.paragraphs)
-            assert "&lt;" not in body and "<" not in body
+            assert "&lt;" not in body and not re.search(r"<[a-z/]", body)  # text, never markup ("p < 0,05" is text)
