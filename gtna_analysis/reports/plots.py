@@ -232,7 +232,7 @@ def contrast_chart(contrast: pd.DataFrame, lang: str, title: str, me: str, other
                                        label=me),
                matplotlib.lines.Line2D([], [], marker="o", markerfacecolor="white", markeredgecolor="#333333",
                                        linestyle="none", markersize=8, label=others)]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / fig.get_figheight()),
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1 - 0.35 / fig.get_figheight()),
               ncol=2 if width >= 6 else 1, frameon=False)
     _title(fig, title)
     return _finish(fig, title)
@@ -264,7 +264,7 @@ def agency_dots(shares: pd.DataFrame, significant: pd.DataFrame, lang: str, titl
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
     ax.set_xlabel(t("share_participants", lang))
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / fig.get_figheight()),
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1 - 0.35 / fig.get_figheight()),
               ncol=min(len(shares.index), 4 if width >= 6 else 2), frameon=False)
     _title(fig, title)
     return _finish(fig, title)
