@@ -14,6 +14,7 @@ EPILOG_EXPORT = """examples:
   gtna export --format xlsx --out codings.xlsx         # for review in Excel; re-import via <study>/codings/
   gtna export --format csv --source auto --out auto-codings.csv
   gtna export --format qdpx --study fieldwork/ --processed fieldwork/processed --out fieldwork.qdpx
+  gtna export --format translations --out translations.xlsx   # quotes the reports show in the other language
 
 Run `gtna build` first: exports read the processed tables. Open a .qdpx with the REFI-QDA project import of
 NVivo, ATLAS.ti, MAXQDA or QualCoder; code there, export a .qdpx again and put it in <study>/codings/ (or
@@ -24,6 +25,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     out = check_out(args.out)
     processed = processed_dir(args)
+    if args.format == "translations":
+        return _export_translations(args, processed, out)
     names = ("codings", "segments", "codes") + (("documents", "interviews", "participants")
                                                 if args.format == "qdpx" else ())
     if args.format == "xlsx" and table_path(processed, "designs").exists():
@@ -57,13 +60,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_translations(args: argparse.Namespace, processed, out) -> int:
+    """Every quote a report would show in another language than its own, for translators (XLSX or CSV)."""
+    from gtna_analysis.reports import translation_queue, translations
+
+    load_tables(processed, ("segments",))  # a clear error when nothing is built yet
+    frame = translation_queue.needed(processed, args.study, [args.lang] if args.lang else None)
+    translations.export(frame, out)
+    OUTPUT.info(f"wrote {out}: {len(frame)} quote(s), {translation_queue.pending_count(frame)} still to translate; "
+                f"fill the 'translation' column and put the file in {args.study / translations.FOLDER}/")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add export to the ``gtna`` parser."""
     raw = argparse.RawDescriptionHelpFormatter
-    x = sub.add_parser("export", help="export codings: REFI-QDA project (.qdpx), Excel workbook or CSV",
+    x = sub.add_parser("export", help="export codings (REFI-QDA .qdpx, Excel, CSV) or quotes to translate",
                        formatter_class=raw, epilog=EPILOG_EXPORT)
     common(x, "the file to write")
-    x.add_argument("--format", choices=["qdpx", "xlsx", "csv"], required=True, help="output format")
+    x.add_argument("--format", choices=["qdpx", "xlsx", "csv", "translations"], required=True, help="output format")
     x.add_argument("--source", choices=["auto", "manual"], help="only auto- or only manual codings (default: all)")
-    x.add_argument("--lang", choices=LANGUAGES, help="language of code names in a .qdpx")
+    x.add_argument("--lang", choices=LANGUAGES, help="language of code names in a .qdpx; for translations: only quotes "
+                   "into this report language")
     x.set_defaults(func=cmd_export)

@@ -1,4 +1,4 @@
-"""``gtna report``: render the HTML reports (papermill + nbconvert) and the index."""
+"""``gtna report``: render the HTML reports (papermill + nbconvert), PDF/Word copies on request, and the index."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ EPILOG_REPORT = """examples:
   gtna report --all                           # every agency in every language + cross-agency + index
   gtna report --agency moes --lang en         # one report
   gtna report --all --jobs 2 --out reports/   # two notebooks at a time
+  gtna report --agency moes --format pdf --format docx   # also moes/<lang>.pdf and .docx
 """
 
 
@@ -24,7 +25,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     langs = None if args.lang == "all" else [args.lang]
     summary = render_reports(processed_dir=processed, out_dir=out, agencies=args.agency or None,
                              languages=langs, jobs=args.jobs, include_cross=args.all or not args.agency,
-                             study=args.study, output=OUTPUT)
+                             study=args.study, output=OUTPUT, formats=("html", *(args.format or ())))
     return 0 if summary.ok else 1
 
 
@@ -37,4 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--all", action="store_true", help="every agency, the cross-agency report and the index")
     p.add_argument("--lang", choices=[*LANGUAGES, "all"], default="all", help="report language (default: all)")
     p.add_argument("--jobs", type=positive_int, default=1, help="notebooks rendered in parallel (default: 1)")
+    p.add_argument("--format", action="append", choices=["html", "pdf", "docx"],
+                   help="also write each report as an A4 PDF (headless Chromium) or an editable Word file; "
+                        "repeatable (HTML is always written)")
     p.set_defaults(func=cmd_report)

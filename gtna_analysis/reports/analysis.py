@@ -12,17 +12,23 @@ Counting conventions (stated in every report's method note):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from gtna_analysis.tables import Tables
 
+from .excerpts import excerpt, is_list_like, sentences
+
 LEVELS = ("theme", "code")
-THIN_INTERVIEWS = 3  # fewer interviews than this in scope → the narrative says the evidence is thin
+THIN_INTERVIEWS = 3  # this many interviews or fewer in scope → the report says the evidence is thin
 NOT_A_GROUP = ("participants.group_composition", "participants.selection")  # codes of the theme that name no audience
 THIN_PARTICIPANTS = 5  # likewise for participants (issue 12: thin at ≤ 3 interviews or ≤ 5 participants)
+
+
+def is_thin(n_interviews: int, n_participants: int) -> bool:
+    """Evidence too thin for firm statements: ≤ 3 interviews or ≤ 5 participants in scope."""
+    return n_interviews <= THIN_INTERVIEWS or n_participants <= THIN_PARTICIPANTS
 
 
 def _labels(tables: Tables, level: str, lang: str) -> pd.DataFrame:
@@ -87,6 +93,82 @@ def agency_theme_matrix(tables: Tables, lang: str = "en", measure: str = "share_
     matrix = pd.DataFrame(frames).reindex(columns=list(labels["id"])).fillna(0.0)
     matrix.columns = _unique_labels(labels)  # two themes may share a label; columns must stay distinct
     return matrix
+
+
+SIGNIFICANCE = 0.05  # Fisher's exact test, two-sided: below this a difference is marked as beyond chance
+
+
+def _participants_raising(tables: Tables, agency: str | None, questions: list[str] | None,
+                          themes: set[str]) -> tuple[pd.Series, int]:
+    """Per theme: participants (interview × speaker) who raised it in answers to ``questions`` (all answers
+    when None); and the number of participants in scope."""
+    t = tables.scope(agency)
+    coded = participant_codings(t)
+    coded = coded[coded["theme_id"].isin(themes) & (coded["speaker_id"].fillna("") != "")]
+    if questions is not None:
+        coded = coded[coded["question_id"].isin(questions)]
+    return coded.groupby("theme_id")["participant_key"].nunique(), len(t.participants)
+
+
+def agency_contrast(tables: Tables, agency: str, lang: str = "en", questions: list[str] | None = None,
+                    exclude: tuple[str, ...] = ()) -> pd.DataFrame:
+    """What distinguishes one agency: per theme, the share of its participants who raised it (in answers to the
+    priorities question(s), so a theme the interview guide asks every agency about does not read as 100 %
+    everywhere) against the share among all other agencies' participants.
+
+    Each row carries the 95 % Wilson interval of the agency's share and the two-sided p-value of Fisher's exact
+    test on the 2 × 2 table (raised / not raised × this agency / the others): with a handful of interviews, only
+    a difference with p < 0.05 is marked as more than chance. Themes no one raised are left out; rows are sorted
+    by the difference, largest first.
+    """
+    from scipy.stats import binomtest, fisher_exact
+
+    labels = _labels(tables, "theme", lang).set_index("id")
+    themes = set(labels.index) - set(exclude)
+    mine, n_mine = _participants_raising(tables, agency, questions, themes)
+    everyone, n_all = _participants_raising(tables, None, questions, themes)
+    n_others = n_all - n_mine
+    rows = []
+    for theme in labels.sort_values("theme_order").index:
+        if theme not in themes or not everyone.get(theme, 0):
+            continue
+        k, k_all = int(mine.get(theme, 0)), int(everyone.get(theme, 0))
+        k_others = k_all - k
+        share = k / n_mine if n_mine else float("nan")
+        share_others = k_others / n_others if n_others else float("nan")
+        if n_mine:
+            ci = binomtest(k, n_mine).proportion_ci(confidence_level=0.95, method="wilson")
+            low, high = float(ci.low), float(ci.high)
+        else:
+            low = high = float("nan")
+        p = (float(fisher_exact([[k, n_mine - k], [k_others, n_others - k_others]]).pvalue)
+             if n_mine and n_others else 1.0)
+        rows.append({"id": theme, "label": labels.loc[theme, "label"], "color": labels.loc[theme, "color"],
+                     "participants": k, "n": n_mine, "share": share, "ci_low": low, "ci_high": high,
+                     "participants_others": k_others, "n_others": n_others, "share_others": share_others,
+                     "difference": share - share_others, "p": p, "significant": p < SIGNIFICANCE})
+    out = pd.DataFrame(rows, columns=["id", "label", "color", "participants", "n", "share", "ci_low", "ci_high",
+                                      "participants_others", "n_others", "share_others", "difference", "p",
+                                      "significant"])
+    return out.sort_values(["difference", "label"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def agency_comparison(tables: Tables, lang: str = "en", questions: list[str] | None = None,
+                      exclude: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All agencies at once: shares of participants raising each theme (agencies × themes, short names and
+    labels) and, for each cell, whether that agency differs from all the others together (Fisher, p < 0.05)."""
+    shares: dict[str, pd.Series] = {}
+    marks: dict[str, pd.Series] = {}
+    for agency in tables.agencies:
+        c = agency_contrast(tables, agency, lang, questions, exclude)
+        name = tables.agency_name(agency, lang, short=True)
+        shares[name] = c.set_index("label")["share"]
+        marks[name] = c.set_index("label")["significant"]
+    share_frame = pd.DataFrame(shares).T
+    if share_frame.empty:
+        return share_frame, share_frame
+    order = share_frame.max().sort_values(ascending=False, kind="stable").index
+    return share_frame[order].fillna(0.0), pd.DataFrame(marks).T[order].fillna(False).astype(bool)
 
 
 def _unique_labels(labels: pd.DataFrame) -> list[str]:
@@ -170,29 +252,18 @@ def question_summary(tables: Tables, questions: dict[str, dict[str, str]] | None
     return out.sort_values(["order", "question_id"], kind="stable").drop(columns="order").reset_index(drop=True)
 
 
-_SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
-
-
-def _excerpt(text: str, start: int, end: int, max_words: int = 70) -> str:
-    """The sentence(s) around a coded span, trimmed to ``max_words`` with ellipses."""
-    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
-    inside = [(s, e) for s, e in sentences if s < end and e > start] or [(start, end)]
-    s, e = inside[0][0], inside[-1][1]
-    words = text[s:e].split()
-    excerpt = " ".join(words[:max_words])
-    prefix = "… " if s > 0 else ""
-    suffix = " …" if len(words) > max_words or e < len(text.rstrip()) else ""
-    return prefix + excerpt.strip() + suffix
-
-
-def representative_quotes(tables: Tables, theme: str, agency: str | None = None, n: int = 3) -> pd.DataFrame:
-    """Quotes that best illustrate a theme: many distinct codes of the theme, dense, readable length,
-    spread over interviews (at most one quote per interview until every interview has had one)."""
+def representative_quotes(tables: Tables, theme: str, agency: str | None = None, n: int = 3,
+                          lang: str | None = None) -> pd.DataFrame:
+    """Quotes that best illustrate a theme: many distinct codes of the theme, dense, readable length, the coded
+    words not just an item of an enumeration, spread over interviews (at most one quote per interview until
+    every interview has had one). Between equally representative quotes (same score to one decimal), one
+    already in the report's language ``lang`` comes first: it needs no translation."""
     t = tables.scope(agency)
     coded = participant_codings(t)
     coded = coded[(coded["theme_id"] == theme) & (coded["speaker_id"].fillna("") != "")]
     if coded.empty:
-        return pd.DataFrame(columns=["segment_id", "interview_id", "speaker", "question_id", "quote", "codes"])
+        return pd.DataFrame(columns=["segment_id", "interview_id", "speaker", "question_id", "quote", "codes",
+                                     "language"])
     # One row per coded segment: per-segment aggregates and its earliest coding (ties: table order), joined to
     # the segment. Whole-frame operations rather than a pandas lookup per segment: this runs for every theme of
     # every report.
@@ -203,13 +274,13 @@ def representative_quotes(tables: Tables, theme: str, agency: str | None = None,
         codes=("code_id", lambda c: ", ".join(sorted(set(c)))))
     per = per.join(first.set_index("segment_id")[["start_char", "end_char", "matched_text"]]
                    .rename(columns=lambda c: "first_" + c))
-    cols = ["interview_id", "speaker_id", "question_id", "text", "words", "start_char", "end_char"]
-    per = per.join(t.segments.set_index("segment_id")[cols])
+    cols = ["interview_id", "speaker_id", "question_id", "text", "words", "start_char", "end_char", "language"]
+    segs = t.segments if "language" in t.segments else t.segments.assign(language=None)
+    per = per.join(segs.set_index("segment_id")[cols])
     rows = []
     for r in per.itertuples():
         words = max(int(r.words), 1)
         length_fit = 1.0 if 15 <= words <= 120 else 0.5
-        score = (r.distinct * 2 + min(r.matches / words * 20, 2)) * length_fit
         text = str(r.text)
         rel_start, rel_end = int(r.first_start_char) - int(r.start_char), int(r.last_end) - int(r.start_char)
         if r.first_start_char == r.start_char and r.first_end_char == r.end_char:
@@ -217,13 +288,21 @@ def representative_quotes(tables: Tables, theme: str, agency: str | None = None,
             word = str(r.first_matched_text).split(";")[0].strip()
             pos = text.lower().find(word.lower())
             rel_start, rel_end = (pos, pos + len(word)) if pos >= 0 else (0, len(text))
+        coded_sentence = next((text[s:e] for s, e in sentences(text) if s <= rel_start < e + 1), text)
+        meaning_fit = 0.4 if is_list_like(coded_sentence) else 1.0
+        score = (r.distinct * 2 + min(r.matches / words * 20, 2)) * length_fit * meaning_fit
+        seg_lang = str(r.language) if isinstance(r.language, str) and r.language else (lang or "")
         rows.append({"segment_id": r.Index, "interview_id": r.interview_id,
                      "speaker": f"{r.interview_id}, {r.speaker_id}", "question_id": r.question_id,
-                     "quote": _excerpt(text, rel_start, rel_end), "codes": r.codes, "score": score})
-    ranked = pd.DataFrame(rows).sort_values(["score", "segment_id"], ascending=[False, True], kind="stable")
+                     "quote": excerpt(text, rel_start, rel_end, seg_lang), "codes": r.codes, "score": score,
+                     "language": seg_lang, "foreign": bool(lang) and seg_lang != lang,
+                     "rounded": round(score, 1)})
+    ranked = pd.DataFrame(rows).sort_values(["rounded", "foreign", "score", "segment_id"],
+                                            ascending=[False, True, False, True], kind="stable")
     ranked["round"] = ranked.groupby("interview_id").cumcount()
-    ranked = ranked.sort_values(["round", "score", "segment_id"], ascending=[True, False, True], kind="stable")
-    return ranked.head(n).drop(columns=["round"]).reset_index(drop=True)
+    ranked = ranked.sort_values(["round", "rounded", "foreign", "score", "segment_id"],
+                                ascending=[True, False, True, False, True], kind="stable")
+    return ranked.head(n).drop(columns=["round", "rounded", "foreign"]).reset_index(drop=True)
 
 
 def _person_format(stated: pd.Series) -> str:
@@ -315,7 +394,7 @@ def training_recommendation(tables: Tables, agency: str | None = None, lang: str
         agency=agency, n_interviews=len(t.interviews), n_participants=len(t.participants),
         **_format_and_length(format_counts, best_format, tied, totals), content=content, participants=target,
         evidence_segments=evidence,
-        thin=len(t.interviews) <= THIN_INTERVIEWS or len(t.participants) <= THIN_PARTICIPANTS,
+        thin=is_thin(len(t.interviews), len(t.participants)),
         support_purpose=_top(with_best[with_best["format_support"] == (supports.index[0] if len(supports) else "")]
                              .get("support_purpose", pd.Series(dtype=object))),
         format_support=supports.index[0] if len(supports) else None, n_support=int(supports.iloc[0]) if len(supports)
@@ -397,7 +476,7 @@ def _recommendation_from_mentions(t: Tables, agency: str | None, content: pd.Dat
     return Recommendation(
         agency=agency, n_interviews=len(t.interviews), n_participants=len(t.participants),
         **_format_and_length(format_counts, best_format, tied, durations), content=content, participants=target,
-        evidence_segments=evidence, thin=len(t.interviews) < THIN_INTERVIEWS,
+        evidence_segments=evidence, thin=is_thin(len(t.interviews), len(t.participants)),
     )
 
 

@@ -239,8 +239,10 @@ def write_error_page(job: Job, error: str) -> None:
     write_text_atomic(job.html_path, page)
 
 
-def write_index(out: Path, processed: Path, results: list[JobResult]) -> Path:
-    """``reports/index.html``: every agency × language with a link (or a failure mark)."""
+def write_index(out: Path, processed: Path, results: list[JobResult], pending: int | None = None,
+                documents: tuple[str, ...] = ()) -> Path:
+    """``reports/index.html``: every agency × language with a link (or a failure mark); ``pending``: quotes
+    still to translate; ``documents``: the PDF/Word formats written next to each report."""
     manifest = read_manifest(processed)
     agencies = manifest.get("agencies", {})
     rows: dict[str, dict] = {}
@@ -255,7 +257,7 @@ def write_index(out: Path, processed: Path, results: list[JobResult]) -> Path:
     order = [a for a in known if a in rows] + [k for k in rows if k not in known]
     page = environment().get_template("index.html.j2").render(
         title=manifest.get("study_title", REPORT_TITLES["study_fallback"]), fictional=manifest.get("fictional"),
-        rows=[rows[k] for k in order], version=__version__,
+        rows=[rows[k] for k in order], version=__version__, pending=pending, documents=documents,
         generated_at=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))
     path = out / "index.html"
     write_text_atomic(path, page)
@@ -265,11 +267,11 @@ def write_index(out: Path, processed: Path, results: list[JobResult]) -> Path:
 def render_reports(processed_dir: Path, out_dir: Path, agencies: list[str] | None = None,
                    languages: list[str] | None = None, jobs: int = 1, include_cross: bool = True,
                    study: Path | None = None, output: Output = OUTPUT, kernel_name: str = KERNEL_NAME,
-                   warm: bool = True) -> Summary:
+                   warm: bool = True, formats: tuple[str, ...] = ("html",)) -> Summary:
     """Render the requested reports (default: all agencies, all study languages) and the index.
 
     ``jobs`` worker processes (at most one per report) each keep a warm kernel; ``warm=False`` starts a new
-    kernel per report instead."""
+    kernel per report instead. ``formats`` adds PDF / Word copies next to each HTML page."""
     processed_dir = current_generation(processed_dir)  # one build for the whole batch, even if a rebuild lands
     manifest = read_manifest(processed_dir)
     if not manifest:
@@ -303,7 +305,15 @@ def render_reports(processed_dir: Path, out_dir: Path, agencies: list[str] | Non
             for future in output.progress(as_completed(futures), "reports", total=len(futures)):
                 summary.results.append(_report(future.result(), output))
     summary.results.sort(key=lambda r: r.job.label)
-    summary.index = write_index(Path(out_dir), Path(processed_dir), summary.results)
+    # --- reports.documents / reports.translations hooks (issue 15): PDF/Word copies, quotes left to translate
+    from . import documents as documents_
+    from . import translation_queue as translations_
+
+    written = documents_.convert([r.job.html_path for r in summary.results if r.ok], formats, output)
+    pending = translations_.pending_count(translations_.needed(processed_dir, study, languages, selected,
+                                                               include_cross))
+    # --- end of hooks
+    summary.index = write_index(Path(out_dir), Path(processed_dir), summary.results, pending, written)
     if summary.failed:
         output.error(f"{len(summary.failed)} of {len(summary.results)} report(s) failed:")
         for r in summary.failed:

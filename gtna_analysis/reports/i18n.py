@@ -24,8 +24,10 @@ CHART_TITLES = {
     "priorities_asked": {"en": "Themes named when asked about priorities ({questions})",
                          "ka": "პრიორიტეტების შესახებ კითხვაზე ({questions}) დასახელებული თემები"},
     "priorities_all": {"en": "Themes raised, by share of interviews", "ka": "თემები ინტერვიუების წილის მიხედვით"},
-    "position": {"en": "Share of interviews raising each theme, by agency",
-                 "ka": "თემის დამსახელებელი ინტერვიუების წილი უწყებების მიხედვით"},
+    "contrast": {"en": "Participants naming each theme as a priority: {agency} and the other agencies",
+                 "ka": "რესპონდენტები, რომლებმაც თემა პრიორიტეტად დაასახელეს: {agency} და დანარჩენი უწყებები"},
+    "comparison": {"en": "Participants naming each theme as a priority, by agency",
+                   "ka": "რესპონდენტები, რომლებმაც თემა პრიორიტეტად დაასახელეს, უწყებების მიხედვით"},
     "format": {"en": "Preferred format (participants)", "ka": "სასურველი ფორმატი (რესპონდენტები)"},
     "duration": {"en": "Preferred duration per participant, all agencies",
                  "ka": "სასურველი ხანგრძლივობა თითოეული რესპონდენტისთვის"},
@@ -78,17 +80,20 @@ CHART_WORDS = {
     "online": {"ka": "ონლაინ", "en": "Online"},
     "blended": {"ka": "შერეული", "en": "Blended"},
     "segments": {"ka": "სეგმენტები", "en": "Segments"},
+    "others": {"ka": "დანარჩენი უწყებები", "en": "Other agencies"},
 }
 
 LEXICON: dict[str, dict[str, object]] = {
     "interview": {"en": ("interview", "interviews"),
                   "ka": {"nom": "ინტერვიუ", "erg": "ინტერვიუმ", "dat": "ინტერვიუს", "gen": "ინტერვიუს",
-                         "loc": "ინტერვიუში"}},
+                         "loc": "ინტერვიუში", "abl": "ინტერვიუდან"}},
     "participant": {"en": ("participant", "participants"),
                     "ka": {"nom": "რესპონდენტი", "erg": "რესპონდენტმა", "dat": "რესპონდენტს",
-                           "gen": "რესპონდენტის", "loc": "რესპონდენტში"}},
+                           "gen": "რესპონდენტის", "loc": "რესპონდენტში",
+                           "abl": "რესპონდენტიდან"}},
     "agency": {"en": ("agency", "agencies"),
-               "ka": {"nom": "უწყება", "erg": "უწყებამ", "dat": "უწყებას", "gen": "უწყების", "loc": "უწყებაში"}},
+               "ka": {"nom": "უწყება", "erg": "უწყებამ", "dat": "უწყებას", "gen": "უწყების", "loc": "უწყებაში",
+                      "abl": "უწყებიდან"}},
     "hour": {"en": ("hour", "hours"),
              "ka": {"nom": "საათი", "erg": "საათმა", "dat": "საათს", "gen": "საათის", "loc": "საათში"}},
     "day": {"en": ("day", "days"),
@@ -102,4 +107,12 @@ FORMAT_WORDS = {
     "online": {"en": "online training", "ka": "ონლაინ ტრენინგი", "ka_gen": "ონლაინ ტრენინგის"},
     "blended": {"en": "blended training (online + in person)", "ka": "შერეული (ონლაინ + პირისპირ) ტრენინგი",
                 "ka_gen": "შერეული (ონლაინ + პირისპირ) ტრენინგის"},
+}
+
+# transcription markers (canonical tags from ingest.clean) as each language writes them inside a quote
+MARKER_WORDS = {
+    "laughter": {"ka": "იცინის", "en": "laughter"},
+    "inaudible": {"ka": "გაუგებარია", "en": "inaudible"},
+    "crosstalk": {"ka": "ერთდროულად საუბრობენ", "en": "crosstalk"},
+    "pause": {"ka": "პაუზა", "en": "pause"},
 }

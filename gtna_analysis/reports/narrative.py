@@ -39,6 +39,13 @@ def pct(share: float) -> str:
     return f"{round(share * 100):d}%" if not math.isnan(share) else "–"
 
 
+def pct_of(part: int, whole: int, lang: str) -> str:
+    """'4 of 5 interviews' / '5 ინტერვიუდან 4-ში' — a count out of a total, phrased as each language does."""
+    if lang == "ka":
+        return f"{count(whole, 'interview', 'ka', 'abl')} {part}-ში"
+    return f"{part} of {count(whole, 'interview', 'en')}"
+
+
 def hours(value: float | None, lang: str) -> str:
     if value is None or math.isnan(value):
         return "–"
@@ -73,6 +80,48 @@ def days(value: float | None, hours_per_day: float = 8.0) -> str:
     return f"{d:.1f}".rstrip("0").rstrip(".")
 
 
+def workdays(hours_: float | None, lang: str, hours_per_day: int = 8) -> str:
+    """'≈ 2.4 working days of 8 hours' / '≈ 2,4 რვასაათიანი სამუშაო დღე' (the noun agrees with the number;
+    Georgian keeps it singular after any numeral)."""
+    if hours_ is None or math.isnan(hours_):
+        return "–"
+    d = round(hours_ / hours_per_day, 1)
+    if lang == "ka":
+        return f"≈ {num(d, 'ka')} {_KA_DAY_LENGTH.get(hours_per_day, f'{hours_per_day}-საათიანი')} სამუშაო დღე"
+    return f"≈ {num(d, 'en')} working {'day' if d == 1 else 'days'} of {hours_per_day} hours"
+
+
+_KA_DAY_LENGTH = {8: "რვასაათიანი", 6: "ექვსსაათიანი", 4: "ოთხსაათიანი"}
+
+
+def quoted(label: object, lang: str) -> str:
+    """A label in the language's quotation marks: „…“ in Georgian, “…” in English."""
+    return f"„{label}“" if lang == "ka" else f"“{label}”"
+
+
+def and_list(items: list[str], lang: str) -> str:
+    """'a, b and c' / 'a, b და c' (each item is escaped by the caller's autoescape).
+
+    Unambiguous: when an item itself holds a comma or the conjunction ("Labour, health and social sector
+    issues", „ძალადობა და დისკრიმინაცია“), every item is put in quotation marks, so the reader sees where one
+    ends and the next begins."""
+    items = [str(i) for i in items]
+    conj = " and " if lang == "en" else " და "
+    if len(items) > 1 and any("," in i or conj in f" {i} " for i in items):
+        items = [quoted(i, lang) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + conj + items[-1]
+
+
+SOURCE_WORDS = {"auto": {"ka": "ავტომატური", "en": "automatic"}, "manual": {"ka": "ხელით", "en": "manual"}}
+
+
+def source_label(source: str, lang: str) -> str:
+    """'auto' / 'manual' coding sources in the report language."""
+    return SOURCE_WORDS.get(source, {}).get(lang, source)
+
+
 def fmt_word(fmt: str | None, lang: str, case: str = "") -> str:
     if fmt is None:
         return "–"
@@ -80,23 +129,16 @@ def fmt_word(fmt: str | None, lang: str, case: str = "") -> str:
     return FORMAT_WORDS[fmt].get(key, FORMAT_WORDS[fmt][lang])
 
 
-def and_list(items: list[str], lang: str) -> str:
-    """'a, b and c' / 'a, b და c' (each item is escaped by the caller's autoescape)."""
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    conj = " and " if lang == "en" else " და "
-    return ", ".join(items[:-1]) + conj + items[-1]
-
-
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("gtna_analysis", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
     env.filters.update(pct=pct, hours=hours, days=days, fmt_word_ka=lambda f: fmt_word(f, "ka"),
-                       fmt_word_en=lambda f: fmt_word(f, "en"))
+                       fmt_word_en=lambda f: fmt_word(f, "en"),
+                       quote_ka=lambda x: quoted(x, "ka"), quote_en=lambda x: quoted(x, "en"))
     env.globals.update(count=count, noun=noun, fmt_word=fmt_word, and_list=and_list, num=num, scope_label=scope_label,
-                       purpose_label=purpose_label, period_label=period_label)
+                       purpose_label=purpose_label, period_label=period_label, quoted=quoted, workdays=workdays,
+                       source_label=source_label, pct_of=pct_of)
     return env
 
 

@@ -2,11 +2,24 @@
 
 DejaVu Sans ships with matplotlib and covers Mkhedruli, so Georgian never falls back to empty boxes; long
 Georgian labels (ministry names are long) are wrapped rather than shrunk.
+
+Labels are text, never markup: agency names, theme labels and quotes come from user files, so matplotlib's
+mathtext (``$…$``, ``\\``, ``_``, ``^``) is switched off for every text object (``text.parse_math`` and each
+Text's ``parse_math``), and TeX is never used.
+
+Every device: a chart is a :class:`Chart` (a title and a function drawing it at a given width), so a report can
+show a wide drawing on screens and paper and a narrow one on phones, both as vector SVG (crisp at any zoom),
+each with a minimum displayed width that keeps its smallest text at ≥ 10 CSS px.
 """
 
 from __future__ import annotations
 
+import base64
+import io
+import math
 import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import matplotlib
 
@@ -16,6 +29,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from .i18n import CHART_WORDS  # noqa: E402
 
@@ -23,27 +37,106 @@ FONT = "DejaVu Sans"
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 SEQUENTIAL = "cividis"  # perceptually uniform and colour-blind safe
 FORMAT_COLORS = {"in_person": "#0072B2", "online": "#E69F00", "blended": "#009E73"}
+MIN_FONT_PT = 10.0       # no text in a chart is set smaller than this (points, at the drawing's natural size)
+MIN_FONT_PX = 10.0       # … and no chart is displayed so small that its text falls below this many CSS px
+WIDE, NARROW = 8.0, 4.2  # drawing widths in inches: screens and A4 paper; phones (390 px)
+CSS_PX_PER_INCH = 96.0
 
 
 def _title(fig: Figure, title: str) -> None:
     """A figure-wide, left-aligned title wrapped to the figure's width (axes can be narrow next to long labels)."""
-    fig.suptitle(wrap(title, int(fig.get_figwidth() * 9)), x=0.01, ha="left", fontweight="bold", fontsize=13)
+    fig.suptitle(wrap(title, int(fig.get_figwidth() * 8)), x=0.01, ha="left", fontweight="bold", fontsize=12)
 
 
 def _finish(fig: Figure, title: str) -> Figure:
-    """Tight layout, and the title kept as the figure label: it becomes the image's alt text in reports."""
+    """Literal text, tight layout, and the title kept as the figure label (the image's alt text in reports)."""
+    literal_text(fig)
     fig.tight_layout()
     fig.set_label(title)
     return fig
 
 
-def png_bytes(fig: Figure) -> bytes:
-    """PNG without a timestamp or software stamp, so the same chart always gives the same bytes."""
-    import io
+def literal_text(fig: Figure) -> None:
+    """Every text of the figure drawn as typed: no mathtext, whatever ``$``, ``\\``, ``_`` or ``^`` it holds.
 
+    ``text.parse_math`` (set by :func:`use_style`) covers texts created afterwards; this covers any created
+    before or by a library that passes its own setting."""
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+        text.set_usetex(False)
+
+
+def smallest_font_pt(fig: Figure) -> float:
+    """The smallest font size (points) of any visible, non-empty text in the figure."""
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return float(min(sizes)) if sizes else MIN_FONT_PT
+
+
+def png_bytes(fig: Figure, dpi: int = 192) -> bytes:
+    """PNG (2× screen resolution by default) without a timestamp or software stamp: same chart, same bytes."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
+
+
+def svg_bytes(fig: Figure) -> bytes:
+    """Vector SVG with glyphs as paths (Georgian renders without fonts on the reader's side), no date and a
+    fixed id salt, so the same chart always gives the same bytes."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": "gtna", "svg.fonttype": "path"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart a report can draw at any width: ``draw(width_inches)`` returns a new figure."""
+
+    title: str
+    draw: Callable[[float], Figure]
+    narrow_width: float = NARROW
+
+    def figure(self, width: float = WIDE) -> Figure:
+        return self.draw(width)
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """One drawing of a chart: SVG bytes, its natural size in CSS px, and its smallest font size."""
+
+    svg: bytes
+    width_px: float
+    height_px: float
+    min_font_pt: float
+
+    @property
+    def min_width_px(self) -> int:
+        """The narrowest display that keeps the smallest text at MIN_FONT_PX (1 pt = 4/3 CSS px)."""
+        return math.ceil(self.width_px * MIN_FONT_PX / (self.min_font_pt * 4 / 3))
+
+
+def render(fig: Figure) -> Rendering:
+    """Draw a figure to SVG and measure it (then close it)."""
+    width, height = fig.get_size_inches()
+    out = Rendering(svg_bytes(fig), width * CSS_PX_PER_INCH, height * CSS_PX_PER_INCH, smallest_font_pt(fig))
+    plt.close(fig)
+    return out
+
+
+def chart_html(chart: Chart) -> str:
+    """The chart as HTML: a wide SVG for screens and print and a narrow one for phones (CSS picks one), each
+    never displayed below the width that keeps its text at ≥ 10 CSS px (a scroll box takes the rest)."""
+    from html import escape
+
+    parts = []
+    for variant, width in (("wide", WIDE), ("narrow", chart.narrow_width)):
+        r = render(chart.draw(width))
+        src = "data:image/svg+xml;base64," + base64.b64encode(r.svg).decode("ascii")
+        parts.append(
+            f'<div class="gtna-chart-scroll gtna-chart-{variant}"><img src="{src}" alt="{escape(chart.title)}" '
+            f'width="{r.width_px:.0f}" height="{r.height_px:.0f}" data-min-font-px="{r.min_font_pt * 4 / 3:.2f}" '
+            f'style="min-width:{r.min_width_px}px"></div>')
+    return f'<figure class="gtna-chart">{"".join(parts)}</figure>'
 
 
 def t(key: str, lang: str) -> str:
@@ -55,54 +148,135 @@ def use_style() -> None:
     sns.set_theme(style="whitegrid", context="notebook", palette=OKABE_ITO,
                   rc={"font.family": FONT, "font.sans-serif": [FONT], "axes.titleweight": "bold",
                       "axes.titlesize": 13, "axes.labelsize": 11, "figure.dpi": 100, "savefig.dpi": 110,
-                      "svg.fonttype": "path", "axes.spines.top": False, "axes.spines.right": False})
+                      "svg.fonttype": "path", "axes.spines.top": False, "axes.spines.right": False,
+                      "text.parse_math": False, "text.usetex": False, "font.size": 11,
+                      "xtick.labelsize": MIN_FONT_PT, "ytick.labelsize": MIN_FONT_PT, "legend.fontsize": MIN_FONT_PT})
 
 
 def wrap(label: str, width: int = 28) -> str:
     return "\n".join(textwrap.wrap(str(label), width=width, break_long_words=False)) or str(label)
 
 
+def _label_chars(width: float) -> int:
+    """Characters per line of a row label, for a drawing ``width`` inches wide (labels take ~40 % of it)."""
+    return max(14, int(width * 3.6))
+
+
 def prevalence_bars(prev: pd.DataFrame, lang: str, title: str, measure: str = "share_interviews",
-                    top: int | None = None) -> Figure:
+                    top: int | None = None, width: float = WIDE) -> Figure:
     """Horizontal bars of a prevalence table (largest at the top), bars in the theme colours, % labels."""
     use_style()
     data = prev.head(top) if top else prev
-    fig, ax = plt.subplots(figsize=(8.5, 0.45 * len(data) + 1.4))
+    labels = [wrap(v, _label_chars(width)) for v in data["label"]]
+    lines = sum(max(1, lbl.count("\n") + 1) for lbl in labels)
+    fig, ax = plt.subplots(figsize=(width, 0.22 * lines + 0.25 * len(data) + 1.5))
     y = range(len(data))[::-1]
     ax.barh(list(y), data[measure], color=data["color"].tolist(), edgecolor="white")
-    ax.set_yticks(list(y), [wrap(v) for v in data["label"]])
-    ax.set_xlim(0, 1.08)
+    ax.set_yticks(list(y), labels)
+    ax.set_xlim(0, 1.25)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
     count_col = "interviews" if measure == "share_interviews" else "participants"
     for yi, (share, count) in zip(y, zip(data[measure], data[count_col], strict=True), strict=True):
-        ax.text(share + 0.01, yi, f"{share:.0%} ({count})", va="center", fontsize=9)
+        ax.text(share + 0.01, yi, f"{share:.0%} ({count})", va="center", fontsize=MIN_FONT_PT)
     ax.set_xlabel(t(measure, lang))
     _title(fig, title)
     ax.grid(axis="y", visible=False)
     return _finish(fig, title)
 
 
-def heatmap(matrix: pd.DataFrame, title: str, label_width: int = 18) -> Figure:
-    """Annotated heatmap of shares (agency × theme, or a breakdown × theme), 0–100 %."""
+def heatmap(matrix: pd.DataFrame, title: str, label_width: int = 18, width: float = WIDE) -> Figure:
+    """Annotated heatmap of shares (a breakdown × theme), 0–100 %. Needs room: columns keep ≥ 0.75 inch each,
+    so a narrow drawing is wider than asked and scrolls on a phone rather than shrinking its text."""
     use_style()
     rows, cols = matrix.shape
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * cols + 3.5), max(2.6, 0.5 * rows + 1.6)))
+    row_chars = _label_chars(width) + 4
+    width = max(width, 0.75 * cols + row_chars / 9)
+    fig, ax = plt.subplots(figsize=(width, max(2.6, 0.5 * rows + 1.8)))
     sns.heatmap(matrix, annot=True, fmt=".0%", cmap=SEQUENTIAL, vmin=0, vmax=1, cbar=False, linewidths=0.5,
-                linecolor="white", ax=ax, annot_kws={"fontsize": 9})
-    ax.set_xticklabels([wrap(c, label_width) for c in matrix.columns], rotation=0, fontsize=8)
-    ax.set_yticklabels([wrap(r, 34) for r in matrix.index], rotation=0, fontsize=9)
+                linecolor="white", ax=ax, annot_kws={"fontsize": MIN_FONT_PT})
+    ax.set_xticklabels([wrap(c, label_width) for c in matrix.columns], rotation=0, fontsize=MIN_FONT_PT)
+    ax.set_yticklabels([wrap(r, row_chars) for r in matrix.index], rotation=0, fontsize=MIN_FONT_PT)
     ax.set_xlabel("")
     ax.set_ylabel("")
     _title(fig, title)
     return _finish(fig, title)
 
 
-def cooccurrence_triangle(matrix: pd.DataFrame, title: str, label_width: int = 40) -> Figure:
+def contrast_chart(contrast: pd.DataFrame, lang: str, title: str, me: str, others: str,
+                   width: float = WIDE) -> Figure:
+    """This agency against the others, theme by theme: the agency's share of participants (filled dot, with its
+    95 % Wilson interval) and the others' share (open circle). A theme whose difference is beyond what chance
+    among so few people would give (Fisher's exact test, p < 0.05) is marked ★ and drawn in the theme colour;
+    the rest stay grey, so the eye goes to what really distinguishes the agency."""
+    use_style()
+    data = contrast.reset_index(drop=True)
+    labels = [("★ " if sig else "") + wrap(v, _label_chars(width))
+              for v, sig in zip(data["label"], data["significant"], strict=True)]
+    lines = sum(lbl.count("\n") + 1 for lbl in labels)
+    fig, ax = plt.subplots(figsize=(width, 0.22 * lines + 0.3 * max(len(data), 1) + 2.0))
+    y = list(range(len(data)))[::-1]
+    for yi, row in zip(y, data.itertuples(), strict=True):
+        color = row.color if row.significant else "#777777"
+        ax.plot([row.ci_low, row.ci_high], [yi, yi], color=color, linewidth=2, alpha=0.6, solid_capstyle="butt")
+        ax.plot([row.share_others], [yi], marker="o", markersize=8, markerfacecolor="white",
+                markeredgecolor="#333333", linestyle="none")
+        ax.plot([row.share], [yi], marker="o", markersize=8, color=color, linestyle="none")
+    ax.set_yticks(y, labels)
+    ax.set_ylim(-0.7, len(data) - 0.3)
+    ax.set_xlim(-0.02, 1.02)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel(t("share_participants", lang))
+    ax.grid(axis="y", visible=False)
+    handles = [matplotlib.lines.Line2D([], [], marker="o", color="#333333", linestyle="none", markersize=8,
+                                       label=me),
+               matplotlib.lines.Line2D([], [], marker="o", markerfacecolor="white", markeredgecolor="#333333",
+                                       linestyle="none", markersize=8, label=others)]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1 - 0.35 / fig.get_figheight()),
+              ncol=2 if width >= 6 else 1, frameon=False)
+    _title(fig, title)
+    return _finish(fig, title)
+
+
+def agency_dots(shares: pd.DataFrame, significant: pd.DataFrame, lang: str, title: str,
+                width: float = WIDE) -> Figure:
+    """Cross-agency comparison: one row per theme, one dot per agency (its share of participants). A dot with a
+    black ring differs from the other agencies together beyond chance (Fisher's exact test, p < 0.05)."""
+    use_style()
+    themes = list(shares.columns)
+    labels = [wrap(v, _label_chars(width)) for v in themes]
+    lines = sum(lbl.count("\n") + 1 for lbl in labels)
+    fig, ax = plt.subplots(figsize=(width, 0.22 * lines + 0.3 * max(len(themes), 1) + 2.2))
+    y = list(range(len(themes)))[::-1]
+    markers = ["o", "s", "D", "^", "v", "P", "X", "h"]
+    for k, agency in enumerate(shares.index):
+        color = OKABE_ITO[k % len(OKABE_ITO)]
+        marker = markers[k % len(markers)]
+        ax.plot(shares.loc[agency].to_numpy(), y, marker=marker, linestyle="none", markersize=8, color=color,
+                alpha=0.9, label=str(agency))
+        sig = significant.loc[agency].to_numpy()
+        ax.plot(shares.loc[agency].to_numpy()[sig], [yy for yy, s in zip(y, sig, strict=True) if s],
+                marker="o", markersize=15, markerfacecolor="none", markeredgecolor="black", markeredgewidth=1.5,
+                linestyle="none")
+    ax.set_yticks(y, labels)
+    ax.set_ylim(-0.7, len(themes) - 0.3)
+    ax.set_xlim(-0.03, 1.03)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel(t("share_participants", lang))
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1 - 0.35 / fig.get_figheight()),
+              ncol=min(len(shares.index), 4 if width >= 6 else 2), frameon=False)
+    _title(fig, title)
+    return _finish(fig, title)
+
+
+def cooccurrence_triangle(matrix: pd.DataFrame, title: str, label_width: int = 40, width: float = WIDE) -> Figure:
     """Theme pairs coded in the same segment: the lower triangle of a symmetric count matrix, diagonal left out.
 
     Why not the full square: each pair would appear twice and the diagonal (a theme's own segment count, much
     larger than any pair) would swallow the colour scale; the full 16 × 16 square also had to be ~21 inches wide
-    to stay legible. Each theme's own count goes into its row label instead ("Barriers (75)").
+    to stay legible. Each theme's own count goes into its row label instead ("Barriers (75)"). The triangle needs
+    ~0.4 inch per column, so on a phone it is drawn at that size and scrolls.
     """
     use_style()
     n = len(matrix)
@@ -110,13 +284,14 @@ def cooccurrence_triangle(matrix: pd.DataFrame, title: str, label_width: int = 4
     labels = [f"{name} ({total})" for name, total in zip(matrix.index, totals, strict=True)]
     pairs = matrix.iloc[1:, :-1].astype(float)
     hide = [[col > row for col in range(n - 1)] for row in range(n - 1)]  # cells above the diagonal
-    fig, ax = plt.subplots(figsize=(min(11.0, 0.5 * (n - 1) + 4.2), min(10.0, 0.42 * (n - 1) + 2.4)))
+    fig, ax = plt.subplots(figsize=(min(11.0, max(width, 0.45 * (n - 1) + 4.4)), min(11.0, 0.45 * (n - 1) + 3.2)))
     sns.heatmap(pairs, mask=pd.DataFrame(hide, index=pairs.index, columns=pairs.columns), annot=True, fmt=".0f",
                 cmap="Blues", vmin=0, cbar=False, linewidths=0.5, linecolor="white", ax=ax,
-                annot_kws={"fontsize": 8})
-    ax.set_yticks([i + 0.5 for i in range(n - 1)], [wrap(v, 34) for v in labels[1:]], rotation=0, fontsize=8.5)
+                annot_kws={"fontsize": MIN_FONT_PT})
+    ax.set_yticks([i + 0.5 for i in range(n - 1)], [wrap(v, 34) for v in labels[1:]], rotation=0,
+                  fontsize=MIN_FONT_PT)
     ax.set_xticks([i + 0.5 for i in range(n - 1)], [wrap(v, label_width) for v in labels[:-1]], rotation=50,
-                  ha="right", rotation_mode="anchor", fontsize=8)
+                  ha="right", rotation_mode="anchor", fontsize=MIN_FONT_PT)
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.grid(False)
@@ -124,15 +299,15 @@ def cooccurrence_triangle(matrix: pd.DataFrame, title: str, label_width: int = 4
     return _finish(fig, title)
 
 
-def format_chart(format_counts: dict[str, int], lang: str, title: str) -> Figure:
+def format_chart(format_counts: dict[str, int], lang: str, title: str, width: float = WIDE) -> Figure:
     """Participants preferring each training format."""
     use_style()
     keys = [k for k in ("in_person", "blended", "online") if k in format_counts] or ["in_person"]
     values = [format_counts.get(k, 0) for k in keys]
-    fig, ax = plt.subplots(figsize=(6.5, 0.55 * len(keys) + 1.4))
+    fig, ax = plt.subplots(figsize=(min(width, 6.5), 0.55 * len(keys) + 1.6))
     ax.barh([t(k, lang) for k in keys][::-1], values[::-1], color=[FORMAT_COLORS[k] for k in keys][::-1])
     for i, v in enumerate(values[::-1]):
-        ax.text(v + 0.05, i, str(v), va="center", fontsize=10)
+        ax.text(v + 0.05, i, str(v), va="center", fontsize=MIN_FONT_PT)
     ax.set_xlabel(t("participants", lang))
     ax.xaxis.get_major_locator().set_params(integer=True)
     _title(fig, title)
@@ -141,14 +316,14 @@ def format_chart(format_counts: dict[str, int], lang: str, title: str) -> Figure
 
 
 def duration_chart(preferences: pd.DataFrame, lang: str, title: str, by: str = "agency",
-                   labels: dict[str, str] | None = None) -> Figure:
+                   labels: dict[str, str] | None = None, width: float = WIDE) -> Figure:
     """Each participant's preferred duration (median of their mentions), one row per agency."""
     use_style()
     d = preferences[preferences["kind"] == "duration"].copy()
     d["participant_key"] = d["interview_id"] + ":" + d["speaker_id"]
     per = d.groupby([by, "participant_key"], as_index=False)["duration_hours"].median()
-    per["group"] = per[by].map(lambda a: wrap((labels or {}).get(a, a), 24))
-    fig, ax = plt.subplots(figsize=(8.0, 0.7 * max(per["group"].nunique(), 1) + 1.6))
+    per["group"] = per[by].map(lambda a: wrap((labels or {}).get(a, a), min(24, _label_chars(width))))
+    fig, ax = plt.subplots(figsize=(width, 0.7 * max(per["group"].nunique(), 1) + 1.8))
     if not per.empty:
         order = list(dict.fromkeys(per["group"]))
         # matplotlib's own boxplot: seaborn's passes the ``vert`` argument Matplotlib 3.11 deprecates

@@ -6,6 +6,7 @@ report (agency or cross-agency, Georgian or English) is assembled from the same 
 
 from __future__ import annotations
 
+import base64
 import datetime as _dt
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,13 +20,17 @@ from gtna_analysis.schema import LANGUAGES
 from gtna_analysis.tables import Tables
 
 from . import analysis, plots
-from .i18n import CHART_TITLES, GROUP_LABELS, REPORT_TITLES, TITLES
+from . import translations as translations_
+from .excerpts import excerpt
+from .i18n import CHART_TITLES, CHART_WORDS, GROUP_LABELS, REPORT_TITLES, TITLES
 from .narrative import render
 
 SECTIONS = {
     "agency": ["profile", "priorities", "position", "training", "quotes", "questions", "method"],
     "cross": ["profile", "priorities", "position", "breakdown", "training", "cooccurrence", "method"],
 }
+
+
 @dataclass
 class ReportContext:
     tables: Tables
@@ -35,6 +40,7 @@ class ReportContext:
     generated_at: str
     topics: dict[str, str] | None = None
     study: Path | None = None  # the study folder, where agency memos live (memos/agency/<id>.md)
+    translations: translations_.Translations = translations_.EMPTY
 
     @classmethod
     def load(cls, processed: str | Path, agency: str | None, lang: str, study: str | Path | None = None
@@ -43,6 +49,12 @@ class ReportContext:
         if agency is not None and agency not in tables.agencies:
             known = ", ".join(tables.agencies)
             raise ValueError(f"agency {agency!r} has no interviews in {processed} (known: {known})")
+        return cls.from_tables(tables, agency, lang, study)
+
+    @classmethod
+    def from_tables(cls, tables: Tables, agency: str | None, lang: str, study: str | Path | None = None
+                    ) -> ReportContext:
+        """A context over tables already loaded (the translations export builds one per report)."""
         if lang not in LANGUAGES:
             raise ValueError("lang must be 'ka' or 'en'")
         questions: dict[str, dict[str, str]] = {}
@@ -54,7 +66,8 @@ class ReportContext:
             questions = {q.id: q.text for q in loaded}
             topics = {q.id: q.topic for q in loaded}
         stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        return cls(tables, agency, lang, questions, stamp, topics, Path(study) if study else None)
+        return cls(tables, agency, lang, questions, stamp, topics, Path(study) if study else None,
+                   translations_.load(study))
 
     @cached_property
     def recommendation(self) -> analysis.Recommendation:
@@ -66,6 +79,20 @@ class ReportContext:
         """Theme prevalence in answers to the priorities question(s), training themes left out."""
         prev = analysis.prevalence(self.tables, "theme", self.lang, self.agency, questions=self.priority_questions)
         return prev[~prev["id"].isin(TRAINING_THEMES)]
+
+    @cached_property
+    def contrast(self) -> pd.DataFrame:
+        """This agency against all the others, theme by theme (priorities answers; Fisher's exact test)."""
+        return analysis.agency_contrast(self.tables, self.agency, self.lang, self.priority_questions,
+                                        TRAINING_THEMES)
+
+    @cached_property
+    def comparison(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return analysis.agency_comparison(self.tables, self.lang, self.priority_questions, TRAINING_THEMES)
+
+    @property
+    def thin(self) -> bool:
+        return analysis.is_thin(len(self.scoped.interviews), len(self.scoped.participants))
 
     @cached_property
     def cooccurrence(self) -> pd.DataFrame:
@@ -99,8 +126,15 @@ def header(ctx: ReportContext) -> Markup:
     """Title block, fictional-data notice and table of contents."""
     toc = [(s, TITLES[s][ctx.lang]) for s in SECTIONS[ctx.kind]]
     return render("report/header.html.j2", ctx=ctx, title=ctx.title(), toc=toc,
+                  running_title=Markup(css_string(f"GTNA · {ctx.title()}")),
                   study_title=ctx.tables.manifest.get("study_title", {}).get(ctx.lang, ""),
                   fictional=ctx.tables.manifest.get("fictional", False))
+
+
+def css_string(text: str) -> str:
+    """Text safe inside a double-quoted CSS string in a <style> element: every character that could end the
+    string, the rule or the element (quote, backslash, angle brackets, newlines) as a CSS hex escape."""
+    return "".join(f"\\{ord(ch):x} " if ch in '"\\<>&\n\r\'' or ord(ch) < 32 else ch for ch in text)
 
 
 def profile(ctx: ReportContext) -> Markup:
@@ -111,7 +145,7 @@ def profile(ctx: ReportContext) -> Markup:
             p = analysis.sample_profile(ctx.tables, a)
             per_agency.append((ctx.tables.agency_name(a, ctx.lang, short=True), p))
     return ctx.heading("profile") + render("report/profile.html.j2", ctx=ctx, prof=prof, per_agency=per_agency,
-                                           thin=prof["interviews"]["total"] < analysis.THIN_INTERVIEWS)
+                                           thin=ctx.thin)
 
 
 def priorities_text(ctx: ReportContext) -> Markup:
@@ -121,40 +155,55 @@ def priorities_text(ctx: ReportContext) -> Markup:
     question = (ctx.questions.get(ctx.priority_questions[0], {}).get(ctx.lang, "")
                 if ctx.priority_questions else "")
     return ctx.heading("priorities") + render("report/priorities.html.j2", ctx=ctx, prev=prev.head(5), n=n,
-                                              thin=n < analysis.THIN_INTERVIEWS, asked=asked, question=question)
+                                              thin=ctx.thin, asked=asked, question=question)
 
 
 TRAINING_THEMES = ("training_objectives", "training_format", "training_duration", "training_content", "participants",
                    "barriers")
 
 
-def priorities_chart(ctx: ReportContext):
-    prev = ctx.priorities
+def priorities_chart(ctx: ReportContext) -> plots.Chart:
+    prev, lang = ctx.priorities, ctx.lang
     if ctx.priority_questions:
-        title = CHART_TITLES["priorities_asked"][ctx.lang].format(questions=", ".join(ctx.priority_questions))
+        title = CHART_TITLES["priorities_asked"][lang].format(questions=", ".join(ctx.priority_questions))
     else:
-        title = CHART_TITLES["priorities_all"][ctx.lang]
-    return plots.prevalence_bars(prev, ctx.lang, title)
+        title = CHART_TITLES["priorities_all"][lang]
+    return plots.Chart(title, lambda w: plots.prevalence_bars(prev, lang, title, width=w))
 
 
 def position_text(ctx: ReportContext) -> Markup:
-    matrix = analysis.agency_theme_matrix(ctx.tables, ctx.lang)
-    matrix = matrix[[c for c in matrix.columns if c not in _training_labels(ctx)]]
-    distinctive = []
-    if ctx.agency is not None and len(matrix) > 1:
-        me = ctx.tables.agency_name(ctx.agency, ctx.lang, short=True)
-        others = matrix.drop(index=me).mean()
-        diff = (matrix.loc[me] - others).sort_values(ascending=False)
-        distinctive = [(label, matrix.loc[me, label], others[label]) for label, d in diff.items() if d >= 0.2][:3]
-    return ctx.heading("position") + render("report/position.html.j2", ctx=ctx, distinctive=distinctive,
-                                            n_agencies=len(matrix))
+    n_agencies = len(ctx.tables.agencies)
+    more, less, marked = [], [], 0
+    if ctx.agency is not None and n_agencies > 1:
+        contrast = ctx.contrast
+        more = contrast[contrast["significant"] & (contrast["difference"] > 0)].to_dict("records")
+        less = contrast[contrast["significant"] & (contrast["difference"] < 0)].to_dict("records")
+    elif ctx.agency is None:
+        marked = int(ctx.comparison[1].to_numpy().sum()) if not ctx.comparison[1].empty else 0
+    return ctx.heading("position") + render("report/position.html.j2", ctx=ctx, more=more, less=less,
+                                            marked=marked, n_agencies=n_agencies,
+                                            asked=", ".join(ctx.priority_questions or []))
 
 
-def position_chart(ctx: ReportContext):
-    matrix = analysis.agency_theme_matrix(ctx.tables, ctx.lang)
-    matrix = matrix[[c for c in matrix.columns if c not in _training_labels(ctx)]]
-    title = CHART_TITLES["position"][ctx.lang]
-    return plots.heatmap(matrix.T, title)  # themes as rows: long Georgian labels read better than as columns
+def position_chart(ctx: ReportContext) -> list:
+    """This agency against the others (agency report) or every agency side by side (cross-agency report), in
+    shares of participants naming each theme as a priority, differences beyond chance marked."""
+    if len(ctx.tables.agencies) < 2:
+        return []
+    lang = ctx.lang
+    if ctx.agency is None:
+        shares, marks = ctx.comparison
+        if shares.empty:
+            return []
+        title = CHART_TITLES["comparison"][lang]
+        return [plots.Chart(title, lambda w: plots.agency_dots(shares, marks, lang, title, width=w))]
+    contrast = ctx.contrast
+    if contrast.empty:
+        return []
+    me = ctx.tables.agency_name(ctx.agency, lang, short=True)
+    title = CHART_TITLES["contrast"][lang].format(agency=me)
+    others = CHART_WORDS["others"][lang]
+    return [plots.Chart(title, lambda w: plots.contrast_chart(contrast, lang, title, me, others, width=w))]
 
 
 def _training_labels(ctx: ReportContext) -> set[str]:
@@ -162,13 +211,21 @@ def _training_labels(ctx: ReportContext) -> set[str]:
     return set(codes[codes["theme_id"].isin(TRAINING_THEMES)][f"theme_label_{ctx.lang}"])
 
 
-def training_text(ctx: ReportContext) -> Markup:
+def training_evidence(ctx: ReportContext) -> tuple[list[dict], dict[str, list[int]]]:
+    """The quotes behind the recommendation (annotated with their translations) and each element's quote
+    numbers."""
     rec = ctx.recommendation
-    plan = analysis.programme(ctx.tables, ctx.lang) if ctx.agency is None and rec.from_designs else None
     if rec.from_designs:
         evidence, refs = _numbered_evidence(ctx, _element_segments(ctx, rec), limit=8)
     else:
         evidence, refs = _evidence_quotes(ctx, _format_evidence(ctx, rec), limit=4), {}
+    return [translations_.annotate(q, ctx.lang, ctx.translations) for q in evidence], refs
+
+
+def training_text(ctx: ReportContext) -> Markup:
+    rec = ctx.recommendation
+    plan = analysis.programme(ctx.tables, ctx.lang) if ctx.agency is None and rec.from_designs else None
+    evidence, refs = training_evidence(ctx)
     return ctx.heading("training") + render("report/training.html.j2", ctx=ctx, rec=rec, evidence=evidence,
                                             programme=plan, refs=refs)
 
@@ -226,28 +283,34 @@ def _numbered_evidence(ctx: ReportContext, elements: dict[str, list[str]], limit
                 if len(quotes) >= limit:
                     continue
                 row = seg.loc[sid]
-                words = str(row["text"]).split()
                 numbers[sid] = len(quotes) + 1
-                quotes.append({"n": numbers[sid], "quote": " ".join(words[:60]) + (" …" if len(words) > 60 else ""),
-                               "speaker": f"{row['interview_id']}, {row['speaker_id']}",
-                               "question_id": row["question_id"]})
+                quotes.append({"n": numbers[sid], **_segment_quote(sid, row, ctx.lang)})
             refs.setdefault(element, []).append(numbers[sid])
     return quotes, refs
 
 
-def training_charts(ctx: ReportContext) -> list:
-    rec = ctx.recommendation
-    figs = []
+def _segment_quote(segment_id: str, row: pd.Series, report_lang: str) -> dict:
+    """A whole answer as evidence: its first sentences (up to the excerpt limit), in its own language."""
+    text = str(row["text"])
+    lang = str(row.get("language") or report_lang)
+    return {"segment_id": segment_id, "quote": excerpt(text, 0, len(text), lang), "language": lang,
+            "speaker": f"{row['interview_id']}, {row['speaker_id']}", "question_id": row["question_id"]}
+
+
+def training_charts(ctx: ReportContext) -> list[plots.Chart]:
+    rec, lang = ctx.recommendation, ctx.lang
+    charts = []
     if rec.format_counts:
-        figs.append(plots.format_chart(rec.format_counts, ctx.lang,
-                                       CHART_TITLES["format"][ctx.lang]))
+        title = CHART_TITLES["format"][lang]
+        counts = rec.format_counts
+        charts.append(plots.Chart(title, lambda w: plots.format_chart(counts, lang, title, width=w)))
     prefs = _duration_points(ctx.tables) if rec.from_designs else ctx.tables.preferences
     if (prefs["kind"] == "duration").any():
-        labels = {a: ctx.tables.agency_name(a, ctx.lang, short=True) for a in ctx.tables.agencies}
-        figs.append(plots.duration_chart(prefs, ctx.lang,
-                                         CHART_TITLES["duration"][ctx.lang],
-                                         labels=labels))
-    return figs
+        labels = {a: ctx.tables.agency_name(a, lang, short=True) for a in ctx.tables.agencies}
+        title_d = CHART_TITLES["duration"][lang]
+        charts.append(plots.Chart(title_d, lambda w: plots.duration_chart(prefs, lang, title_d, labels=labels,
+                                                                          width=w)))
+    return charts
 
 
 def _duration_points(tables: Tables) -> pd.DataFrame:
@@ -283,22 +346,27 @@ def _evidence_quotes(ctx: ReportContext, segment_ids: list[str], limit: int) -> 
         if row["interview_id"] in seen_interviews:
             continue
         seen_interviews.add(row["interview_id"])
-        words = str(row["text"]).split()
-        text = " ".join(words[:60]) + (" …" if len(words) > 60 else "")
-        out.append({"quote": text, "speaker": f"{row['interview_id']}, {row['speaker_id']}",
-                    "question_id": row["question_id"]})
+        out.append(_segment_quote(sid, row, ctx.lang))
         if len(out) >= limit:
             break
     return out
 
 
-def quotes(ctx: ReportContext, themes: int = 5, per_theme: int = 2) -> Markup:
+def quote_blocks(ctx: ReportContext, themes: int = 5, per_theme: int = 2) -> list[dict]:
+    """The most frequent themes, each with its representative quotes (annotated with translations)."""
     prev = analysis.prevalence(ctx.tables, "theme", ctx.lang, ctx.agency)
     prev = prev[(~prev["id"].isin(TRAINING_THEMES)) & (prev["interviews"] > 0)].head(themes)
     blocks = []
     for row in prev.itertuples():
-        q = analysis.representative_quotes(ctx.tables, row.id, ctx.agency, per_theme)
-        blocks.append({"label": row.label, "color": row.color, "quotes": q.to_dict("records")})
+        q = analysis.representative_quotes(ctx.tables, row.id, ctx.agency, per_theme, ctx.lang)
+        blocks.append({"label": row.label, "color": row.color,
+                       "quotes": [translations_.annotate(r, ctx.lang, ctx.translations)
+                                  for r in q.to_dict("records")]})
+    return blocks
+
+
+def quotes(ctx: ReportContext) -> Markup:
+    blocks = quote_blocks(ctx)
     return ctx.heading("quotes") + render("report/quotes.html.j2", ctx=ctx, blocks=blocks)
 
 
@@ -322,7 +390,7 @@ def breakdown_chart(ctx: ReportContext):
     matrix = pd.concat(parts, axis=1)
     matrix = matrix.loc[[r for r in matrix.index if r not in _training_labels(ctx)]]
     title = CHART_TITLES["breakdown"][ctx.lang]
-    return plots.heatmap(matrix, title, label_width=12)
+    return plots.Chart(title, lambda w: plots.heatmap(matrix, title, label_width=12, width=w))
 
 
 def cooccurrence_chart(ctx: ReportContext):
@@ -330,7 +398,7 @@ def cooccurrence_chart(ctx: ReportContext):
     if len(matrix) < 2:
         return []  # nothing coded yet (the section text says so), or a single theme, which has no pairs
     title = CHART_TITLES["cooccurrence"][ctx.lang]
-    return plots.cooccurrence_triangle(matrix, title)
+    return plots.Chart(title, lambda w: plots.cooccurrence_triangle(matrix, title, width=w))
 
 
 def cooccurrence_text(ctx: ReportContext) -> Markup:
@@ -369,6 +437,13 @@ def show(*items: object) -> None:
     for item in items:
         if isinstance(item, list | tuple):
             show(*item)
+        elif isinstance(item, plots.Chart):
+            # HTML (wide and narrow SVG) for the report page; a 2× PNG in the same output for Word export
+            fig = item.figure()
+            png = plots.png_bytes(fig)
+            plt.close(fig)
+            display({"text/html": plots.chart_html(item), "image/png": base64.b64encode(png).decode("ascii")},
+                    raw=True, metadata={"image/png": {"alt": item.title}})
         elif isinstance(item, Figure):
             display(Image(data=plots.png_bytes(item), format="png", metadata={"alt": item.get_label()}))
             plt.close(item)

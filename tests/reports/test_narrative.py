@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gtna_analysis.reports import narrative
+from gtna_analysis.reports import narrative, translations
 
 
 def test_english_plural_agreement() -> None:
@@ -30,13 +30,31 @@ def test_percent_and_hours() -> None:
 def test_and_list() -> None:
     assert narrative.and_list(["a", "b", "c"], "en") == "a, b and c"
     assert narrative.and_list(["ა", "ბ"], "ka") == "ა და ბ"
+    assert narrative.and_list([], "ka") == "" and narrative.and_list(["ა"], "ka") == "ა"
+
+
+def test_lists_stay_unambiguous_when_labels_hold_the_conjunction_or_commas() -> None:
+    ka = narrative.and_list(["სტერეოტიპები და დამოკიდებულებები", "ძალადობა"], "ka")
+    assert ka == "„სტერეოტიპები და დამოკიდებულებები“ და „ძალადობა“"
+    en = narrative.and_list(["Labour, health and social sector issues", "Gender statistics"], "en")
+    assert en == "“Labour, health and social sector issues” and “Gender statistics”"
+
+
+def test_counts_out_of_a_total_and_working_days() -> None:
+    assert narrative.pct_of(5, 5, "ka") == "5 ინტერვიუდან 5-ში"
+    assert narrative.pct_of(1, 3, "en") == "1 of 3 interviews"
+    assert narrative.workdays(8.0, "en") == "≈ 1 working day of 8 hours"           # not "1 days"
+    assert narrative.workdays(19.8, "en") == "≈ 2.5 working days of 8 hours"
+    assert narrative.workdays(19.8, "ka") == "≈ 2,5 რვასაათიანი სამუშაო დღე"       # decimal comma, the 8-hour day kept
+    assert narrative.source_label("auto", "ka") == "ავტომატური" and narrative.source_label("manual", "en") == "manual"
 
 
 def test_templates_escape_user_text() -> None:
     class Ctx:
         lang = "en"
+    quote = translations.annotate({"quote": "<script>alert(1)</script>", "speaker": "I-1, P1", "question_id": "Q1",
+                                   "language": "en"}, "en", translations.EMPTY)
     html = narrative.render("report/quotes.html.j2", ctx=Ctx(), blocks=[
-        {"label": "<b>x</b>", "color": "#000", "quotes": [
-            {"quote": "<script>alert(1)</script>", "speaker": "I-1, P1", "question_id": "Q1"}]}])
+        {"label": "<b>x</b>", "color": "#000", "quotes": [quote]}])
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html

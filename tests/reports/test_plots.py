@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import font_manager
 
@@ -65,3 +66,68 @@ def test_cooccurrence_chart_shows_each_pair_once_and_theme_totals_in_labels() ->
     assert rows == ["სტერეოტიპები (7)", "ბარიერები (8)", "ტრენინგის ფორმატი (6)"]
     assert cols[0] == f"{GEORGIAN} (9)" and len(cols) == 3
     assert fig.get_figwidth() <= 11  # fits a printed page
+
+
+# Labels are text (issue 14): each of these would be parsed as mathtext, and the unbalanced ones would raise.
+HOSTILE = ["Cost $5 and $x^2_{a}$", r"C:\new\table $\alpha$", "under_score^caret $", r"$\frac{1}{0}$ agency"]
+
+
+def _hostile_charts(width: float) -> list:
+    from gtna_analysis.reports import plots as p
+
+    prev = pd.DataFrame({"label": HOSTILE, "color": ["#0072B2"] * 4, "share_interviews": [0.8, 0.4, 0.2, 0.1],
+                         "interviews": [4, 2, 1, 1]})
+    contrast = pd.DataFrame({"label": HOSTILE, "color": ["#0072B2"] * 4, "share": [0.8, 0.4, 0.2, 0.0],
+                             "share_others": [0.1, 0.4, 0.3, 0.2], "ci_low": [0.4, 0.1, 0.0, 0.0],
+                             "ci_high": [1.0, 0.8, 0.6, 0.5], "significant": [True, False, False, False]})
+    shares = pd.DataFrame([[0.5, 0.2, 0.1, 0.0], [0.1, 0.2, 0.3, 0.4]], index=[HOSTILE[0], HOSTILE[1]],
+                          columns=HOSTILE)
+    square = pd.DataFrame([[3, 1, 0, 2], [1, 4, 1, 0], [0, 1, 2, 1], [2, 0, 1, 5]], index=HOSTILE, columns=HOSTILE)
+    prefs = pd.DataFrame({"kind": ["duration"] * 2, "interview_id": ["A", "B"], "speaker_id": ["P1", "P1"],
+                          "agency": ["a", "b"], "duration_hours": [16.0, 8.0]})
+    return [p.prevalence_bars(prev, "en", HOSTILE[1], width=width),
+            p.contrast_chart(contrast, "en", HOSTILE[2], HOSTILE[0], HOSTILE[3], width=width),
+            p.agency_dots(shares, shares > 0.3, "en", HOSTILE[0], width=width),
+            p.heatmap(shares.T, HOSTILE[3], width=width),
+            p.cooccurrence_triangle(square, HOSTILE[1], width=width),
+            p.format_chart({"blended": 2}, "en", HOSTILE[2], width=width),
+            p.duration_chart(prefs, "en", HOSTILE[0], labels={"a": HOSTILE[1], "b": HOSTILE[2]}, width=width)]
+
+
+def test_dollar_backslash_underscore_and_caret_are_drawn_literally_in_every_chart() -> None:
+    from matplotlib.text import Text
+
+    for fig in _hostile_charts(plots.WIDE):
+        plots.svg_bytes(fig)  # would raise a mathtext ParseException for the unbalanced "$"
+        texts = [t for t in fig.findobj(Text) if t.get_text()]
+        assert texts and not any(t.get_parse_math() or t.get_usetex() for t in texts)
+        shown = " ".join(t.get_text() for t in texts)
+        assert any(h.split()[0] in shown for h in HOSTILE), shown  # the text itself is kept, "$" and all
+        plt.close(fig)
+
+
+def test_every_chart_keeps_its_text_at_least_10_points_and_at_10_px_when_shown() -> None:
+    for width in (plots.WIDE, plots.NARROW):
+        for fig in _hostile_charts(width):
+            assert plots.smallest_font_pt(fig) >= plots.MIN_FONT_PT, fig.get_label()
+            rendering = plots.render(fig)
+            # displayed at its min-width, the smallest text is exactly 10 CSS px (1 pt = 4/3 px), never less
+            assert rendering.min_font_pt * 4 / 3 * rendering.min_width_px / rendering.width_px >= plots.MIN_FONT_PX
+            if width == plots.NARROW and "heatmap" not in str(fig):
+                assert rendering.width_px <= 1100  # wide drawings stay printable; narrow ones fit a phone or scroll
+
+
+def test_chart_html_offers_a_wide_and_a_narrow_svg_and_is_deterministic() -> None:
+    import re
+
+    chart = plots.Chart("A <title> & \"quotes\"", lambda w: plots.prevalence_bars(_prevalence(), "ka", "სათაური",
+                                                                                   width=w))
+    html = plots.chart_html(chart)
+    assert html == plots.chart_html(chart)
+    assert html.count("data:image/svg+xml;base64,") == 2
+    assert 'class="gtna-chart-scroll gtna-chart-wide"' in html and "gtna-chart-narrow" in html
+    assert 'alt="A &lt;title&gt; &amp; &quot;quotes&quot;"' in html
+    widths = [int(w) for w in re.findall(r' width="(\d+)"', html)]
+    assert widths[0] == round(plots.WIDE * 96) and widths[1] == round(plots.NARROW * 96)
+    wide_min, narrow_min = (int(m) for m in re.findall(r"min-width:(\d+)px", html))
+    assert narrow_min <= 358 < wide_min  # the narrow drawing fits a 390 px phone (16 px margins) without scrolling

@@ -65,7 +65,7 @@ def rendered(study: Path) -> Path:
     out = study.parent / "reports"
     assert main(["build", "--study", str(study), "--out", str(processed), "-q"]) == 0
     assert main(["report", "--all", "--study", str(study), "--processed", str(processed), "--out", str(out),
-                 "--jobs", "2", "-q"]) == 0
+                 "--jobs", "2", "--format", "docx", "-q"]) == 0
     return out
 
 
@@ -80,7 +80,7 @@ def test_every_agency_and_language_is_rendered_and_linked(rendered: Path) -> Non
     assert found == expected
     index = lxml.html.parse(str(rendered / "index.html")).getroot()
     links = {a.get("href") for a in index.iter("a")}
-    assert links == expected
+    assert links == expected | {r.replace(".html", ".docx") for r in expected}  # Word copies: --format docx
     for report in expected:  # executed notebooks are kept next to the HTML
         assert (rendered / report).with_suffix(".ipynb").exists()
 
@@ -119,7 +119,9 @@ def test_reports_hide_code_and_parameters_and_embed_charts(rendered: Path) -> No
         assert not doc.xpath('//*[contains(@class, "jp-InputArea") or contains(@class, "injected-parameters")]')
         assert "ReportContext.load" not in text and "import " not in doc.text_content(), path
         images = list(doc.iter("img"))
-        assert images and all(img.get("src", "").startswith("data:image/png;base64,") for img in images), path
+        assert images and all(img.get("src", "").startswith("data:image/svg+xml;base64,") for img in images), path
+        assert len(doc.xpath('//figure[@class="gtna-chart"]/div[contains(@class, "gtna-chart-narrow")]')) * 2 \
+            == len(images)  # every chart: a wide and a narrow drawing
         assert all(len(img.get("alt", "")) > 10 for img in images), path  # chart titles as alt text
         assert doc.get_element_by_id("method") is not None
         footer = " ".join(" ".join(doc.xpath('//footer[@class="gtna-footer"]//text()')).split())
@@ -234,3 +236,128 @@ def test_make_reports_entry_points_exist() -> None:
     result = subprocess.run([sys.executable, "-m", "gtna_analysis", "report", "--help"], capture_output=True,
                             text=True, check=True)
     assert "--jobs" in result.stdout and "examples:" in result.stdout
+
+
+# ---- every device: phone, desktop and print (issue 15) -------------------------------------------------------
+
+DEVICE_REPORTS = ("moes/ka", "moes/en", "geostat/en", "cross_agency/ka", "cross_agency/en")
+MEASURE = """() => {
+  const vw = document.documentElement.clientWidth;
+  const visible = e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+                         return r.width > 0 && r.height > 0 && s.visibility !== 'hidden'; };
+  const small = [];
+  for (const e of document.body.querySelectorAll('*')) {
+    const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (own && visible(e) && parseFloat(getComputedStyle(e).fontSize) < 10)
+      small.push(e.tagName + ' ' + getComputedStyle(e).fontSize + ' ' + e.textContent.trim().slice(0, 30));
+  }
+  const charts = [...document.querySelectorAll('figure.gtna-chart img')].filter(visible).map(img => ({
+    variant: img.parentElement.className, shown: img.clientWidth,
+    effective: parseFloat(img.dataset.minFontPx) * img.clientWidth / parseFloat(img.getAttribute('width')),
+    box: img.parentElement.getBoundingClientRect().right}));
+  const tables = [...document.querySelectorAll('table.gtna-table')].filter(visible).map(t => ({
+    scroller: t.parentElement.classList.contains('gtna-table-scroll'),
+    overflow: getComputedStyle(t.parentElement).overflowX,
+    box: t.parentElement.getBoundingClientRect().right, reach: t.parentElement.scrollWidth >= t.scrollWidth}));
+  const method = [...document.querySelectorAll('.gtna-method dd')].map(d => d.getBoundingClientRect().right);
+  return {vw, page: document.documentElement.scrollWidth, small, charts, tables, method};
+}"""
+
+
+def _browser(p):
+    browser_path = _chromium()
+    if browser_path is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Debian chromium (.ci/run installs it)")
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    return p.chromium.launch(executable_path=browser_path, args=[
+        "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_reports_fit_phone_and_desktop(rendered: Path, width: int) -> None:
+    """At 390 and 1280 px: nothing overflows the page sideways, no text under 10 px (charts included, measured
+    as their smallest font × displayed/natural width), tables scroll in their own box, the method block wraps."""
+    from playwright.sync_api import sync_playwright
+
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = _browser(p)
+        page = browser.new_page(viewport={"width": width, "height": 900}, device_scale_factor=2)
+        for name in (*DEVICE_REPORTS, "index"):
+            path = rendered / ("index.html" if name == "index" else f"{name}.html")
+            page.goto(path.as_uri())
+            m = page.evaluate(MEASURE)
+            assert m["page"] <= m["vw"], (name, width, "page scrolls sideways", m["page"], m["vw"])
+            assert not m["small"], (name, width, m["small"][:5])
+            if name != "index":
+                assert m["charts"], name
+                want = "gtna-chart-narrow" if width < 640 else "gtna-chart-wide"
+                assert all(want in c["variant"] for c in m["charts"]), (name, width)
+                assert all(c["effective"] >= 9.99 for c in m["charts"]), (name, width, m["charts"])
+                assert all(c["box"] <= m["vw"] for c in m["charts"]), (name, width)
+                assert all(t["scroller"] and t["overflow"] == "auto" and t["reach"] and t["box"] <= m["vw"]
+                           for t in m["tables"]), (name, width, m["tables"])
+                assert m["method"] and max(m["method"]) <= m["vw"], (name, width, m["method"])
+            if name in ("moes/ka", "cross_agency/ka"):
+                page.screenshot(path=str(OUTPUT / f"{name.replace('/', '_')}_{width}.png"), full_page=True)
+        browser.close()
+
+
+def test_pdf_is_a4_with_page_numbers_running_title_and_georgian_headings(rendered: Path) -> None:
+    """``gtna report --format pdf`` as the batch runs it: A4, fonts embedded, every page numbered 'n / N' with
+    the report's title at the top, Georgian headings extractable as text, sections not forced onto new pages."""
+    from gtna_analysis.reports import documents
+    from gtna_analysis.reports.i18n import TITLES
+
+    if shutil.which("pdftotext") is None or _chromium() is None:
+        pytest.skip("needs chromium and poppler-utils (pdftotext)")
+    paths = [rendered / "moes" / "ka.html", rendered / "cross_agency" / "en.html"]
+    assert documents.convert(paths, ("html", "pdf")) == ("pdf",)
+    for html in paths:
+        pdf = html.with_suffix(".pdf")
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert "(A4)" in info, info
+        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:]), fonts  # every font embedded
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        per_page = text.split("\f")[:pages]
+        for number, content in enumerate(per_page, start=1):
+            assert re.search(rf"\b{number}\s*/\s*{pages}\b", content), (pdf, number)  # layout may drop spaces
+            assert "GTNA · " in content, (pdf, number)
+        lang = html.stem
+        for section in ("profile", "training", "method"):
+            assert TITLES[section][lang] in text, (pdf, section)
+        if lang == "ka":
+            assert "საქართველოს განათლებისა და მეცნიერების სამინისტრო" in text
+            # no forced page break per section: some page holds the end of one section and the next heading
+            headings = [TITLES[s]["ka"] for s in ("profile", "priorities", "position", "training")]
+            assert any(sum(h in page_ for h in headings) >= 2 for page_ in per_page)
+            assert pages <= 12
+
+
+def test_docx_opens_and_holds_the_charts_tables_and_georgian_headings(rendered: Path) -> None:
+    import docx
+
+    from gtna_analysis.reports.i18n import TITLES
+
+    for name, lang in (("moes/ka", "ka"), ("cross_agency/en", "en")):
+        path = rendered / f"{name}.docx"
+        document = docx.Document(str(path))
+        html = lxml.html.parse(str(rendered / f"{name}.html")).getroot()
+        charts = len(html.xpath('//figure[@class="gtna-chart"]'))
+        assert len(document.inline_shapes) == charts > 2
+        assert all(shape._inline.docPr.get("descr") for shape in document.inline_shapes)  # alt text
+        headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+        for section in ("profile", "priorities", "training", "method"):
+            assert any(TITLES[section][lang] in h for h in headings), (name, section, headings)
+        tables = document.tables
+        assert tables, name
+        if name == "moes/ka":
+            questions = [t for t in tables if t.rows[0].cells[0].text == "კითხვა"]
+            assert questions and len(questions[0].columns) == 5 and len(questions[0].rows) > 5
+            body = "\n".join(p.text for p in document.paragraphs)
+            assert "&lt;" not in body and not re.search(r"<[a-z/]", body)  # text, never markup ("p < 0,05" is text)
