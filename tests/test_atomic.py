@@ -172,7 +172,7 @@ def test_report_batch_cleans_interrupted_litter_and_reads_one_generation(tmp_pat
         path.write_text("half", encoding="utf-8")
     seen: list[str] = []
 
-    def fake_run(job: batch.Job, kernel_name: str) -> batch.JobResult:  # no kernel: only the batch's own work
+    def fake_run(job: batch.Job, kernel_name: str, warm: bool = True) -> batch.JobResult:  # no kernel
         seen.append(job.parameters["processed"])
         batch.write_text_atomic(job.html_path, "<p>ok</p>")
         return batch.JobResult(job, True, 0.0)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from gtna_analysis.coding.codebook import Codebook, load_codebook
 from gtna_analysis.study import Study, load_study
-from gtna_analysis.tables import Tables, read_table
+from gtna_analysis.tables import Tables, read_table, table_path
 
 # Participant and interview attributes a passage can be filtered or cross-tabulated by ("agency" and
 # "interview_id" are attributes too: a matrix can be codes × agencies).
@@ -52,7 +52,7 @@ class ExploreData:
             processed = loaded.root / "processed"
         tables = Tables.load(processed)
         codebook = load_codebook(loaded.codebook_path) if loaded else None
-        suggestions = (read_table(processed, "suggestions") if (Path(processed) / "suggestions.parquet").exists()
+        suggestions = (read_table(processed, "suggestions") if table_path(processed, "suggestions").exists()
                        else pd.DataFrame(columns=["segment_id", "code_id", "probability"]))
         lang = lang or (loaded.default_language if loaded else "en")
         return cls(tables, lang, loaded, codebook, suggestions)

@@ -39,6 +39,10 @@ ENGLISH_IN_GEORGIAN = 0.12
 GEORGIAN_IN_ENGLISH = 0.05
 # A log-likelihood ratio of 4 nats (~55:1) between the best and the second-best reading of a paragraph.
 CONFIDENT_MARGIN = 4.0
+# Longer "words" are no language's: identifiers, hashes, a key held down ("aaaa…"). Each letter of one would add
+# evidence to whichever reading likes that letter, so a string of a's became 30,000 letters of Georgian; they
+# are left as typed and weigh for no reading.
+MAX_WORD_LETTERS = 40
 _INNER_CAPITAL = math.log(0.01)  # "saqarTvelo" as English or chat typing: a capital inside a word is rare
 
 _APOS = re.escape(APOSTROPHES)
@@ -156,6 +160,8 @@ def latin_words(text: str) -> list[tuple[str, bool]]:
     for piece, ok in protected_pieces(text):
         if ok:
             for m in LATIN_WORD.finditer(piece):
+                if len(m.group(0)) > MAX_WORD_LETTERS:
+                    continue
                 before = text[:offset + m.start()].rstrip(" \t\"'“”„«»([{—–-")
                 out.append((m.group(0), not before or before[-1] in ".!?:;…"))
         offset += len(piece)
@@ -214,6 +220,8 @@ def detect(text: str) -> Detection:
 def _convert_word(word: str, kind: str, after_hyphen: bool = False) -> str:
     """One word of a Georgian paragraph: converted unless it reads better as a listed English word. A short
     word hyphenated to the word before ("zoom-it", "CEDAW-is") is a Georgian case ending: always converted."""
+    if len(word) > MAX_WORD_LETTERS:
+        return word
     s = score_word(word)
     georgian = s.chat if kind == CHAT_LATIN else s.legacy
     if georgian == -math.inf:

@@ -304,6 +304,11 @@ CASES: dict[str, tuple[int, Case]] = {
     "suggest --out .pdf": (1, lambda p: (["suggest", "--study", p.built, "--out", p.tmp / "r.pdf"], p.tmp / "r.pdf")),
     "suggest --out a folder": (1, lambda p: (["suggest", "--study", p.built, "--out", p.folder("adir")],
                                              p.tmp / "adir")),
+    "privacy-check without paths": (2, lambda p: (["privacy-check"], "PATH")),
+    "privacy-check: processed not a folder": (2, lambda p: (["privacy-check", "--study", p.built, p.tmp / "nope"],
+                                                            p.tmp / "nope")),
+    "privacy-check: no study folder": (1, lambda p: (["privacy-check", "--study", p.tmp / "nostudy", p.folder("pr")],
+                                                     p.tmp / "nostudy")),
 }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from gtna_analysis.atomic import current_generation
 from gtna_analysis.cli import main
 from gtna_analysis.coding.suggest import SUGGESTION_COLUMNS
 from gtna_analysis.tables import write_table
@@ -28,6 +29,7 @@ def build_sample(dest: Path) -> Path:
 
 
 def write_suggestions(processed: Path) -> pd.DataFrame:
+    processed = current_generation(processed)  # the published generation, where `gtna suggest` writes too
     segments = pd.read_parquet(processed / "segments.parquet")
     codings = pd.read_parquet(processed / "codings.parquet")
     codes = pd.read_parquet(processed / "codes.parquet")

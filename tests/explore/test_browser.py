@@ -24,6 +24,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from gtna_analysis.tables import read_table
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 TIMEOUT_MS = 240_000  # a busy 2-core machine: the kernel starts, loads the study and lemmatises in ~30 s
@@ -120,7 +122,7 @@ def test_jupyterlab_runs_the_workbench_filters_reads_and_accepts(study_copy: Pat
     _gtna_kernel()
     from playwright.sync_api import sync_playwright
 
-    suggestions = pd.read_parquet(study_copy / "processed" / "suggestions.parquet")
+    suggestions = read_table(study_copy / "processed", "suggestions")
     port, token = _free_port(), secrets.token_hex(16)
     folder = _notebook_folder(tmp_path)
     args = [str(BIN / "jupyter"), "lab", "--no-browser", f"--port={port}", f"--IdentityProvider.token={token}",
@@ -146,7 +148,7 @@ def test_jupyterlab_runs_the_workbench_filters_reads_and_accepts(study_copy: Pat
             page.wait_for_function(f"document.querySelectorAll('div.gtna-passage blockquote').length === {n}")
             shown = page.locator(".gtna-passages").inner_text()
             assert all(s in shown for s in suggestions["segment_id"])
-            texts = pd.read_parquet(study_copy / "processed" / "segments.parquet").set_index("segment_id")["text"]
+            texts = read_table(study_copy / "processed", "segments").set_index("segment_id")["text"]
             flat = " ".join(shown.split())
             assert all(" ".join(texts[s].split())[:40] in flat for s in suggestions["segment_id"])  # read them
 

@@ -13,6 +13,7 @@ from gtna_analysis.coding.agreement import CoderSet, agreement
 from gtna_analysis.coding.human import load_coding_sheet
 from gtna_analysis.explore.coding_in_place import CoderSheet, CodingError, coder_sets, compare_coders
 from gtna_analysis.explore.data import ExploreData
+from gtna_analysis.tables import read_table
 
 
 def test_decisions_are_a_sheet_the_build_reads(study_copy: Path) -> None:
@@ -38,7 +39,7 @@ def test_decisions_are_a_sheet_the_build_reads(study_copy: Path) -> None:
     assert set(read.codings["source"]) == {"manual"} and set(read.codings["coder"]) == {"nino"}
 
     assert main(["build", "--study", str(study_copy), "-q"]) == 0
-    rebuilt = pd.read_parquet(study_copy / "processed" / "codings.parquet")
+    rebuilt = read_table(study_copy / "processed", "codings")
     mine = rebuilt[rebuilt["coder"] == "nino"]
     assert (suggestion["segment_id"], suggestion["code_id"]) in set(zip(mine["segment_id"], mine["code_id"],
                                                                         strict=True))

@@ -54,7 +54,7 @@ def test_latin_georgian_is_converted_flagged_counted_and_its_original_kept(tmp_p
     assert interviews[["legacy_font_paragraphs", "chat_latin_paragraphs"]].values.tolist() == [[1, 1]]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["script_conversions"] == {"legacy_font": 1, "chat_latin": 1}
-    assert manifest["replacements"]["name"] == 2  # counted once, not again for original_text
+    assert manifest["replacements"]["participant_name"] == 2  # counted once, not again for original_text
 
     everything = "\n".join(pd.read_csv(out / "segments.csv")["original_text"].astype(str))
     for leaked in ("nana", "qiqoZe", "beridze", "Beridze", "ნანა", "ბერიძე"):

@@ -139,3 +139,13 @@ def test_markers_typed_in_latin_georgian_become_tags_and_keep_their_original() -
     cleaned = clean_paragraph("saqarTveloSi (icinis) Zalian kargi")
     assert cleaned.text == "საქართველოში [laughter] ძალიან კარგი"
     assert cleaned.original == "saqarTveloSi (icinis) Zalian kargi"
+
+
+def test_overlong_letter_runs_are_no_language_and_stay_as_typed() -> None:
+    """A key held down or an identifier is no evidence: 'aaaa…' once became thousands of letters of Georgian."""
+    for run in ("a" * 300 + "b", "x" * 41):
+        paragraph = clean_paragraph("P1: " + run)
+        assert paragraph.text == "P1: " + run and paragraph.conversion is None
+    mixed = detect("chven gvinda treningi online formatshi " + "a" * 60)
+    assert mixed.kind == CHAT_LATIN and mixed.confident  # the real words still decide
+    assert convert("chven gvinda " + "a" * 60, CHAT_LATIN).text.endswith("a" * 60)
