@@ -46,6 +46,13 @@ def _text_mode(node: ast.Call, builtin: bool) -> bool:
     return mode is None or "b" not in str(mode)  # a computed mode must pass an encoding (or **kwargs) as well
 
 
+def _is_zip_member_open(node: ast.Call) -> bool:
+    """``zf.open(member)`` / ``archive.open(...)``: the library names its ZipFile objects zf/zip*/archive."""
+    f = node.func
+    return (isinstance(f, ast.Attribute) and f.attr == "open" and isinstance(f.value, ast.Name)
+            and (f.value.id.startswith(("zf", "zip")) or f.value.id == "archive"))
+
+
 def test_text_files_are_opened_with_an_explicit_encoding() -> None:
     missing = []
     for path in LIBRARY:
@@ -54,6 +61,8 @@ def test_text_files_are_opened_with_an_explicit_encoding() -> None:
             if "encoding" in keywords or None in keywords:  # None: **kwargs that carry it (atomic.atomic_open)
                 continue
             builtin = isinstance(node.func, ast.Name)
+            if _is_zip_member_open(node):
+                continue  # ZipFile.open: always bytes
             if (name == "open" and _text_mode(node, builtin)) or name in ("read_text", "write_text"):
                 missing.append(_where(path, node))
     assert not missing, "text I/O without encoding= (Windows would use its ANSI code page):\n" + "\n".join(missing)

@@ -54,7 +54,7 @@ class CoderSheet:
     columns: list[str] = field(default_factory=lambda: list(SHEET_COLUMNS))
 
     @classmethod
-    def open(cls, data: ExploreData, coder: str) -> CoderSheet:
+    def for_coder(cls, data: ExploreData, coder: str) -> CoderSheet:
         if data.root is None:
             raise CodingError("no study folder: coding in place needs <study>/codings/ to write to")
         if not _CODER.match(coder or "") or coder.lower().startswith("auto"):

@@ -252,7 +252,7 @@ class Workbench:
         self.decide_code.options = options or [("—", "")]
 
     def _sheet(self) -> coding_in_place.CoderSheet:
-        return coding_in_place.CoderSheet.open(self.data, self.coder_box.value.strip())
+        return coding_in_place.CoderSheet.for_coder(self.data, self.coder_box.value.strip())
 
     def _decide(self, verdict: str) -> None:
         if not self.decide_code.value:

@@ -140,7 +140,7 @@ class GivenNames:
 
 @cache
 def given_names() -> GivenNames:
-    text = resources.files("gtna_analysis.ingest").joinpath("data/georgian_given_names.txt").read_text("utf-8")
+    text = resources.files("gtna_analysis.ingest").joinpath("data/georgian_given_names.txt").read_text(encoding="utf-8")
     heads: dict[str, tuple[str, str]] = {}
     latin: dict[str, str] = {}
     for line in text.splitlines():

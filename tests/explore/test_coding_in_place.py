@@ -20,7 +20,7 @@ def test_decisions_are_a_sheet_the_build_reads(study_copy: Path) -> None:
     data = ExploreData.load(study_copy)
     suggestion = data.suggestions.iloc[0]
     auto = data.tables.codings[data.tables.codings["source"] == "auto"].iloc[0]
-    sheet = CoderSheet.open(data, "nino")
+    sheet = CoderSheet.for_coder(data, "nino")
     path = sheet.accept(suggestion["segment_id"], suggestion["code_id"], "suggested")
     assert path == study_copy / "codings" / "nino.csv"
     sheet.reject(auto["segment_id"], auto["code_id"], "auto")
@@ -48,10 +48,10 @@ def test_decisions_are_a_sheet_the_build_reads(study_copy: Path) -> None:
 def test_a_later_decision_replaces_an_earlier_one_and_survives_reopening(study_copy: Path) -> None:
     data = ExploreData.load(study_copy)
     s = data.suggestions.iloc[1]
-    sheet = CoderSheet.open(data, "nino")
+    sheet = CoderSheet.for_coder(data, "nino")
     sheet.accept(s["segment_id"], s["code_id"])
     sheet.reject(s["segment_id"], s["code_id"])
-    again = CoderSheet.open(data, "nino").decisions()
+    again = CoderSheet.for_coder(data, "nino").decisions()
     assert list(again["verdict"]) == ["reject"] and list(again["rejected_code"]) == [s["code_id"]]
     assert not list((study_copy / "codings").glob(".*.tmp"))
 
@@ -61,7 +61,7 @@ def test_a_hand_edited_sheet_keeps_its_rows_and_columns(study_copy: Path) -> Non
     seg = data.segments[data.segments["speaker_role"] == "participant"]["segment_id"].iloc[0]
     path = study_copy / "codings" / "nino.csv"
     path.write_text(f"segment_id,code_id,coder,note_to_self\n{seg},gbv.referral,nino,check\n", encoding="utf-8")
-    CoderSheet.open(data, "nino").add(seg, "gbv.victim_services")
+    CoderSheet.for_coder(data, "nino").add(seg, "gbv.victim_services")
     frame = pd.read_csv(path, dtype=str).fillna("")
     assert list(frame["code_id"]) == ["gbv.referral", "gbv.victim_services"]
     assert "note_to_self" in frame.columns and frame["note_to_self"].iloc[0] == "check"
@@ -69,7 +69,7 @@ def test_a_hand_edited_sheet_keeps_its_rows_and_columns(study_copy: Path) -> Non
 
 def test_bad_decisions_are_refused_with_a_reason(study_copy: Path) -> None:
     data = ExploreData.load(study_copy)
-    sheet = CoderSheet.open(data, "nino")
+    sheet = CoderSheet.for_coder(data, "nino")
     seg = data.segments[data.segments["speaker_role"] == "participant"]["segment_id"].iloc[0]
     with pytest.raises(CodingError, match="unknown code"):
         sheet.accept(seg, "gbv.nope")
@@ -79,10 +79,10 @@ def test_bad_decisions_are_refused_with_a_reason(study_copy: Path) -> None:
         sheet.add(seg, "gbv.referral", span="this text is nowhere")
     for name in ("", "a b", "../x", "auto_coder"):
         with pytest.raises(CodingError, match="coder name"):
-            CoderSheet.open(data, name)
+            CoderSheet.for_coder(data, name)
     assert not (study_copy / "codings" / "nino.csv").exists()
     with pytest.raises(CodingError, match="no study folder"):
-        CoderSheet.open(ExploreData(data.tables), "nino")
+        CoderSheet.for_coder(ExploreData(data.tables), "nino")
 
 
 def test_coder_comparison_uses_the_agreement_module(data: ExploreData) -> None:
