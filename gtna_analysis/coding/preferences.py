@@ -92,6 +92,11 @@ _DURATION_RES: list[tuple[str, re.Pattern[str]]] = [
     ("sessions", re.compile(rf"(?<!\w)(?P<n>{_NUM})\s+(?:sessions?|meetings?|modules?|blocks?|days?)\s+of\s+"
                             rf"(?P<h>{_NUM})(?:[\s-]+(?P<h2>{_NUM}))?\s*{_HOUR}(?!\w)", _I)),
     ("sessions", re.compile(rf"(?<!\w)(?P<n>{_NUM})\s*[x×]\s*(?P<h>{_NUM})\s*{_HOUR}(?!\w)", _I)),
+    # a day and a half · one and a half days · two and a half hours · დღენახევარი · საათნახევარი — before
+    # half_sessions, which would otherwise read "(one and) a half days" as one half-day
+    ("and_a_half", re.compile(rf"(?<!\w)(?:(?P<n1>{_NUM})\s+(?P<u1>days?|hours?)\s+and\s+a\s+half|(?P<n2>{_NUM})\s+"
+                              r"and\s+a\s+half\s+(?P<u2>days?|hours?)|(?P<u3>დღე|საათ)-?ნახევ\w*|"
+                              r"ერთნახევარ\s+(?P<u4>დღ|საათ)\w*)(?!\w)", _I)),
     ("half_sessions", re.compile(rf"(?<!\w)(?P<n>{_ANY_NUM})\s+(?:half[ -]days?|ნახევარ\s*დღ\w*|"
                                  r"ნახევარდღიან\w*)(?!\w)", _I)),
     ("sessions", re.compile(rf"(?<!\w)(?P<n>{_NUM})\s+(?P<h>{_NUM})[\s-]*hours?\s+(?:sessions?|blocks?|modules?)"
@@ -104,10 +109,6 @@ _DURATION_RES: list[tuple[str, re.Pattern[str]]] = [
     # ორი სესია ოთხ-ოთხი საათით (two sessions of four hours each)
     ("sessions", re.compile(rf"(?<!\w)(?P<n>{_ANY_NUM})\s+(?:სესი|შეხვედრ|მოდულ|ბლოკ)\w*\s+(?P<h>{_ANY_NUM})"
                             rf"(?:-(?P<h2>{_ANY_NUM}))?\s+საათ\w*", _I)),
-    # a day and a half · დღენახევარი · საათნახევარი
-    ("one_and_half", re.compile(r"(?<!\w)(?:(?:a|an|one)\s+(?P<u1>day|hour)\s+and\s+a\s+half|one\s+and\s+a\s+half\s+"
-                                r"(?P<u2>days?|hours?)|(?P<u3>დღე|საათ)-?ნახევ\w*|ერთნახევარ\s+(?P<u4>დღ|საათ)\w*)"
-                                r"(?!\w)", _I)),
     # ორდღიანი, სამდღიანი, 2-დღიანი, ორ-სამდღიანი, ოთხსაათიანი, 4-საათიანი
     ("compound", re.compile(rf"(?<!\w)(?:(?P<a>{_STEM})-)?(?P<b>{_STEM})-?(?P<unit>დღიან|საათიან)\w*", _I)),
     # half a day / half-day / ნახევარი დღე / ნახევარდღიანი / half an hour
@@ -152,9 +153,10 @@ def _hours(kind: str, m: re.Match[str]) -> tuple[float, float] | None:
     if kind == "half_sessions":
         n = _number(m.group("n"))
         return n * HOURS_PER_HALF_DAY, n * HOURS_PER_HALF_DAY
-    if kind == "one_and_half":
-        unit = next(u for u in m.groups() if u)
-        value = 1.5 * (1.0 if _is_hours(unit) else HOURS_PER_DAY)
+    if kind == "and_a_half":
+        unit = next(m.group(g) for g in ("u1", "u2", "u3", "u4") if m.group(g))
+        whole = m.group("n1") or m.group("n2")
+        value = ((_number(whole) if whole else 1.0) + 0.5) * (1.0 if _is_hours(unit) else HOURS_PER_DAY)
         return value, value
     if kind == "compound":
         per = HOURS_PER_DAY if m.group("unit").startswith("დღ") else 1.0
