@@ -65,7 +65,11 @@ class HyperscanCoder:
         self.exclude = [r.exclude for r in self.rules]
         self.context = reference._context
         flags = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
-        raw_flags = flags | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_CASELESS  # ``re:``: Unicode \w and \b
+        # ``re:`` patterns need Unicode \w and \b, and Hyperscan has no \b in UCP mode: they are compiled in
+        # prefilter mode (a superset of the matches, end offsets only), and every text a prefilter hit names is
+        # matched again by the pattern's own regex, so the spans are exact
+        raw_flags = (hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_CASELESS
+                     | hyperscan.HS_FLAG_PREFILTER)
         # (database, its rule ids, text version 0 = surface / 1 = stem): word patterns and raw regexes apart
         self.databases = []
         for version, ids in ((0, range(self.n_surface)), (1, range(self.n_surface, len(self.rules)))):
@@ -103,9 +107,19 @@ class HyperscanCoder:
                 found.append((rule, start, end))
 
             db.scan(b"\x00".join(encoded), match_event_handler=on_match)
+            verify: set[tuple[int, int]] = set()
             for rule, start, end in found:
-                k = bisect.bisect_right(bases, start) - 1
-                hits[k].append((rule, start - bases[k], end - bases[k]))
+                k = bisect.bisect_right(bases, max(end - 1, 0)) - 1  # prefilter hits have no start offset
+                if self.raw[rule]:
+                    verify.add((k, rule))
+                else:
+                    hits[k].append((rule, start - bases[k], end - bases[k]))
+            for k, rule in sorted(verify):
+                text = versions[version][k]
+                for m in self.rules[rule].pattern.regex.finditer(text):
+                    if m.end() > m.start():  # byte offsets in the padded text, as Hyperscan reports them
+                        hits[k].append((rule, len((" " + text[:m.start()]).encode("utf-8")),
+                                        len((" " + text[:m.end()]).encode("utf-8"))))
         return hits
 
     def code_texts(self, texts: list[str]) -> set[tuple[int, str]]:
