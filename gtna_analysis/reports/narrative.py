@@ -114,7 +114,7 @@ def and_list(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + conj + items[-1]
 
 
-SOURCE_WORDS = {"auto": {"ka": "ავტომატური", "en": "automatic"}, "manual": {"ka": "ხელით", "en": "manual"}}
+SOURCE_WORDS = {"auto": {"ka": "ავტომატური", "en": "automatic"}, "manual": {"ka": "ხელით შესრულებული", "en": "manual"}}
 
 
 def source_label(source: str, lang: str) -> str:
