@@ -243,7 +243,7 @@ def question_summary(tables: Tables, questions: dict[str, dict[str, str]] | None
             "answers": len(group), "interviews": group["interview_id"].nunique(),
             "words": int(group["words"].sum()),
             "min_confidence": float(group["question_confidence"].min()),
-            "top_themes": ", ".join(f"{theme_labels.get(k, k)} ({v})" for k, v in themes.items()),
+            "top_themes": "; ".join(f"{theme_labels.get(k, k)} ({v})" for k, v in themes.items()),
         })
     out = pd.DataFrame(rows)
     if out.empty:

@@ -14,7 +14,8 @@ TITLES = {
     "training": {"en": "Recommended training module", "ka": "რეკომენდებული სასწავლო მოდული"},
     "quotes": {"en": "In their own words", "ka": "რესპონდენტების სიტყვებით"},
     "questions": {"en": "Answers by question", "ka": "პასუხები კითხვების მიხედვით"},
-    "breakdown": {"en": "By interview mode, seniority and gender", "ka": "ინტერვიუს ტიპის, დონისა და სქესის მიხედვით"},
+    "breakdown": {"en": "By interview mode, seniority and gender",
+                  "ka": "ინტერვიუს ტიპის, თანამდებობის დონისა და სქესის მიხედვით"},
     "cooccurrence": {"en": "Themes raised together", "ka": "ერთად დასახელებული თემები"},
     "method": {"en": "Method and provenance", "ka": "მეთოდოლოგია და წყაროები"},
     "analysts_note": {"en": "Analyst's note", "ka": "ანალიტიკოსის შენიშვნა"},  # an agency memo (explore/memos.py)
@@ -30,10 +31,10 @@ CHART_TITLES = {
                    "ka": "რესპონდენტები, რომლებმაც თემა პრიორიტეტად დაასახელეს, უწყებების მიხედვით"},
     "format": {"en": "Preferred format (participants)", "ka": "სასურველი ფორმატი (რესპონდენტები)"},
     "duration": {"en": "Preferred duration per participant, all agencies",
-                 "ka": "სასურველი ხანგრძლივობა თითოეული რესპონდენტისთვის"},
+                 "ka": "თითოეული რესპონდენტის სასურველი ხანგრძლივობა (ყველა უწყება)"},
     "breakdown": {"en": "Share of participants raising each theme, by group",
                   "ka": "თემის დამსახელებელი რესპონდენტების წილი ჯგუფების მიხედვით"},
-    "cooccurrence": {"en": "Segments coded with both themes", "ka": "სეგმენტები, სადაც ორივე თემაა მონიშნული"},
+    "cooccurrence": {"en": "Segments coded with both themes", "ka": "ფრაგმენტები, სადაც ორივე თემაა მონიშნული"},
 }
 REPORT_TITLES = {
     "cross": {"en": "GTNA: all agencies compared", "ka": "GTNA: უწყებების შედარება"},
@@ -79,7 +80,7 @@ CHART_WORDS = {
     "in_person": {"ka": "პირისპირ", "en": "In person"},
     "online": {"ka": "ონლაინ", "en": "Online"},
     "blended": {"ka": "შერეული", "en": "Blended"},
-    "segments": {"ka": "სეგმენტები", "en": "Segments"},
+    "segments": {"ka": "ფრაგმენტები", "en": "Segments"},
     "others": {"ka": "დანარჩენი უწყებები", "en": "Other agencies"},
 }
 

@@ -99,22 +99,26 @@ def quoted(label: object, lang: str) -> str:
     return f"„{label}“" if lang == "ka" else f"“{label}”"
 
 
-def and_list(items: list[str], lang: str) -> str:
+def and_list(items: list[str], lang: str, notes: list[str] | None = None) -> str:
     """'a, b and c' / 'a, b და c' (each item is escaped by the caller's autoescape).
 
     Unambiguous: when an item itself holds a comma or the conjunction ("Labour, health and social sector
     issues", „ძალადობა და დისკრიმინაცია“), every item is put in quotation marks, so the reader sees where one
-    ends and the next begins."""
+    ends and the next begins. ``notes`` (one per item, e.g. " (2/3)") follow an item outside its quotation
+    marks — „ძალადობა და დისკრიმინაცია“ (2/3), not „ძალადობა და დისკრიმინაცია (2/3)“ — and do not decide
+    the quoting."""
     items = [str(i) for i in items]
     conj = " and " if lang == "en" else " და "
     if len(items) > 1 and any("," in i or conj in f" {i} " for i in items):
         items = [quoted(i, lang) for i in items]
+    if notes is not None:
+        items = [item + str(note) for item, note in zip(items, notes, strict=True)]
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + conj + items[-1]
 
 
-SOURCE_WORDS = {"auto": {"ka": "ავტომატური", "en": "automatic"}, "manual": {"ka": "ხელით", "en": "manual"}}
+SOURCE_WORDS = {"auto": {"ka": "ავტომატური", "en": "automatic"}, "manual": {"ka": "ხელით შესრულებული", "en": "manual"}}
 
 
 def source_label(source: str, lang: str) -> str:

@@ -40,6 +40,13 @@ def test_lists_stay_unambiguous_when_labels_hold_the_conjunction_or_commas() -> 
     assert en == "“Labour, health and social sector issues” and “Gender statistics”"
 
 
+def test_list_notes_stay_outside_the_quotation_marks() -> None:
+    ka = narrative.and_list(["სტერეოტიპები და დამოკიდებულებები", "ძალადობა"], "ka", [" (2/3)", ""])
+    assert ka == "„სტერეოტიპები და დამოკიდებულებები“ (2/3) და „ძალადობა“"
+    en = narrative.and_list(["Legal frame", "Basic concepts"], "en", [" (MoES, Geostat)", " (online part: 1)"])
+    assert en == "Legal frame (MoES, Geostat) and Basic concepts (online part: 1)"  # a note's comma quotes nothing
+
+
 def test_counts_out_of_a_total_and_working_days() -> None:
     assert narrative.pct_of(5, 5, "ka") == "5 ინტერვიუდან 5-ში"
     assert narrative.pct_of(1, 3, "en") == "1 of 3 interviews"
