@@ -138,3 +138,18 @@ def test_quotes_questions_method_cooccurrence(lang: str, n: int) -> None:
     _check(method, lang)
     assert ("ავტომატური" in method) if (lang == "ka" and n) else True
     _check(_render("cooccurrence", lang, ctx=_ctx(lang), empty=not n), lang)
+
+
+@pytest.mark.parametrize("lang", ["ka", "en"])
+def test_training_when_every_participant_chose_the_format(lang: str) -> None:
+    """'preferred by all 3', not '3 of the 3'; a format after a comma is predicative ('about 8 hours, in person')."""
+    base = _recommendation(3, 8.0, False, True)
+    rec = Recommendation(**{**base.__dict__, "format_counts": {"in_person": 3}, "format_tied": ["in_person"],
+                            "tiers": [{"scope": "managers", "n": 3, "hours": 8.0, "format": "in_person"}]})
+    text = _render("training", lang, ctx=_ctx(lang), rec=rec, evidence=[], programme=None, refs={"format": [1]})
+    _check(text, lang)
+    if lang == "ka":
+        assert "ფორმატის შესახებ მოსაზრება გამოთქვა 3 რესპონდენტმა და ყველამ ეს ფორმატი ამჯობინა." in text
+    else:
+        assert "preferred by all 3 participants who stated a format." in text
+        assert ", in person (" in text and "in-person (" not in text
