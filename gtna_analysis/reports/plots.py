@@ -222,12 +222,7 @@ def contrast_chart(contrast: pd.DataFrame, lang: str, title: str, me: str, other
         ax.plot([row.share_others], [yi], marker="o", markersize=8, markerfacecolor="white",
                 markeredgecolor="#333333", linestyle="none")
         ax.plot([row.share], [yi], marker="o", markersize=8, color=color, linestyle="none")
-    ax.set_yticks(y, labels)
-    ax.set_ylim(-0.7, len(data) - 0.3)
-    ax.set_xlim(-0.02, 1.02)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel(t("share_participants", lang))
-    ax.grid(axis="y", visible=False)
+    _share_rows_axis(ax, y, labels, lang, margin=0.02)
     handles = [matplotlib.lines.Line2D([], [], marker="o", color="#333333", linestyle="none", markersize=8,
                                        label=me),
                matplotlib.lines.Line2D([], [], marker="o", markerfacecolor="white", markeredgecolor="#333333",
@@ -258,12 +253,7 @@ def agency_dots(shares: pd.DataFrame, significant: pd.DataFrame, lang: str, titl
         ax.plot(shares.loc[agency].to_numpy()[sig], [yy for yy, s in zip(y, sig, strict=True) if s],
                 marker="o", markersize=15, markerfacecolor="none", markeredgecolor="black", markeredgewidth=1.5,
                 linestyle="none")
-    ax.set_yticks(y, labels)
-    ax.set_ylim(-0.7, len(themes) - 0.3)
-    ax.set_xlim(-0.03, 1.03)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel(t("share_participants", lang))
-    ax.grid(axis="y", visible=False)
+    _share_rows_axis(ax, y, labels, lang, margin=0.03)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1 - 0.35 / fig.get_figheight()),
               ncol=min(len(shares.index), 4 if width >= 6 else 2), frameon=False)
     _title(fig, title)
@@ -340,3 +330,14 @@ def duration_chart(preferences: pd.DataFrame, lang: str, title: str, by: str = "
     ax.set_xlim(left=0)
     _title(fig, title)
     return _finish(fig, title)
+
+
+def _share_rows_axis(ax, y, labels: list[str], lang: str, margin: float) -> None:
+    """The shared frame of the dot charts of shares: one labelled row per theme, a 0–100 % axis of participants
+    (``margin`` leaves room for the markers at 0 and 100 %), no horizontal grid lines."""
+    ax.set_yticks(y, labels)
+    ax.set_ylim(-0.7, len(labels) - 0.3)
+    ax.set_xlim(-margin, 1 + margin)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel(t("share_participants", lang))
+    ax.grid(axis="y", visible=False)
