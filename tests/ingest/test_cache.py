@@ -11,8 +11,6 @@ from conftest import MINI_CODEBOOK, copy_sample_study, header_names
 
 from gtna_analysis.atomic import current_generation
 from gtna_analysis.build import build, write_outputs
-from gtna_analysis.ingest import transcripts as transcripts_module
-from gtna_analysis.ingest.readers import RawTranscript, read_transcript
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -24,19 +22,6 @@ def snapshot(folder: Path) -> dict[str, str]:
 @pytest.fixture
 def study(tmp_path: Path) -> Path:
     return copy_sample_study(tmp_path / "raw", codebook=MINI_CODEBOOK)
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Names of the transcript files the build reads (read_transcript is wrapped)."""
-    seen: list[str] = []
-
-    def counting(path: str | Path) -> RawTranscript:
-        seen.append(Path(path).name)
-        return read_transcript(path)
-
-    monkeypatch.setattr(transcripts_module, "read_transcript", counting)
-    return seen
 
 
 def test_unchanged_files_are_not_read_again(study: Path, tmp_path: Path, reads: list[str]) -> None:

@@ -24,8 +24,6 @@ import yaml
 from conftest import MINI_CODEBOOK, copy_sample_study
 
 from gtna_analysis.build import build
-from gtna_analysis.ingest import transcripts as transcripts_module
-from gtna_analysis.ingest.readers import RawTranscript, read_transcript
 
 N_TRANSCRIPTS = 13
 
@@ -49,18 +47,6 @@ def work(base: tuple[Path, Path, dict]) -> tuple[Path, Path]:
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(snapshot, target)
     return target / "raw", target / "cache"
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-
-    def counting(path: str | Path) -> RawTranscript:
-        seen.append(Path(path).name)
-        return read_transcript(path)
-
-    monkeypatch.setattr(transcripts_module, "read_transcript", counting)
-    return seen
 
 
 def edit(path: Path, old: str, new: str) -> None:
