@@ -52,7 +52,8 @@ MODULES: dict[str, list[str]] = {
     "exchange/refi_xml.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
     "exchange/qdc.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
     "exchange/qdpx.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
-    "exchange/coding_files.py": ["tests/exchange/test_interop_refi.py", "tests/coding/test_human.py"],
+    "exchange/coding_files.py": ["tests/exchange/test_interop_refi.py", "tests/coding/test_human.py",
+                                 "tests/exchange/test_coding_files.py"],
 }
 
 STATUS_KEYS = ("killed", "survived", "timeout", "suspicious", "no_tests", "skipped", "segfault",

@@ -33,12 +33,12 @@ def load_coding_file(path: str | Path, segments: pd.DataFrame, codebook: Codeboo
                                            "transcripts carries a code",
                                "code text passages (not whole documents) in the QDA tool and export again, or "
                                "move the file out of codings/")
-        return coding.only(coder) if coder else coding
-    if suffix not in CODING_FILE_SUFFIXES:
+    elif suffix not in CODING_FILE_SUFFIXES:
         raise GtnaError.at(path, None, f"unsupported coding file type {suffix!r}",
                            f"use one of {', '.join(CODING_FILE_SUFFIXES)}")
-    coding = load_coding_sheet(path, segments, codebook)
-    if coder:
+    else:
+        coding = load_coding_sheet(path, segments, codebook)
+    if coder:  # a coder missing from a .qdpx is as wrong as from a sheet (it used to give an empty selection)
         if coder not in coding.units:
             raise GtnaError.at(path, None, f"no coder {coder!r} in this file", f"coders: {', '.join(coding.coders)}")
         return coding.only(coder)
