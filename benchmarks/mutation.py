@@ -41,7 +41,7 @@ MODULES: dict[str, list[str]] = {
                             "tests/coding/test_agreement_tables.py", "-k", "not cli"],
     "coding/preferences.py": ["tests/coding/test_preferences.py", "tests/coding/test_preferences_gaps.py"],
     "coding/codebook.py": ["tests/coding/test_codebook.py", "tests/exchange/test_interop_refi.py"],
-    "coding/human.py": ["tests/coding/test_human.py"],
+    "coding/human.py": ["tests/coding/test_human.py", "tests/coding/test_human_sheets.py"],
     "ingest/pseudonymise.py": ["tests/ingest/test_pseudonymise.py", "tests/ingest/test_pseudonymise_corpus.py",
                                "tests/ingest/test_pseudonymise_names.py"],
     "ingest/turns.py": ["tests/ingest/test_turns.py", "tests/ingest/test_turns_edges.py"],
