@@ -2,7 +2,11 @@
 
     .venv/bin/python -m benchmarks.bench_large              # refusal paths (~1 min), prints a table
     .venv/bin/python -m benchmarks.bench_large --accept     # also build the 200 MB transcript with the limit
-                                                            # raised (minutes and gigabytes: the cost refused)
+                                                            # raised (minutes)
+    .venv/bin/python -m benchmarks.bench_large --accept --sizes 20,200 --no-refusals \
+        --before /tmp/gtna-before                           # accepted builds of 20 and 200 MB, each also with
+                                                            # the code in /tmp/gtna-before (git archive of an
+                                                            # older commit): before/after in one run
 
 Not part of ``make test`` (speed and memory live in benchmarks/). Each figure is the peak RSS of one
 ``gtna build`` child process (measure.run_child), reported next to a baseline build of the same small study
@@ -74,9 +78,10 @@ def write_docx_bomb(path: Path, inflated: int) -> int:
     return path.stat().st_size
 
 
-def build(study: Path, out: Path, env: dict | None = None) -> ChildRun:
+def build(study: Path, out: Path, env: dict | None = None, code: Path = ROOT) -> ChildRun:
+    """One ``gtna build`` child; ``code``: the source tree it runs (the checkout, or an older one to compare)."""
     return run_child([PYTHON, "-m", "gtna_analysis", "build", "--study", str(study), "--out", str(out), "-q",
-                      "--no-cache"], env=env)
+                      "--no-cache"], cwd=code, env={**(env or {}), "PYTHONPATH": str(code)})
 
 
 def row(label: str, run: ChildRun, baseline: ChildRun) -> str:
@@ -92,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--megabytes", type=int, default=200, help="size of the big transcript (default 200)")
     parser.add_argument("--bomb-gib", type=int, default=2, help="inflated size of the zip bomb (default 2)")
     parser.add_argument("--accept", action="store_true", help="also build the big transcript with the limit raised")
+    parser.add_argument("--sizes", default="", help="with --accept: comma-separated sizes in MB to build "
+                        "(default: --megabytes)")
+    parser.add_argument("--no-refusals", action="store_true", help="skip the refused transcript and the zip bomb")
+    parser.add_argument("--before", type=Path, help="with --accept: also build each size with this source tree")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="gtna-bench-large-"))
     try:
@@ -100,20 +109,28 @@ def main(argv: list[str] | None = None) -> int:
         assert baseline.ok, baseline.tail()
         rows.append(row("baseline: 2 interviews", baseline, baseline))
 
-        big = write_study(work / "big")
-        size = write_big_transcript(big / "transcripts" / "moes" / "MOES-99.md", args.megabytes)
-        refused = build(big, work / "out-big")
-        rows.append(row(f"{size / 1e6:.0f} MB transcript, default limit", refused, baseline))
+        if not args.no_refusals:
+            big = write_study(work / "big")
+            size = write_big_transcript(big / "transcripts" / "moes" / "MOES-99.md", args.megabytes)
+            refused = build(big, work / "out-big")
+            rows.append(row(f"{size / 1e6:.0f} MB transcript, default limit", refused, baseline))
 
-        bomb = write_study(work / "bomb")
-        packed = write_docx_bomb(bomb / "transcripts" / "moes" / "MOES-98.docx", args.bomb_gib * 1024 * MIB)
-        bombed = build(bomb, work / "out-bomb")
-        rows.append(row(f".docx of {packed / 1e6:.1f} MB inflating to {args.bomb_gib} GiB", bombed, baseline))
+            bomb = write_study(work / "bomb")
+            packed = write_docx_bomb(bomb / "transcripts" / "moes" / "MOES-98.docx", args.bomb_gib * 1024 * MIB)
+            bombed = build(bomb, work / "out-bomb")
+            rows.append(row(f".docx of {packed / 1e6:.1f} MB inflating to {args.bomb_gib} GiB", bombed, baseline))
 
         if args.accept:
-            accepted = build(big, work / "out-big-accepted",
-                             env={"GTNA_MAX_TRANSCRIPT_MB": str(args.megabytes * 2)})
-            rows.append(row(f"{size / 1e6:.0f} MB transcript, limit raised", accepted, baseline))
+            for megabytes in [int(m) for m in args.sizes.split(",") if m] or [args.megabytes]:
+                study = write_study(work / f"big-{megabytes}")
+                size = write_big_transcript(study / "transcripts" / "moes" / "MOES-99.md", megabytes)
+                env = {"GTNA_MAX_TRANSCRIPT_MB": str(megabytes * 2)}
+                trees = [("before", args.before)] if args.before else []
+                for label, code in [*trees, ("this tree", ROOT)]:
+                    accepted = build(study, work / f"out-{megabytes}", env=env, code=code)
+                    rows.append(row(f"{size / 1e6:.0f} MB transcript, limit raised ({label})", accepted, baseline))
+                    print(rows[-1], flush=True)
+                    shutil.rmtree(work / f"out-{megabytes}", ignore_errors=True)
         print("| input | exit | wall s | peak RSS MiB | × baseline RSS | last message |")
         print("|---|---|---|---|---|---|")
         print("\n".join(rows))

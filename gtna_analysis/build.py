@@ -29,12 +29,13 @@ from gtna_analysis.coding.codebook import Codebook, load_codebook
 from gtna_analysis.coding.design_reviews import apply_reviews, load_reviews
 from gtna_analysis.coding.designs import participant_designs
 from gtna_analysis.coding.human import merge_codings
-from gtna_analysis.coding.patterns import PatternTimeout
+from gtna_analysis.coding.patterns import PatternTimeout, start_regex_clock
 from gtna_analysis.coding.preferences import extract_preferences
 from gtna_analysis.errors import GtnaError, Problem, ProblemLog
 from gtna_analysis.exchange.coding_files import load_study_codings
 from gtna_analysis.ingest.cache import BuildCache, context_hash
 from gtna_analysis.ingest.pseudonymise import Pseudonymiser, StudyNames
+from gtna_analysis.ingest.readers.limits import study_limits
 from gtna_analysis.ingest.transcripts import (
     ParsedInterview,
     Progress,
@@ -78,6 +79,11 @@ def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path
     (``gtna validate`` lists everything in one run), and then the build stops even with ``keep_going``.
     """
     study = load_study(study_dir)
+    with study_limits(study.limits):  # the study's limits: (environment variables still override them)
+        return _build(study, keep_going, cache_dir, progress)
+
+
+def _build(study: Study, keep_going: bool, cache_dir: str | Path | None, progress: Progress) -> BuildResult:
     log = ProblemLog()
     codebook_log = ProblemLog()
     try:
@@ -112,7 +118,9 @@ def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path
 
 
 def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codebook) -> dict[str, pd.DataFrame]:
-    """The processed tables, in a stable order (sorted by interview id) so rebuilds are byte-identical."""
+    """The processed tables, in a stable order (sorted by interview id) so rebuilds are byte-identical.
+
+    Consumes ``parsed``: each interview's segment dicts are released once they are in the segments frame."""
     parsed = sorted(parsed, key=lambda p: p.meta.interview_id)
     segments = pd.DataFrame([s for p in parsed for s in p.segments], columns=SEGMENT_COLUMNS)
     segments = segments.astype({"question_confidence": "float64", "t_start": "float64", "t_end": "float64"})
@@ -135,6 +143,8 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
     documents = pd.DataFrame([{"interview_id": p.meta.interview_id, "agency": p.meta.agency,
                                "language": p.meta.language, "text": p.document} for p in parsed],
                              columns=DOCUMENT_COLUMNS)
+    for p in parsed:  # the segment dicts now live in the frame (~1 KB each): not held twice while coding
+        p.segments = []
     coded = code_segments(study, codebook, segments, unit=study.coding_unit)
     return {"interviews": interviews, "participants": participants, "segments": segments,
             "codings": coded["codings"], "preferences": coded["preferences"], "designs": coded["designs"],
@@ -147,6 +157,7 @@ def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame,
     (keeping ``source`` auto | manual and ``coder``) → training preferences."""
     coded = segments[segments["speaker_role"] != "interviewer"]
     try:
+        start_regex_clock()  # each raw pattern's time budget is per build
         auto = AutoCoder.for_codebook(codebook).code(coded, unit=unit)
     except PatternTimeout as exc:
         where = Path(codebook.source or "codebook.yml")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gtna_analysis.errors import GtnaError, ProblemLog
+from gtna_analysis.ingest.readers.limits import SETTINGS, parse_positive
 from gtna_analysis.schema import CODING_UNITS, LANGUAGES
 from gtna_analysis.yamlio import LineDict, LineList, load_yaml_file
 
@@ -18,7 +19,7 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 QUESTION_ID_RE = re.compile(r"^Q\d+[a-z]?$")
 # The keys study.yml may use. A misspelt key (``codbook:``) would otherwise be ignored and its default used
 # without a word, so an unknown key is an error at its line.
-TOP_KEYS = ("study", "agencies", "keep_names")
+TOP_KEYS = ("study", "agencies", "keep_names", "limits")
 STUDY_KEYS = ("id", "title", "languages", "default_language", "fictional", "questionnaire", "codebook",
               "transcripts", "coding_unit")
 AGENCY_KEYS = ("id", "name", "short", "wave")
@@ -64,6 +65,7 @@ class Study:
     questionnaire_path: Path | None = None
     coding_unit: str = "segment"
     keep_names: list[str] = field(default_factory=list)  # public figures whose names stay (see pseudonymise.py)
+    limits: dict[str, float] = field(default_factory=dict)  # limits: of study.yml (see ingest/readers/limits.py)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -189,6 +191,7 @@ def load_study(root: str | Path) -> Study:
         log.add(study_file, meta.line_of("coding_unit"), f"coding_unit {coding_unit!r} is not one of "
                 f"{', '.join(CODING_UNITS)}")
     keep_names = _keep_names(data.get("keep_names"), study_file, data.line_of("keep_names"), log)
+    limits = _limits(data.get("limits"), study_file, data.line_of("limits"), log)
     log.raise_if_any()
     return Study(
         root=root,
@@ -205,6 +208,7 @@ def load_study(root: str | Path) -> Study:
         questionnaire_path=questionnaire,
         coding_unit=coding_unit,
         keep_names=keep_names,
+        limits=limits,
     )
 
 
@@ -225,3 +229,25 @@ def _keep_names(value: object, path: Path, line: int | None, log: ProblemLog) ->
             continue
         names.append(" ".join(item.split()))
     return names
+
+
+def _limits(value: object, path: Path, line: int | None, log: ProblemLog) -> dict[str, float]:
+    """``limits:`` — resource limits for this study (``max_transcript_mb: 50`` …), each a positive number; the
+    environment variables still override them for one run."""
+    if value is None:
+        return {}
+    if not isinstance(value, LineDict):
+        log.add(path, line, "limits must be a mapping of setting: number", "e.g. limits: {max_transcript_mb: 50}")
+        return {}
+    limits: dict[str, float] = {}
+    for key, raw in value.items():
+        if key not in SETTINGS:
+            log.add(path, value.line_of(key), f"limits: unknown key {str(key)!r}", f"known keys: {', '.join(SETTINGS)}")
+            continue
+        number = parse_positive(raw) if isinstance(raw, int | float) else None
+        if number is None:
+            log.add(path, value.line_of(key), f"limits: {key} must be a positive number, got {raw!r}",
+                    f"default: {SETTINGS[key].default:g} {SETTINGS[key].unit}")
+            continue
+        limits[key] = number
+    return limits

@@ -105,6 +105,18 @@ RULES: list[tuple[str, str, list[str]]] = [
         "ingest/test_cache.py::test_cache_holds_no_readable_names"]),
     ("The processed tables", "`--no-cache` re-reads everything; output byte-identical either way", [
         "test_readme_rules.py::test_no_cache_and_default_output_folder"]),
+    ("The processed tables", "publishing survives a power loss: files fsynced before the rename, the folder after "
+     "(not on Windows)", [
+        "test_atomic_durable.py::test_generation_files_are_synced_before_the_rename_and_the_pointer_after",
+        "test_atomic_durable.py::test_no_folder_fsync_where_the_platform_has_none"]),
+    ("study.yml", "`limits:` keys validated at their line; environment variables override them", [
+        "ingest/test_study_limits.py::test_bad_limits_are_errors_at_their_line",
+        "ingest/test_study_limits.py::test_build_refuses_a_transcript_above_the_study_limit"]),
+    ("Troubleshooting", "a report batch is published as one step; killed before its journal nothing changes, "
+     "after it the next run rolls it forward", [
+        "test_atomic_durable.py::test_kill_while_rendering_keeps_the_old_batch_and_the_next_run_removes_the_stage",
+        "test_atomic_durable.py::test_kill_after_the_journal_is_rolled_forward_by_the_next_run",
+        "test_atomic_durable.py::test_report_batch_interrupted_after_a_page_publishes_nothing"]),
     # --- Codebook
     ("Codebook", "validation lists every problem at once as path:line (duplicates, namespaces, regexes, languages, "
      "keys with did-you-mean, labels, colours)", [
@@ -129,6 +141,8 @@ RULES: list[tuple[str, str, list[str]]] = [
         "test_readme_rules.py::test_english_patterns_code_georgian_interviews"]),
     ("Codebook › patterns", "only participant turns are coded", [
         "test_readme_rules.py::test_only_participant_turns_are_coded"]),
+    ("Codebook › patterns", "each raw `re:` pattern has a time budget over the whole build, named at its line", [
+        "coding/test_regex_budget.py::test_build_stops_at_the_codebook_line_of_a_pattern_slow_in_sum"]),
     ("Codebook › patterns", "a zero-width `re:` codes nothing; coding unit configurable", [
         "coding/test_autocoder.py::test_zero_width_raw_regexes_code_nothing_in_either_coder",
         "cli/test_study_workflow.py::test_coding_unit_is_configurable_in_study_yml"]),

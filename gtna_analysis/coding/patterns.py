@@ -5,11 +5,13 @@ Semantics (documented in the README): case-insensitive; ``*`` at the end of a wo
 words of a phrase may be separated by any run of whitespace or punctuation; a match starts at a word boundary;
 ``re:`` introduces a raw regular expression (matched against the same transformed text).
 
-Raw regexes are compiled with the ``regex`` module and every search runs with a timeout (``REGEX_TIMEOUT``
-seconds, ``GTNA_REGEX_TIMEOUT_S`` in the environment): a catastrophically backtracking pattern (``(x+x+)+y``)
-on a long answer would otherwise hang the build without a word. When one trips, ``PatternTimeout`` names the
-pattern, and the build reports it at its codebook line. Patterns are also checked for size and quantifier
-bounds when the codebook is loaded (``re:a{99999999999}`` is a message, not an overflow).
+Raw regexes are compiled with the ``regex`` module and every search runs with a timeout (``regex_timeout_s``,
+see ingest/readers/limits.py): a catastrophically backtracking pattern (``(x+x+)+y``) on a long answer would
+otherwise hang the build without a word. Each raw pattern also has a time budget over the whole build
+(``regex_budget_s``): a pattern that is fast on each answer but slow in sum is stopped too. When either trips,
+``PatternTimeout`` names the pattern, and the build reports it at its codebook line. Patterns are also checked
+for size and quantifier bounds when the codebook is loaded (``re:a{99999999999}`` is a message, not an
+overflow).
 
 Matching runs on a *match text*: the text lower-cased and every non-word character replaced by one space. The
 transform keeps the length, so match offsets are offsets in the original text — character offsets, which is
@@ -19,14 +21,16 @@ what Georgian needs (a Mkhedruli letter is three UTF-8 bytes). Georgian has no c
 
 from __future__ import annotations
 
-import os
 import re
+import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 
 import regex as timed_re
+
+from gtna_analysis.ingest.readers.limits import setting
 
 # Non-word characters except spaces (already spaces: not substituting them is ~30 % faster); "_" is a word
 # character for ``\w`` and is blanked by ``str.replace``. Listing the commonest word characters (Georgian, a-z)
@@ -42,15 +46,50 @@ MAX_REPEAT = 1000  # largest {n,m} bound: a larger count is a typo or an attack,
 _REPEAT = re.compile(r"(?<!\\)\{\s*(\d*)\s*(?:,\s*(\d*)\s*)?\}")
 
 
-def _timeout() -> float:
-    raw = os.environ.get("GTNA_REGEX_TIMEOUT_S", "").strip()
-    try:
-        return float(raw) if raw and float(raw) > 0 else 5.0
-    except ValueError:
-        return 5.0
+REGEX_TIMEOUT: float | None = None  # seconds per search; None: the ``regex_timeout_s`` setting (limits.py)
+REGEX_BUDGET: float | None = None  # seconds per pattern over a build; None: the ``regex_budget_s`` setting
 
 
-REGEX_TIMEOUT = _timeout()
+class RegexClock:
+    """Time each raw pattern has spent searching since the clock was started (one build's coding stage).
+
+    Why a clock and not only the per-search timeout: 0.1 s on each of 10,000 answers is within any sensible
+    timeout and still adds 17 minutes to a build. Each search runs with the smaller of the per-search timeout
+    and what is left of its pattern's budget, so no search can overrun the budget by more than the ``regex``
+    module's timeout granularity.
+    """
+
+    def __init__(self, timeout: float | None = None, budget: float | None = None):
+        self.timeout = timeout if timeout is not None else setting("regex_timeout_s")
+        self.budget = budget if budget is not None else setting("regex_budget_s")
+        self.spent: dict[str, float] = {}
+
+    def allowance(self, source: str) -> tuple[float, bool]:
+        """(seconds the next search of ``source`` may take, whether that is its budget's rest, not a timeout)."""
+        timeout = REGEX_TIMEOUT if REGEX_TIMEOUT is not None else self.timeout
+        budget = REGEX_BUDGET if REGEX_BUDGET is not None else self.budget
+        left = budget - self.spent.get(source, 0.0)
+        if left <= 0:
+            raise PatternBudgetExceeded(source, budget)
+        return (left, True) if left < timeout else (timeout, False)
+
+    def charge(self, source: str, seconds: float) -> None:
+        self.spent[source] = self.spent.get(source, 0.0) + seconds
+
+
+_CLOCK: RegexClock | None = None  # the current build's clock (start_regex_clock)
+
+
+def start_regex_clock() -> RegexClock:
+    """A fresh clock for the raw patterns (the start of a build's coding; budgets are per build), with the
+    settings in force now (environment, the study's ``limits:``, defaults)."""
+    global _CLOCK
+    _CLOCK = RegexClock()
+    return _CLOCK
+
+
+def _clock() -> RegexClock:
+    return _CLOCK if _CLOCK is not None else start_regex_clock()  # outside a build: current settings
 
 
 class PatternError(ValueError):
@@ -60,10 +99,19 @@ class PatternError(ValueError):
 class PatternTimeout(PatternError):
     """A raw regex ran out of time on some text: it backtracks catastrophically (or the text is enormous)."""
 
-    def __init__(self, source: str, seconds: float):
+    def __init__(self, source: str, seconds: float, message: str | None = None):
         self.source = source
-        super().__init__(f"pattern {source!r} took more than {seconds:g} s on one text (catastrophic "
+        super().__init__(message or f"pattern {source!r} took more than {seconds:g} s on one text (catastrophic "
                          "backtracking?); simplify it, e.g. no nested repeats like (a+)+")
+
+
+class PatternBudgetExceeded(PatternTimeout):
+    """A raw regex used up its time budget for the whole build (fast per text, slow in sum)."""
+
+    def __init__(self, source: str, seconds: float):
+        super().__init__(source, seconds, f"pattern {source!r} spent more than its {seconds:g} s budget over this "
+                         "build (regex_budget_s); make it cheaper (a literal word first, no leading .*) or raise "
+                         "regex_budget_s under limits: in study.yml")
 
 
 class TimedRegex:
@@ -94,23 +142,33 @@ class TimedRegex:
     def __hash__(self) -> int:
         return hash((self.pattern, self.compiled.flags))
 
-    def match(self, string: str, pos: int = 0, endpos: int | None = None):
+    def _timed(self, method, string: str, pos: int, endpos: int | None):
+        clock = _clock()
+        seconds, is_budget = clock.allowance(self.source)
+        start = time.perf_counter()
         try:
-            return self.compiled.match(string, pos, endpos, timeout=REGEX_TIMEOUT)
+            return method(string, pos, endpos, timeout=seconds)
         except TimeoutError:
-            raise PatternTimeout(self.source, REGEX_TIMEOUT) from None
+            raise (PatternBudgetExceeded(self.source, clock.budget if REGEX_BUDGET is None else REGEX_BUDGET)
+                   if is_budget else PatternTimeout(self.source, seconds)) from None
+        finally:
+            clock.charge(self.source, time.perf_counter() - start)
+
+    def match(self, string: str, pos: int = 0, endpos: int | None = None):
+        return self._timed(self.compiled.match, string, pos, endpos)
 
     def search(self, string: str, pos: int = 0, endpos: int | None = None):
-        try:
-            return self.compiled.search(string, pos, endpos, timeout=REGEX_TIMEOUT)
-        except TimeoutError:
-            raise PatternTimeout(self.source, REGEX_TIMEOUT) from None
+        return self._timed(self.compiled.search, string, pos, endpos)
 
     def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator:
-        try:
-            yield from self.compiled.finditer(string, pos, endpos, timeout=REGEX_TIMEOUT)
-        except TimeoutError:
-            raise PatternTimeout(self.source, REGEX_TIMEOUT) from None
+        """Every match, one ``search`` at a time so each is timed and charged (not the caller's work between)."""
+        end = len(string) if endpos is None else endpos
+        while pos <= end:
+            found = self.search(string, pos, end)
+            if found is None:
+                return
+            yield found
+            pos = found.end() if found.end() > found.start() else found.end() + 1
 
 
 def _check_regex_size(body: str) -> None:

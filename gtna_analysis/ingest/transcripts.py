@@ -170,24 +170,31 @@ def read_all(study: Study, sources: list[Source], log: ProblemLog, cache: BuildC
 
 def parse_interview(raw: RawTranscript, meta: InterviewMeta, study: Study, names: StudyNames,
                     sha256: str = "") -> ParsedInterview:
-    """Clean, pseudonymise, split into turns and align one transcript; raise GtnaError listing its problems."""
+    """Clean, pseudonymise, split into turns and align one transcript; raise GtnaError listing its problems.
+
+    ``raw.body`` is consumed (emptied once cleaned) so a large transcript is not held in memory three times."""
     log = ProblemLog()
-    cleaned: list[BodyLine] = []
+    texts: list[str] = []
     conversions = []
     warnings: list[str] = []
     for body in raw.body:
         paragraph = clean_paragraph(body.text)
-        cleaned.append(BodyLine(body.line, paragraph.text, body.t_start, body.t_end, body.speaker))
+        texts.append(paragraph.text)
         conversions.append(paragraph.conversion)
         if paragraph.unsure:
             warnings.append(f"{raw.path}:{body.line}: {UNSURE_SCRIPT}")
     kinds = Counter(c.kind for c in conversions if c is not None)
-    joined = join_hyphenated_lines([body.text for body in cleaned], names)  # ბერი- / ძეც: a name across lines
-    cleaned = [replace(body, text=text) for body, text in zip(cleaned, joined, strict=True)]
+    joined = join_hyphenated_lines(texts, names)  # ბერი- / ძეც: a name across lines
+    del texts  # one list of line texts at a time (a large transcript's lines are most of its memory)
+    cleaned = [BodyLine(body.line, text, body.t_start, body.t_end, body.speaker)
+               for body, text in zip(raw.body, joined, strict=True)]
+    del joined
+    first_line = raw.body[0].line if raw.body else 1
+    raw.body = []  # consumed: the raw lines are not kept next to the cleaned ones and the turns
     pseudonymiser = names.for_interview(meta)
     document, turns = parse_turns(cleaned, meta, pseudonymiser, set(study.question_ids), log, conversions)
     if not any(t.speaker_role == "participant" for t in turns) and not log:
-        log.add(raw.path, raw.body[0].line if raw.body else 1, "no participant turns found",
+        log.add(raw.path, first_line, "no participant turns found",
                 "start answers with a speaker label such as 'P1:' or 'რესპონდენტი 1:'")
     log.raise_if_any()
     alignments = align_turns(turns, study.questions)
@@ -233,11 +240,14 @@ def parse_all(items: list[ReadTranscript], study: Study, log: ProblemLog, cache:
             continue
         try:
             raw = item.raw or read_transcript(item.source.path)
+            item.raw = None  # parsed text replaces the raw lines: do not hold both for the rest of the build
             reread.append(item.source.rel)
             result = parse_interview(raw, item.meta, study, names, item.source.sha256)
         except GtnaError as exc:
             log.extend(exc)
             continue
+        finally:
+            raw = None
         parsed.append(result)
         if cache is not None:
             pending.append((item.source, {"meta": item.meta, "warnings": item.warnings, "names": fingerprint,

@@ -137,6 +137,7 @@ def parse_turns(lines: list[BodyLine], meta: InterviewMeta, pseudonymiser: Pseud
     original_span: dict[int, list[int]] = {}  # turn_no -> [start, end] in the typed document
     current: Turn | None = None
     started: set[int] = set()  # turns that have content (an empty turn keeps offsets just after its label)
+    converted = False  # any line converted from Latin-typed Georgian (else the typed document is the document)
     for index, body in enumerate(lines):
         if not body.text.strip():
             continue
@@ -209,17 +210,23 @@ def parse_turns(lines: list[BodyLine], meta: InterviewMeta, pseudonymiser: Pseud
                 original_span[current.turn_no] = [original_start, original_start]
             current.end_char = start + len(content)
             original_span[current.turn_no][1] = original_start + len(original)
-        line_text = prefix + content
-        parts.append(line_text + "\n")
-        offset += len(line_text) + 1
-        original_parts.append(prefix + original + "\n")
+        line_text = prefix + content + "\n"
+        parts.append(line_text)
+        offset += len(line_text)
+        if conversion is not None:
+            converted = True
+        original_parts.append(line_text if original is content else prefix + original + "\n")
         original_offset += len(prefix) + len(original) + 1
     document = "".join(parts)
-    typed = "".join(original_parts)
+    del parts  # the lines live on in the document; peak memory is one copy of the text, not two
+    # The typed document differs only where a line was converted; without any, each turn's original_text is its
+    # text (the same object: a large transcript does not hold its text twice).
+    typed = "".join(original_parts) if converted else None
+    del original_parts
     for turn in turns:
         turn.text = document[turn.start_char:turn.end_char]
         span = original_span.get(turn.turn_no)
-        turn.original_text = typed[span[0]:span[1]] if span else turn.text
+        turn.original_text = typed[span[0]:span[1]] if span and typed is not None and turn.conversions else turn.text
     _fill_end_times(turns)
     return document, turns
 

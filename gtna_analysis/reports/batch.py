@@ -23,12 +23,12 @@ import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 
 from gtna_analysis import __version__
-from gtna_analysis.atomic import clean_litter, current_generation, write_text_atomic
+from gtna_analysis.atomic import clean_litter, current_generation, publish_batch, recover_batches, write_text_atomic
 from gtna_analysis.console import OUTPUT, Output
 from gtna_analysis.paths import nbconvert_templates_dir, notebooks_dir
 from gtna_analysis.tables import read_manifest, read_table
@@ -240,9 +240,10 @@ def write_error_page(job: Job, error: str) -> None:
 
 
 def write_index(out: Path, processed: Path, results: list[JobResult], pending: int | None = None,
-                documents: tuple[str, ...] = ()) -> Path:
+                documents: tuple[str, ...] = (), target: Path | None = None) -> Path:
     """``reports/index.html``: every agency × language with a link (or a failure mark); ``pending``: quotes
-    still to translate; ``documents``: the PDF/Word formats written next to each report."""
+    still to translate; ``documents``: the PDF/Word formats written next to each report. ``target``: where to
+    write it (a batch's staging folder) when not ``out/index.html``; links are relative to ``out`` either way."""
     manifest = read_manifest(processed)
     agencies = manifest.get("agencies", {})
     rows: dict[str, dict] = {}
@@ -259,7 +260,7 @@ def write_index(out: Path, processed: Path, results: list[JobResult], pending: i
         title=manifest.get("study_title", REPORT_TITLES["study_fallback"]), fictional=manifest.get("fictional"),
         rows=[rows[k] for k in order], version=__version__, pending=pending, documents=documents,
         generated_at=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))
-    path = out / "index.html"
+    path = target or out / "index.html"
     write_text_atomic(path, page)
     return path
 
@@ -288,8 +289,39 @@ def render_reports(processed_dir: Path, out_dir: Path, agencies: list[str] | Non
     selected = agencies or [a for a in known if a in present]
     plan = plan_jobs(Path(processed_dir), Path(out_dir), selected, languages or manifest.get("languages", ["en"]),
                      include_cross, study)
+    recover_batches(out_dir)  # an interrupted batch: finished if it was complete, else removed
     for folder in {Path(out_dir), *(job.html_path.parent for job in plan)}:
         clean_litter(folder)  # .tmp.ipynb / .tmp files of an interrupted batch
+    with publish_batch(out_dir) as stage:  # every page, then the index, published as one step
+        summary = _render_staged(plan, Path(out_dir), stage, Path(processed_dir), study, languages, selected,
+                                 include_cross, jobs, output, kernel_name, warm, formats)
+    summary.index = Path(out_dir) / "index.html"
+    if summary.failed:
+        output.error(f"{len(summary.failed)} of {len(summary.results)} report(s) failed:")
+        for r in summary.failed:
+            output.error(f"  {r.job.label}: {r.error} (saved: {r.job.ipynb_path})")
+    else:
+        output.info(f"all {len(summary.results)} report(s) rendered; index: {summary.index}")
+    return summary
+
+
+def _in_stage(job: Job, out: Path, stage: Path) -> Job:
+    """The job writing into the staging folder (same layout); a path outside ``out`` is left as it is."""
+    def staged(path: Path) -> Path:
+        try:
+            return stage / path.relative_to(out)
+        except ValueError:
+            return path
+    return replace(job, html_path=staged(job.html_path), ipynb_path=staged(job.ipynb_path))
+
+
+def _render_staged(plan: list[Job], out: Path, stage: Path, processed_dir: Path, study: Path | None,
+                   languages: list[str] | None, selected: list[str], include_cross: bool, jobs: int,
+                   output: Output, kernel_name: str, warm: bool, formats: tuple[str, ...]) -> Summary:
+    """Render ``plan`` into ``stage`` and write the index there; results name the final (published) paths."""
+    final = {job.label: job for job in plan}
+    plan = [_in_stage(job, out, stage) for job in plan]
+    out_dir = out
     summary = Summary()
     output.info(f"rendering {len(plan)} report(s) with {max(jobs, 1)} job(s) → {out_dir}")
     workers = max(1, min(jobs, len(plan)))
@@ -313,13 +345,8 @@ def render_reports(processed_dir: Path, out_dir: Path, agencies: list[str] | Non
     pending = translations_.pending_count(translations_.needed(processed_dir, study, languages, selected,
                                                                include_cross))
     # --- end of hooks
-    summary.index = write_index(Path(out_dir), Path(processed_dir), summary.results, pending, written)
-    if summary.failed:
-        output.error(f"{len(summary.failed)} of {len(summary.results)} report(s) failed:")
-        for r in summary.failed:
-            output.error(f"  {r.job.label}: {r.error} (saved: {r.job.ipynb_path})")
-    else:
-        output.info(f"all {len(summary.results)} report(s) rendered; index: {summary.index}")
+    summary.results = [replace(r, job=final[r.job.label]) for r in summary.results]
+    write_index(out_dir, processed_dir, summary.results, pending, written, target=stage / "index.html")
     return summary
 
 

@@ -15,7 +15,7 @@ _CLOSER = re.compile(r"^\s*(?:-{3,}|[—–]{1,3}|\.\.\.)\s*$")
 _FIRST_HEADER_KEY = re.compile(r"^\s*interview_id\s*:")
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a large transcript has hundreds of thousands of lines
 class BodyLine:
     """One line of a transcript body.
 
