@@ -4,9 +4,9 @@ The names are the study's header names, matched exactly as the pseudonymiser mat
 form, every romanisation, NFKC-folded, hyphenated across lines), so a name the build should have masked and did
 not is found, and a placeholder or an ordinary word is not. Every kind of output is opened the way a reader would
 see it: processed tables cell by cell (parquet, CSV line by line), JSON and notebooks string by string (their
-``\\u10d0`` escapes decoded), HTML with its entities decoded (``&#4310;`` is ზ), XLSX cell by cell, and QDPX/zip
-archives member by member. The encrypted build cache is skipped (it holds names by design and only someone with
-the raw transcript can read it).
+``\\u10d0`` escapes decoded), HTML with its entities decoded (``&#4310;`` is ზ), XLSX cell by cell, Word
+copies of reports paragraph by paragraph, and QDPX/zip archives member by member. The encrypted build cache is
+skipped (it holds names by design and only someone with the raw transcript can read it).
 """
 
 from __future__ import annotations
@@ -100,6 +100,18 @@ def _from_bytes(data: bytes, name: str, where: str) -> Iterator[tuple[str, str]]
                     if isinstance(cell.value, str) and cell.value:
                         yield f"{where}!{sheet.title}!{cell.coordinate}", cell.value
         book.close()
+    elif suffix == ".docx":  # a report's Word copy: paragraphs and table cells as Word shows them
+        from docx import Document
+
+        document = Document(io.BytesIO(data))
+        for number, paragraph in enumerate(document.paragraphs, start=1):
+            if paragraph.text:
+                yield f"{where}: paragraph {number}", paragraph.text
+        for t, table in enumerate(document.tables, start=1):
+            for r, row in enumerate(table.rows, start=1):
+                for c, cell in enumerate(row.cells, start=1):
+                    if cell.text:
+                        yield f"{where}: table {t}, row {r}, cell {c}", cell.text
     elif suffix in ARCHIVE_SUFFIXES:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for member in archive.namelist():

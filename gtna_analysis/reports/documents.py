@@ -25,7 +25,7 @@ from gtna_analysis.console import OUTPUT, Output
 from gtna_analysis.errors import GtnaError
 
 FORMATS = ("html", "pdf", "docx")
-PDF_MARGIN = {"top": "18mm", "bottom": "18mm", "left": "15mm", "right": "15mm"}
+PDF_MARGIN = {"top": "15mm", "bottom": "15mm", "left": "15mm", "right": "15mm"}  # as @page
 
 
 def chromium_path() -> str:

@@ -169,7 +169,9 @@ def prevalence_bars(prev: pd.DataFrame, lang: str, title: str, measure: str = "s
     data = prev.head(top) if top else prev
     labels = [wrap(v, _label_chars(width)) for v in data["label"]]
     lines = sum(max(1, lbl.count("\n") + 1) for lbl in labels)
-    fig, ax = plt.subplots(figsize=(width, 0.22 * lines + 0.25 * len(data) + 1.5))
+    # rows as tight as their labels allow (0.2 inch a label line, 10 pt text): the priorities chart follows
+    # the report's first page of text and should fit under it on A4
+    fig, ax = plt.subplots(figsize=(width, 0.2 * lines + 0.1 * len(data) + 1.3))
     y = range(len(data))[::-1]
     ax.barh(list(y), data[measure], color=data["color"].tolist(), edgecolor="white")
     ax.set_yticks(list(y), labels)

@@ -417,10 +417,11 @@ def method(ctx: ReportContext) -> Markup:
 
 def analysts_note(ctx: ReportContext) -> Markup:
     """The agency memo (``<study>/memos/agency/<id>.md``, written in the explore workbench) as a delimited
-    "Analyst's note"; nothing when there is none. The memo is Markdown with raw HTML escaped."""
-    from gtna_analysis.explore.memos import report_note
+    "Analyst's note"; nothing when there is none. The memo is pseudonymised like the transcripts (see notes.py),
+    then rendered as Markdown with raw HTML escaped."""
+    from .notes import report_memo
 
-    memo = report_note(ctx.study, ctx.agency)
+    memo = report_memo(ctx.study, ctx.agency)
     if memo is None:
         return Markup("")
     title = Markup("<h3>{}</h3>").format(TITLES["analysts_note"][ctx.lang] + (f": {memo.title}" if memo.title else ""))

@@ -27,7 +27,7 @@ COLUMNS = ["target_language", "translation", "original", "source_language", "seg
            "question_id", "question", "answer", "reports"]
 REQUIRED = ("target_language", "original", "translation")
 PENDING = {"ka": "თარგმანი მზადდება", "en": "translation pending"}
-ORIGINAL = {"ka": "ორიგინალი", "en": "original"}
+ORIGINAL = {"ka": "დედანი", "en": "original"}  # დედანი: the original of a translation
 README = [
     "gtna-workbench translations",
     "",

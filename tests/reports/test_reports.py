@@ -307,13 +307,14 @@ def test_reports_fit_phone_and_desktop(rendered: Path, width: int) -> None:
 
 def test_pdf_is_a4_with_page_numbers_running_title_and_georgian_headings(rendered: Path) -> None:
     """``gtna report --format pdf`` as the batch runs it: A4, fonts embedded, every page numbered 'n / N' with
-    the report's title at the top, Georgian headings extractable as text, sections not forced onto new pages."""
+    the report's title at the top, Georgian headings extractable as text, sections not forced onto new pages,
+    and no chart, quote or heading parted across pages."""
     from gtna_analysis.reports import documents
     from gtna_analysis.reports.i18n import TITLES
 
     if shutil.which("pdftotext") is None or _chromium() is None:
         pytest.skip("needs chromium and poppler-utils (pdftotext)")
-    paths = [rendered / "moes" / "ka.html", rendered / "cross_agency" / "en.html"]
+    paths = [rendered / "moes" / "ka.html", rendered / "moes" / "en.html", rendered / "cross_agency" / "en.html"]
     assert documents.convert(paths, ("html", "pdf")) == ("pdf",)
     for html in paths:
         pdf = html.with_suffix(".pdf")
@@ -336,7 +337,30 @@ def test_pdf_is_a4_with_page_numbers_running_title_and_georgian_headings(rendere
             # no forced page break per section: some page holds the end of one section and the next heading
             headings = [TITLES[s]["ka"] for s in ("profile", "priorities", "position", "training")]
             assert any(sum(h in page_ for h in headings) >= 2 for page_ in per_page)
-            assert pages <= 12
+            assert pages <= 9  # 10 A4 pages before outputs could flow across pages (issue 15), 8 after
+        _assert_printed_whole(html, pdf)
+
+
+def _assert_printed_whole(html: Path, pdf: Path) -> None:
+    """Every chart and every quote of the report on one page, no heading left at the foot of a page, and page 1
+    at least three-quarters full (the tagged PDF says where each element was drawn; see pdf_pages)."""
+    from tests.reports.pdf_pages import orphaned_headings, page_fill, tagged_elements
+
+    tree = lxml.html.parse(str(html)).getroot()
+    charts = [img.get("alt") for img in tree.xpath('//figure[@class="gtna-chart"]//div[contains(@class, '
+                                                   '"gtna-chart-wide")]/img')]
+    quotes = len(tree.xpath("//blockquote"))
+    elements = tagged_elements(pdf)
+    figures = {e.alt: e.pages for e in elements if e.role == "Figure" and e.alt}
+    assert charts and sorted(figures) == sorted(charts), (pdf, charts, sorted(figures))
+    for alt, pages in figures.items():
+        assert len(pages) == 1, (pdf, "chart split across pages", alt, sorted(pages))
+    assert all(len(e.pages) == 1 for e in elements if e.role == "Figure"), pdf  # the <figure> around it too
+    printed_quotes = [e.pages for e in elements if e.role == "BlockQuote"]
+    assert len(printed_quotes) == quotes > 0, (pdf, len(printed_quotes), quotes)
+    assert all(len(pages) == 1 for pages in printed_quotes), (pdf, "quote split", printed_quotes)
+    assert orphaned_headings(elements) == [], pdf
+    assert page_fill(pdf, 1) >= 0.75, (pdf, "page 1 is mostly empty", page_fill(pdf, 1))
 
 
 def test_docx_opens_and_holds_the_charts_tables_and_georgian_headings(rendered: Path) -> None:

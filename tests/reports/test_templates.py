@@ -153,3 +153,53 @@ def test_training_when_every_participant_chose_the_format(lang: str) -> None:
     else:
         assert "preferred by all 3 participants who stated a format." in text
         assert ", in person (" in text and "in-person (" not in text
+
+
+@pytest.mark.parametrize("lang", ["ka", "en"])
+@pytest.mark.parametrize(("preferring", "support", "durations", "same_length"),
+                         [(1, 1, 1, True), (2, 2, 2, True), (3, 1, 3, False), (12, 12, 12, True), (2, 1, 0, False)])
+def test_follow_up_sentences_read_naturally_for_one_two_and_many(lang: str, preferring: int, support: int,
+                                                                 durations: int, same_length: bool) -> None:
+    """After the format sentence, the support sentence refers to the people who chose that format: 'This
+    participant' / „ამ რესპონდენტს“ when one did, 'All of them' / „ყველა მათგანს“ when all did, 'One of
+    them' / „მათგან ერთს“, 'N of them' / „მათგან N-ს“ otherwise — never „მათგან 1-ს“ (least of all after a
+    single answer). The duration sentence never says 'all asked for' of a single answer."""
+    base = _recommendation(preferring, 8.0, False, True)
+    low, high = (8.0, 8.0) if same_length else (4.0, 16.0)
+    rec = Recommendation(**{**base.__dict__, "format_counts": {"in_person": preferring},
+                            "format_tied": ["in_person"], "n_support": support, "n_duration_participants": durations,
+                            "duration_hours_low": low, "duration_hours_high": high,
+                            "duration_hours_median": 8.0 if durations else None})
+    text = _render("training", lang, ctx=_ctx(lang), rec=rec, evidence=[], programme=None, refs={})
+    _check(text, lang)
+    assert not re.search(r"მათგან 1-ს|\b1 of them\b|\ball asked for\b", text), text
+    if lang == "ka":
+        expected = ("ამ რესპონდენტს დამატებით" if preferring == 1 else "ყველა მათგანს დამატებით"
+                    if support == preferring else "მათგან ერთს დამატებით" if support == 1
+                    else f"მათგან {support}-ს დამატებით")
+        length = ("ეს მხოლოდ ერთი რესპონდენტის პასუხია." if durations == 1 else
+                  f"{durations} რესპონდენტის პასუხი ერთნაირია."
+                  if same_length else f"({durations} რესპონდენტის პასუხის საფუძველზე)")
+    else:
+        expected = ("This participant also wants" if preferring == 1 else "All of them also want"
+                    if support == preferring else "One of them adds an online" if support == 1
+                    else f"{support} of them add an online")
+        length = ("only one participant stated a length." if durations == 1 else
+                  f"all {durations} participants who stated a length asked for the same." if same_length
+                  else f"(based on {durations} participants)")
+    assert expected in text, text
+    if durations:
+        assert length in text, text
+    else:
+        assert ("ხანგრძლივობა არ დასახელებულა" if lang == "ka" else "No duration was stated") in text, text
+
+
+def test_a_translated_quote_shows_its_original_as_dedani() -> None:
+    """The original beneath a translation is „დედანი“ (the term for the original of a translated text), in every
+    Georgian label; the English report says 'original'."""
+    record = {"quote": "A quote.", "language": "en", "speaker": "MOES-05, P1", "question_id": "Q1"}
+    shown = translations.annotate(record, "ka", translations.Translations({("ka", translations.key("A quote.")):
+                                                                         "ციტატა."}))
+    text = _render("quotes", "ka", ctx=_ctx("ka"), blocks=[{"label": LABELS[0], "color": "#000", "quotes": [shown]}])
+    assert "დედანი" in text and "ორიგინალ" not in text, text
+    assert "ციტატა." in text and "A quote." in text
