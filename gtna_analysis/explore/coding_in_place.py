@@ -8,9 +8,9 @@ and ignores the rest, which record where the decision came from:
 
 * accept (``verdict = accept``): a row with the code — it enters ``codings`` as ``source = manual``;
 * reject (``verdict = reject``): a row with an empty ``code_id`` (the coder *read* the segment: agreement
-  statistics count it) and the rejected code in ``rejected_code``. Rejecting an *auto* code records the
-  disagreement (it shows in the coder comparison against the auto-coder); the auto code itself stays in the
-  build until the codebook's patterns change — the place to fix a pattern that fires wrongly;
+  statistics count it) and the rejected code in ``rejected_code``. The next build leaves a rejected *auto*
+  code out of the analysed codings (``coding/human.py`` ``apply_rejections``: unless another coder coded it)
+  and lists it in the ``rejections`` table; rejecting a suggestion just leaves it out;
 * add (``verdict = add``): a code the coder gave a segment or a span of it.
 
 Every save rewrites the whole file atomically; a file also edited by hand keeps its other rows and columns.
@@ -28,7 +28,7 @@ import pandas as pd
 
 from gtna_analysis.atomic import write_text_atomic
 from gtna_analysis.coding.agreement import CoderSet, agreement, disagreements
-from gtna_analysis.coding.human import read_rows
+from gtna_analysis.coding.human import auto_coder_output, read_rows
 from gtna_analysis.paths import CODINGS_FOLDER
 
 from .data import ExploreData
@@ -157,13 +157,14 @@ class CoderSheet:
 # --- comparing coders ------------------------------------------------------------------------------------------
 
 def coder_sets(data: ExploreData) -> dict[str, tuple[pd.DataFrame, set[str]]]:
-    """Every coder the study knows: the auto-coder (``auto``: it read every participant segment) and each coder
+    """Every coder the study knows: the auto-coder (``auto``: it read every participant segment; its own output,
+    auto codings suppressed by a rejection included) and each coder
     of the files in ``<study>/codings/`` — read fresh from disk, so decisions saved a moment ago count."""
     from gtna_analysis.exchange.coding_files import load_study_codings
 
     participant = set(data.tables.segments.loc[data.tables.segments["speaker_role"] == "participant",
                                                "segment_id"])
-    auto = data.tables.codings[data.tables.codings["source"] == "auto"]
+    auto = auto_coder_output(data.tables.codings, data.rejections)  # rejections must not flatter the patterns
     out: dict[str, tuple[pd.DataFrame, set[str]]] = {AUTO: (auto, participant)}
     if data.study is not None and data.codebook is not None:
         for human in load_study_codings(data.study, data.codebook, data.tables.segments):

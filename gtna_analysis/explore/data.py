@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from gtna_analysis.coding.codebook import Codebook, load_codebook
+from gtna_analysis.schema import REJECTION_COLUMNS
 from gtna_analysis.study import Study, load_study
 from gtna_analysis.tables import Tables, read_table, table_path
 
@@ -40,6 +41,7 @@ class ExploreData:
     study: Study | None = None
     codebook: Codebook | None = None
     suggestions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rejections: pd.DataFrame = field(default_factory=pd.DataFrame)  # auto codings researchers rejected
 
     @classmethod
     def load(cls, study: str | Path | None, processed: str | Path | None = None,
@@ -54,8 +56,10 @@ class ExploreData:
         codebook = load_codebook(loaded.codebook_path) if loaded else None
         suggestions = (read_table(processed, "suggestions") if table_path(processed, "suggestions").exists()
                        else pd.DataFrame(columns=["segment_id", "code_id", "probability"]))
+        rejections = (read_table(processed, "rejections") if table_path(processed, "rejections").exists()
+                      else pd.DataFrame(columns=REJECTION_COLUMNS))
         lang = lang or (loaded.default_language if loaded else "en")
-        return cls(tables, lang, loaded, codebook, suggestions)
+        return cls(tables, lang, loaded, codebook, suggestions, rejections)
 
     @property
     def root(self) -> Path | None:
