@@ -88,13 +88,18 @@ class CoderSheet:
         return self.save()
 
     def add(self, segment_id: str, code_id: str, span: str | None = None, occurrence: int = 1,
-            polarity: str = "", memo: str = "") -> Path:
-        """Give a code to a whole segment, or to ``span`` — exact text of the segment (its ``occurrence``-th
-        appearance) — stored as character offsets in the interview, as the build expects."""
+            polarity: str = "", memo: str = "", offsets: tuple[int, int] | None = None) -> Path:
+        """Give a code to a whole segment, to ``span`` — exact text of the segment (its ``occurrence``-th
+        appearance; the keyboard route) — or to ``offsets`` (start, end in characters of the segment's text; a
+        mouse selection, see ``span_select``), stored as character offsets in the interview, as the build
+        expects."""
         self._check(segment_id, code_id, "manual")
         row = self._row(segment_id, code_id, "manual", "add")
         row.update(polarity=polarity, memo=memo)
-        if span:
+        if offsets is not None:
+            start, end = self.offsets_in_interview(segment_id, *offsets)
+            row.update(start_char=str(start), end_char=str(end))
+        elif span:
             start, end = self.span_offsets(segment_id, span, occurrence)
             row.update(start_char=str(start), end_char=str(end))
         self._drop(segment_id, code_id, row["start_char"], row["end_char"])
@@ -111,6 +116,14 @@ class CoderSheet:
                 raise CodingError(f"{segment_id}: the text {span!r} is not in the passage"
                                   + (f" {occurrence} times" if occurrence > 1 else ""))
         return int(seg["start_char"]) + at, int(seg["start_char"]) + at + len(span)
+
+    def offsets_in_interview(self, segment_id: str, start: int, end: int) -> tuple[int, int]:
+        """Interview offsets of characters ``start``–``end`` of the segment's text (checked to lie inside)."""
+        seg = self._segment(segment_id)
+        length = len(str(seg["text"]))
+        if not 0 <= start < end <= length:
+            raise CodingError(f"{segment_id}: span {start}–{end} is outside the passage (0–{length})")
+        return int(seg["start_char"]) + start, int(seg["start_char"]) + end
 
     def decisions(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=self.columns)

@@ -127,6 +127,25 @@ def retrieve(data: ExploreData, filters: Filters) -> pd.DataFrame:
     return out.drop(columns="_agency").reset_index(drop=True)
 
 
+def describe_filters(data: ExploreData, filters: Filters, labels: dict[str, str], query: str = "") -> str:
+    """The active filters in words ("Agency: MoES · Gender: female"), shown above a matrix so a researcher
+    knows which passages it counts; "" when nothing filters."""
+    t = data.tables
+    named = {
+        "agency": t.agency_name(filters.agency, data.lang, short=True) if filters.agency else "",
+        "interview": filters.interview or "", "question": filters.question or "",
+        "theme": data.theme_label(filters.theme) if filters.theme else "",
+        "code": data.code_label(filters.code) if filters.code else "",
+        "source": labels.get(filters.source, filters.source) if filters.source else "",
+        "polarity": labels.get(filters.polarity, filters.polarity) if filters.polarity else "",
+    }
+    parts = [f"{labels.get(k, k)}: {v}" for k, v in named.items() if v]
+    parts += [f"{labels.get(a, a)}: {', '.join(map(str, vs))}" for a, vs in filters.attributes.items() if vs]
+    if query:
+        parts.append(f"{labels.get('search', 'Search')}: {query}")
+    return " · ".join(parts)
+
+
 def counts(passages: pd.DataFrame) -> dict[str, int]:
     """How many passages, interviews and participants a result holds (shown above it, never a silent cap)."""
     return {"passages": len(passages), "interviews": int(passages["interview_id"].nunique()),
