@@ -113,13 +113,22 @@ class ExploreData:
     def theme_of(self) -> dict[str, str]:
         return dict(zip(self.tables.codes["code_id"], self.tables.codes["theme_id"], strict=True))
 
+    @cached_property
+    def _labels(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Code and theme labels in the workbench language, looked up once (a page of passages asks hundreds
+        of times: a table filter per lookup cost seconds when the workbench opened)."""
+        codes = self.tables.codes
+        by_code = dict(zip(codes["code_id"].astype(str), codes[f"code_label_{self.lang}"].astype(str), strict=True))
+        first = codes.drop_duplicates("theme_id")
+        by_theme = dict(zip(first["theme_id"].astype(str), first[f"theme_label_{self.lang}"].astype(str),
+                            strict=True))
+        return by_code, by_theme
+
     def code_label(self, code_id: str) -> str:
-        row = self.tables.codes[self.tables.codes["code_id"] == code_id]
-        return str(row.iloc[0][f"code_label_{self.lang}"]) if len(row) else code_id
+        return self._labels[0].get(code_id, code_id)
 
     def theme_label(self, theme_id: str) -> str:
-        row = self.tables.codes[self.tables.codes["theme_id"] == theme_id]
-        return str(row.iloc[0][f"theme_label_{self.lang}"]) if len(row) else theme_id
+        return self._labels[1].get(theme_id, theme_id)
 
     def descendants(self, code_id: str) -> set[str]:
         """A code and all its sub-codes (``parent_id`` chains in the codes table)."""

@@ -23,7 +23,7 @@ from .labels import labels
 from .span_select import SpanSelector
 
 ATTRIBUTE_FILTERS = ("gender", "level", "mode")
-PASSAGES_TAB, INTERVIEW_TAB, MATRIX_TAB, COOCCURRENCE_TAB, TEXT_TAB = 0, 1, 2, 3, 4
+PASSAGES_TAB, INTERVIEW_TAB, MATRIX_TAB, COOCCURRENCE_TAB, TEXT_TAB, MEMOS_TAB, CODERS_TAB = range(7)
 
 
 def _table_html(frame: pd.DataFrame, floats: str = "{:.2f}") -> str:
@@ -81,6 +81,10 @@ class Workbench:
         changed since."""
         if change["new"] == TEXT_TAB and not self.t_freq.value:
             self._frequency()
+        elif change["new"] == INTERVIEW_TAB and not self.i_out.value and self.i_pick.value:
+            self.open_interview(None, switch=False)
+        elif change["new"] == CODERS_TAB:
+            self._coder_names_keep()  # read the coding files when the tab is shown (a sheet may be new)
         self._render_if_stale(change["new"])
 
     def _render_if_stale(self, tab: int | None) -> None:
@@ -356,9 +360,7 @@ class Workbench:
         self.i_out = w.HTML()
         self.i_out.add_class("gtna-interview")
         self.i_pick.observe(lambda _: self.open_interview(None, switch=False), names="value")
-        if ids:
-            self.open_interview(None, switch=False)
-        return w.VBox([self.i_pick, self.i_out])
+        return w.VBox([self.i_pick, self.i_out])  # rendered when the tab is first shown
 
     def open_interview(self, segment_id: str | None, switch: bool = True) -> None:
         """Show the interview of ``segment_id`` (or of the interview dropdown) with that passage marked."""
@@ -584,7 +586,6 @@ class Workbench:
         self.k_go = self._button("compare", "gtna-compare")
         self.k_out = w.HTML()
         self.k_go.on_click(lambda _: self._compare())
-        self._coder_names()
         return w.VBox([w.HBox([self.k_a, self.k_b, self.k_level, self.k_go]), self.k_out])
 
     def _coder_names(self) -> None:

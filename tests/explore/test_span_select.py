@@ -106,3 +106,18 @@ def test_a_mouse_selection_is_coded_through_the_coding_sheet(study_copy: Path) -
 
     wb.span_box.value = text.split()[0]  # typing words replaces the mouse selection (the keyboard route)
     assert wb.span_pick.span is None
+
+
+def test_offsets_outside_the_passage_are_refused_by_the_sheet(study_copy: Path) -> None:
+    from gtna_analysis.explore.coding_in_place import CoderSheet, CodingError
+
+    data = ExploreData.load(study_copy)
+    seg = data.segments[data.segments["speaker_role"] == "participant"].iloc[0]
+    sheet = CoderSheet.for_coder(data, "nino")
+    length = len(str(seg["text"]))
+    for bad in ((-1, 3), (3, 3), (5, 2), (0, length + 1)):
+        with pytest.raises(CodingError, match="outside the passage"):
+            sheet.add(seg["segment_id"], "gbv.referral", offsets=bad)
+    assert not (study_copy / "codings" / "nino.csv").exists()
+    sheet.add(seg["segment_id"], "gbv.referral", offsets=(0, length))
+    assert (study_copy / "codings" / "nino.csv").exists()

@@ -53,6 +53,8 @@ def test_every_tab_works_from_its_controls(study_copy: Path) -> None:
     wb.memo_save.click()
     assert (study_copy / "memos" / "agency" / "moes.md").exists() and "moes" in wb.memo_list.value
 
+    assert not wb.k_a.options  # the coding files are read when the Coders tab is shown
+    wb.tabs.selected_index = 6
     wb.k_a.value, wb.k_b.value = "auto", "coder_b"
     wb.k_go.click()
     assert "kappa" in wb.k_out.value and "nino" in wb.k_a.options
