@@ -112,6 +112,15 @@ def _notebook_folder(tmp: Path) -> Path:
     return folder
 
 
+def _app_flags() -> list[str]:
+    """Voilà's flags as ``make app`` passes them (the Makefile's ``APP_FLAGS``), so the test serves that page."""
+    import shlex
+
+    line = next(line for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
+                if line.startswith("APP_FLAGS"))
+    return shlex.split(line.split(":=", 1)[1])
+
+
 def _launch(p):
     return p.chromium.launch(executable_path=_chromium(), args=[
         "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
@@ -258,19 +267,26 @@ def test_voila_serves_the_workbench(built_study: Path, tmp_path: Path) -> None:
     port = _free_port()
     folder = _notebook_folder(tmp_path)
     args = [str(BIN / "voila"), "explore.ipynb", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-            "--theme=light"]
+            *_app_flags()]
     url = f"http://127.0.0.1:{port}/"
-    with _server(args, folder, _environment(tmp_path, built_study, ""), url, tmp_path / "voila.log"), \
-            sync_playwright() as p:
+    env = _environment(tmp_path, built_study, "")
+    env["JUPYTER_PATH"] = str(ROOT / "notebooks" / "jupyter")  # the project's Voilà template, as `make app`
+    with _server(args, folder, env, url, tmp_path / "voila.log"), sync_playwright() as p:
         browser = _launch(p)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(TIMEOUT_MS)
+            elsewhere: list[str] = []
+            page.on("request", lambda r: elsewhere.append(r.url) if not r.url.startswith(
+                (f"http://127.0.0.1:{port}/", f"ws://127.0.0.1:{port}/", "data:", "blob:")) else None)
             page.goto(url)
             page.wait_for_selector(".gtna-workbench .gtna-counts b")
             assert "მონაკვეთი" in page.locator(".gtna-counts").inner_text()
             assert page.locator("div.gtna-passage").count() > 0
             assert "from gtna_analysis import explore" not in page.content()  # code cells hidden
+            assert "run all cells" not in page.inner_text("body")  # the notebook's Markdown is for Lab users
+            assert page.locator(".gtna-span-select .gtna-span-text").inner_text().strip()  # the anywidget loaded
+            assert not elsewhere, f"the app page contacted other hosts: {elsewhere}"
         except Exception:
             _evidence(page, tmp_path)
             raise
