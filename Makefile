@@ -59,11 +59,15 @@ lab: $(STAMP)
 
 # The explore workbench without code cells, for colleagues without Python. The notebook reads the study from
 # GTNA_STUDY / GTNA_PROCESSED (and the coder name from GTNA_CODER); decisions and memos go into the study folder.
-APP_IP   ?= 127.0.0.1
-APP_PORT ?= 8866
+# APP_FLAGS: the project's Voilà template (notebooks/jupyter/voila/templates/gtna: no CDN request, no Markdown
+# cells) and no jupytext Lab extension (it does not load in Voilà's page); tests/explore/test_browser.py uses them.
+APP_IP    ?= 127.0.0.1
+APP_PORT  ?= 8866
+APP_FLAGS := --theme=light --template=gtna "--VoilaConfiguration.extension_denylist=['jupyterlab-jupytext']"
 app: $(STAMP)
 	GTNA_STUDY=$(abspath $(STUDY)) GTNA_PROCESSED=$(abspath $(PROCESSED)) GTNA_CODER=$(CODER) \
-	  $(BIN)/voila notebooks/explore.ipynb --Voila.ip=$(APP_IP) --port=$(APP_PORT) --theme=light
+	  JUPYTER_PATH=$(abspath notebooks/jupyter)$(if $(JUPYTER_PATH),:$(JUPYTER_PATH)) \
+	  $(BIN)/voila notebooks/explore.ipynb --Voila.ip=$(APP_IP) --port=$(APP_PORT) $(APP_FLAGS)
 
 # the bench extra (Hyperscan, the multi-pattern anchor) is optional: where it cannot install, the coding
 # benchmark says so and skips that comparison.

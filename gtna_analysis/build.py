@@ -28,7 +28,7 @@ from gtna_analysis.coding.autocoder import AutoCoder
 from gtna_analysis.coding.codebook import Codebook, load_codebook
 from gtna_analysis.coding.design_reviews import apply_reviews, load_reviews
 from gtna_analysis.coding.designs import participant_designs
-from gtna_analysis.coding.human import merge_codings
+from gtna_analysis.coding.human import apply_rejections, merge_codings
 from gtna_analysis.coding.patterns import PatternTimeout, start_regex_clock
 from gtna_analysis.coding.preferences import extract_preferences
 from gtna_analysis.errors import GtnaError, Problem, ProblemLog
@@ -147,14 +147,15 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
         p.segments = []
     coded = code_segments(study, codebook, segments, unit=study.coding_unit)
     return {"interviews": interviews, "participants": participants, "segments": segments,
-            "codings": coded["codings"], "preferences": coded["preferences"], "designs": coded["designs"],
-            "documents": documents}
+            "codings": coded["codings"], "rejections": coded["rejections"], "preferences": coded["preferences"],
+            "designs": coded["designs"], "documents": documents}
 
 
 def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame,
                   unit: str = "segment") -> dict[str, pd.DataFrame]:
     """The coding stage: participant segments → auto-codings, merged with the study's human coding files
-    (keeping ``source`` auto | manual and ``coder``) → training preferences."""
+    (keeping ``source`` auto | manual and ``coder``), less the auto codings researchers rejected (listed in
+    ``rejections``) → training preferences."""
     coded = segments[segments["speaker_role"] != "interviewer"]
     try:
         start_regex_clock()  # each raw pattern's time budget is per build
@@ -162,7 +163,8 @@ def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame,
     except PatternTimeout as exc:
         where = Path(codebook.source or "codebook.yml")
         raise GtnaError.at(where, _pattern_line(where, exc.source), str(exc)) from None
-    codings = merge_codings(auto, load_study_codings(study, codebook, segments))
+    human = load_study_codings(study, codebook, segments)
+    codings, rejections = apply_rejections(merge_codings(auto, human), human)
     topics = {q.id: q.topic for q in study.questions}
     preferences = extract_preferences(segments, codings, topics)
     designs = participant_designs(segments, topics)
@@ -170,7 +172,8 @@ def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame,
                        + segments.loc[segments["speaker_role"] == "participant", "speaker_id"])
     reviews = load_reviews(study.root / REVIEWS_FOLDER, participants)
     agency_of = dict(zip(segments["interview_id"], segments["agency"], strict=True))
-    return {"codings": codings, "preferences": preferences, "designs": apply_reviews(designs, reviews, agency_of)}
+    return {"codings": codings, "rejections": rejections, "preferences": preferences,
+            "designs": apply_reviews(designs, reviews, agency_of)}
 
 
 def _pattern_line(codebook_file: Path, pattern: str) -> int | None:

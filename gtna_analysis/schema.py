@@ -9,7 +9,7 @@ from __future__ import annotations
 LANGUAGES = ("ka", "en")  # transcript and report languages: Georgian (Mkhedruli) and English
 CODING_UNITS = ("segment", "paragraph", "sentence", "match")  # what one auto-coding covers (study.yml coding_unit)
 
-TABLES = ("interviews", "participants", "segments", "codings", "preferences", "designs", "documents")
+TABLES = ("interviews", "participants", "segments", "codings", "rejections", "preferences", "designs", "documents")
 
 INTERVIEW_COLUMNS = ["interview_id", "agency", "date", "mode", "language", "interviewer", "n_participants",
                      "source_sha256", "n_segments", "words", "legacy_font_paragraphs", "chat_latin_paragraphs",
@@ -23,6 +23,9 @@ SEGMENT_COLUMNS = ["interview_id", "agency", "segment_id", "turn_no", "speaker_i
                    "t_start", "t_end", "line", "text", "original_text", "script_conversion", "language", "words"]
 CODING_COLUMNS = ["segment_id", "interview_id", "agency", "code_id", "theme_id", "start_char", "end_char",
                   "matched_text", "n_matches", "source", "coder", "polarity"]
+# auto codings a researcher rejected (coding/human.py apply_rejections): the coding as the auto-coder made it,
+# who rejected it, who coded it all the same, and what the build did: suppressed (left out of codings) | disputed
+REJECTION_COLUMNS = [*CODING_COLUMNS, "rejected_by", "accepted_by", "status"]
 PREFERENCE_COLUMNS = ["interview_id", "agency", "speaker_id", "segment_id", "kind", "format",
                       "duration_hours_min", "duration_hours_max", "duration_hours", "topic_code_id", "evidence",
                       "part", "question_id"]

@@ -17,8 +17,9 @@
 # # Explore the coded interviews
 # Run `make build` (or `gtna build`) first, then run all cells. The workbench's tabs: **Passages** (filter by
 # agency, interview, question, theme or code, source, polarity and participant attributes; search; accept or
-# reject suggested and auto codes, add codes — saved to `<study>/codings/<coder>.csv`), **Interview**,
-# **Matrix** and **Co-occurrence** (click a cell to read its passages; export to XLSX/CSV), **Text** (keyword in
+# reject suggested and auto codes, add codes to a passage or to words selected with the mouse — saved to
+# `<study>/codings/<coder>.csv`), **Interview**, **Matrix** and **Co-occurrence** (counted under the Passages
+# filters; click a cell to read its passages; export to XLSX/CSV), **Text** (keyword in
 # context, word frequency, a search as a codebook pattern), **Memos** (`<study>/memos/`) and **Coders**
 # (agreement between two coders). `make app` serves the same page with Voilà. All logic: `gtna_analysis.explore`.
 

@@ -161,6 +161,20 @@ RULES: list[tuple[str, str, list[str]]] = [
         "coding/test_agreement_independent.py::test_pooled_and_macro_alpha_against_the_reference_package"]),
     ("Human coding",
     "`gtna agreement` with auto/gold prints P/R/F1", ["coding/test_agreement.py::test_cli_auto_against_gold"]),
+    ("Human coding", "a rejected auto code leaves codings and is listed in rejections; a coder's last word wins; "
+     "coders who disagree keep it (disputed); agreement uses the auto-coder's own output; bad rows located", [
+        "coding/test_rejections.py::test_a_rejected_auto_coding_is_suppressed_and_audited",
+        "coding/test_rejections.py::test_the_coders_last_word_wins",
+        "coding/test_rejections.py::test_when_coders_disagree_the_auto_coding_stays_disputed",
+        "coding/test_rejections.py::test_bad_rejection_rows_name_file_and_line",
+        "explore/test_coding_in_place.py::test_rejecting_an_auto_code_takes_it_out_of_the_next_build_and_its_counts"]),
+    ("The explore workbench", "the Passages filters and search are the Matrix and Co-occurrence filters", [
+        "explore/test_widgets.py::test_the_passages_filters_are_the_matrix_and_cooccurrence_filters"]),
+    ("The explore workbench", "a mouse selection becomes character offsets checked against the passage; typed "
+     "words remain the keyboard route", [
+        "explore/test_span_select.py::test_a_selection_after_an_astral_character_lands_on_the_right_words",
+        "explore/test_span_select.py::test_a_mouse_selection_is_coded_through_the_coding_sheet",
+        "explore/test_browser.py::test_jupyterlab_runs_the_workbench_filters_reads_and_accepts"]),
     ("Suggestions", "too few examples learn nothing; accepted rows only", [
         "coding/test_suggest.py::test_too_few_examples_learn_nothing",
         "coding/test_suggest.py::test_review_sheet_round_trip_adds_only_accepted_rows"]),

@@ -39,13 +39,13 @@ class _Side:
 def _side(spec: str, coder: str | None, args: argparse.Namespace, tables: dict[str, pd.DataFrame],
           codebook) -> _Side:
     from gtna_analysis.coding.agreement import CoderSet
-    from gtna_analysis.coding.human import load_gold
+    from gtna_analysis.coding.human import auto_coder_output, load_gold
     from gtna_analysis.exchange.coding_files import load_coding_file
 
     segments = tables["segments"]
     participants = set(segments.loc[segments["speaker_role"] == "participant", "segment_id"])
     if spec == "auto":
-        codings = tables["codings"][tables["codings"]["source"] == "auto"]
+        codings = auto_coder_output(tables["codings"], tables.get("rejections"))
         return _Side("auto", "auto", CoderSet.from_codings("auto", codings, participants), codings)
     if spec == "gold":
         coding = load_gold(args.study, segments, codebook, args.split)
@@ -106,7 +106,11 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     if args.a == "designs":
         return cmd_designs(args)
     codebook = study_codebook(args)
+    from gtna_analysis.tables import read_table, table_path
+
     tables = load_tables(processed_dir(args), ("codings", "segments"))
+    if table_path(processed_dir(args), "rejections").exists():  # (builds before rejections were applied have none)
+        tables["rejections"] = read_table(processed_dir(args), "rejections")
     a = _side(args.a, args.coder_a, args, tables, codebook)
     b = _side(args.b, args.coder_b, args, tables, codebook)
     units = a.coder_set.units & b.coder_set.units

@@ -5,6 +5,9 @@ A coding sheet has one row per (segment, code, coder) decision: columns ``segmen
 segment text or code labels of an exported sheet are ignored, so a sheet written by ``gtna export --format xlsx``
 can be filled in and read back). A row with an empty ``code_id`` records that the coder *read* the segment and
 found no code — that is what lets agreement statistics count uncoded segments instead of silently dropping them.
+A row with a code in ``rejected_code`` (what the workbench writes when a coder rejects an auto code) says "not
+this code here": ``apply_rejections`` takes a rejected auto coding out of the analysed codings. A coder's last row
+on a (segment, code) is their decision — a later accept overrides an earlier reject, and the other way round.
 
 Every problem is reported as ``file:line: message`` (the spreadsheet row, or the CSV line) so coders can fix
 their sheet; nothing is guessed.
@@ -24,7 +27,7 @@ import pandas as pd
 from gtna_analysis.errors import GtnaError, ProblemLog
 from gtna_analysis.ingest.readers.limits import check_zip
 from gtna_analysis.paths import GOLD_FOLDER
-from gtna_analysis.schema import CODING_COLUMNS
+from gtna_analysis.schema import CODING_COLUMNS, REJECTION_COLUMNS
 
 from .codebook import Codebook
 from .polarity import POLARITIES, STATED
@@ -33,7 +36,10 @@ SHEET_SUFFIXES = (".csv", ".tsv", ".xlsx")
 REQUIRED = ("segment_id", "code_id")
 ACCEPTED = ("accept", "accepted", "yes", "y", "x", "1", "true", "✓", "ok", "მიღება", "კი")
 ALIASES = {"segment": "segment_id", "segment id": "segment_id", "code": "code_id", "code id": "code_id",
-           "coder_id": "coder", "user": "coder", "start": "start_char", "end": "end_char", "note": "memo"}
+           "coder_id": "coder", "user": "coder", "start": "start_char", "end": "end_char", "note": "memo",
+           "rejected": "rejected_code", "rejected code": "rejected_code"}
+DECISION_COLUMNS = ["segment_id", "code_id", "coder"]  # a rejection: this coder says the code is not there
+SUPPRESSED, DISPUTED = "suppressed", "disputed"
 
 
 @dataclass
@@ -43,6 +49,7 @@ class HumanCoding:
     codings: pd.DataFrame
     units: dict[str, set[str]] = field(default_factory=dict)
     path: Path | None = None
+    rejections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DECISION_COLUMNS))
 
     @property
     def coders(self) -> list[str]:
@@ -51,7 +58,8 @@ class HumanCoding:
     def only(self, coder: str) -> HumanCoding:
         """The part of this file coded by ``coder``."""
         return HumanCoding(self.codings[self.codings["coder"] == coder].reset_index(drop=True),
-                           {coder: self.units.get(coder, set())}, self.path)
+                           {coder: self.units.get(coder, set())}, self.path,
+                           self.rejections[self.rejections["coder"] == coder].reset_index(drop=True))
 
 
 def _column_name(raw: object) -> str:
@@ -133,6 +141,7 @@ def load_coding_sheet(path: str | Path, segments: pd.DataFrame, codebook: Codebo
     theme_ids = {t.id for t in codebook.themes}
     log = ProblemLog()
     records: dict[tuple[str, str, str, int, int], dict] = {}
+    last: dict[tuple[str, str, str], str] = {}  # (coder, segment, code) → the coder's last word: code | reject
     units: dict[str, set[str]] = {}
     default_coder = coder or path.stem
     for line, row in rows:
@@ -147,13 +156,17 @@ def load_coding_sheet(path: str | Path, segments: pd.DataFrame, codebook: Codebo
             log.add(path, line, f"unknown segment_id {segment_id!r}", _suggest(segment_id, segment_ids))
             continue
         units.setdefault(who, set()).add(segment_id)
+        rejected = row.get("rejected_code", "")
+        if rejected:
+            if rejected == code_id:
+                log.add(path, line, f"{code_id!r} is both given and rejected in one row",
+                        "leave code_id empty in a rejection row")
+                continue
+            if _known_code(rejected, "rejected_code", codebook, code_ids, theme_ids, log, path, line):
+                last[(who, segment_id, rejected)] = "reject"
         if not code_id:
             continue
-        if not codebook.has_code(code_id):
-            if code_id in theme_ids:
-                log.add(path, line, f"{code_id!r} is a theme, not a code", "use one of the theme's codes")
-            else:
-                log.add(path, line, f"unknown code_id {code_id!r}", _suggest(code_id, code_ids))
+        if not _known_code(code_id, "code_id", codebook, code_ids, theme_ids, log, path, line):
             continue
         s = seg.loc[segment_id]
         start, end = int(s["start_char"]), int(s["end_char"])
@@ -174,6 +187,7 @@ def load_coding_sheet(path: str | Path, segments: pd.DataFrame, codebook: Codebo
         whole = (start, end) == (int(s["start_char"]), int(s["end_char"]))
         quote = "" if whole else str(s["text"])[start - int(s["start_char"]):end - int(s["start_char"])][:200]
         key = (segment_id, code_id, who, start, end)
+        last[(who, segment_id, code_id)] = "code"
         records.setdefault(key, {
             "segment_id": segment_id, "interview_id": s["interview_id"], "agency": s["agency"],
             "code_id": code_id, "theme_id": codebook.code(code_id).theme_id, "start_char": start,
@@ -181,7 +195,25 @@ def load_coding_sheet(path: str | Path, segments: pd.DataFrame, codebook: Codebo
             "source": "auto" if who.startswith("auto:") else "manual", "coder": who, "polarity": stance,
         })
     log.raise_if_any()
-    return HumanCoding(codings_frame(list(records.values())), units, path)
+    final_rejections = [(who, seg, code) for (who, seg, code), verdict in last.items() if verdict == "reject"]
+    for who, seg, code in final_rejections:  # a later rejection withdraws the coder's own earlier coding
+        for key in [k for k in records if (k[2], k[0], k[1]) == (who, seg, code)]:
+            del records[key]
+    rejections = pd.DataFrame([{"segment_id": seg, "code_id": code, "coder": who}
+                               for who, seg, code in final_rejections], columns=DECISION_COLUMNS)
+    return HumanCoding(codings_frame(list(records.values())), units, path, rejections)
+
+
+def _known_code(code_id: str, column: str, codebook: Codebook, code_ids: list[str], theme_ids: set[str],
+                log: ProblemLog, path: Path, line: int) -> bool:
+    """Whether ``code_id`` is a codebook code; if not, the problem is logged with the sheet's line."""
+    if codebook.has_code(code_id):
+        return True
+    if code_id in theme_ids:
+        log.add(path, line, f"{code_id!r} is a theme, not a code", "use one of the theme's codes")
+    else:
+        log.add(path, line, f"unknown {column} {code_id!r}", _suggest(code_id, code_ids))
+    return False
 
 
 def codings_frame(rows: list[dict]) -> pd.DataFrame:
@@ -200,6 +232,49 @@ def merge_codings(auto: pd.DataFrame, human: list[HumanCoding]) -> pd.DataFrame:
     merged = merged.drop_duplicates(["segment_id", "code_id", "coder", "start_char", "end_char"])
     merged = merged.sort_values(["interview_id", "start_char", "source", "coder", "code_id"], kind="stable")
     return merged.reset_index(drop=True)
+
+
+def apply_rejections(codings: pd.DataFrame, human: list[HumanCoding]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The analysed codings without the auto codings researchers rejected, and the audit table of rejections.
+
+    Rule: an auto coding of (segment, code) leaves ``codings`` when a coder's last word on it is a rejection
+    and no coder coded that (segment, code) — status ``suppressed``. When coders disagree (one rejects, another
+    accepted or coded it) the build does not pick a winner: the auto coding stays, status ``disputed``, and the
+    disagreement shows in coder comparison. Human codings are never removed by another coder's rejection.
+    Every rejected auto coding is kept, with ``rejected_by`` / ``accepted_by`` (coders, ``;``-separated) and
+    ``status``, in the returned table (the ``rejections`` table of the build), so what a rejection did can be
+    audited and the auto-coder's own output rebuilt (``codings`` + the suppressed rows).
+    """
+    frames = [h.rejections for h in human if len(h.rejections)]
+    empty = pd.DataFrame(columns=REJECTION_COLUMNS).astype(codings.dtypes.to_dict())
+    if not frames:
+        return codings, empty
+    rejected = pd.concat(frames, ignore_index=True).drop_duplicates()
+    by = rejected.groupby(["segment_id", "code_id"])["coder"].agg(lambda c: ";".join(sorted(set(c))))
+    human_rows = codings[codings["source"] != "auto"]
+    coded_by = human_rows.groupby(["segment_id", "code_id"])["coder"].agg(lambda c: ";".join(sorted(set(c))))
+    keys = pd.MultiIndex.from_frame(codings[["segment_id", "code_id"]])
+    hit = (codings["source"] == "auto").to_numpy() & keys.isin(by.index)
+    if not hit.any():
+        return codings, empty
+    audit = codings[hit].copy()
+    audit_keys = pd.MultiIndex.from_frame(audit[["segment_id", "code_id"]])
+    audit["rejected_by"] = by.reindex(audit_keys).to_numpy()
+    audit["accepted_by"] = coded_by.reindex(audit_keys).fillna("").to_numpy()
+    audit["status"] = [DISPUTED if a else SUPPRESSED for a in audit["accepted_by"]]
+    drop = audit.index[audit["status"] == SUPPRESSED]
+    kept = codings.drop(index=drop).reset_index(drop=True)
+    return kept, audit[REJECTION_COLUMNS].reset_index(drop=True)
+
+
+def auto_coder_output(codings: pd.DataFrame, rejections: pd.DataFrame | None) -> pd.DataFrame:
+    """What the auto-coder itself found: the auto codings of the build plus those a rejection suppressed — so
+    agreement of ``auto`` with a coder measures the patterns, not the patterns after the coder's corrections."""
+    auto = codings[codings["source"] == "auto"]
+    if rejections is None or rejections.empty:
+        return auto
+    suppressed = rejections.loc[rejections["status"] == SUPPRESSED, CODING_COLUMNS]
+    return pd.concat([auto, suppressed], ignore_index=True)
 
 
 def load_gold(study_root: str | Path, segments: pd.DataFrame, codebook: Codebook, split: str = "all") -> HumanCoding:

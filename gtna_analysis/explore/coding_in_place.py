@@ -8,9 +8,9 @@ and ignores the rest, which record where the decision came from:
 
 * accept (``verdict = accept``): a row with the code — it enters ``codings`` as ``source = manual``;
 * reject (``verdict = reject``): a row with an empty ``code_id`` (the coder *read* the segment: agreement
-  statistics count it) and the rejected code in ``rejected_code``. Rejecting an *auto* code records the
-  disagreement (it shows in the coder comparison against the auto-coder); the auto code itself stays in the
-  build until the codebook's patterns change — the place to fix a pattern that fires wrongly;
+  statistics count it) and the rejected code in ``rejected_code``. The next build leaves a rejected *auto*
+  code out of the analysed codings (``coding/human.py`` ``apply_rejections``: unless another coder coded it)
+  and lists it in the ``rejections`` table; rejecting a suggestion just leaves it out;
 * add (``verdict = add``): a code the coder gave a segment or a span of it.
 
 Every save rewrites the whole file atomically; a file also edited by hand keeps its other rows and columns.
@@ -28,7 +28,7 @@ import pandas as pd
 
 from gtna_analysis.atomic import write_text_atomic
 from gtna_analysis.coding.agreement import CoderSet, agreement, disagreements
-from gtna_analysis.coding.human import read_rows
+from gtna_analysis.coding.human import auto_coder_output, read_rows
 from gtna_analysis.paths import CODINGS_FOLDER
 
 from .data import ExploreData
@@ -88,13 +88,18 @@ class CoderSheet:
         return self.save()
 
     def add(self, segment_id: str, code_id: str, span: str | None = None, occurrence: int = 1,
-            polarity: str = "", memo: str = "") -> Path:
-        """Give a code to a whole segment, or to ``span`` — exact text of the segment (its ``occurrence``-th
-        appearance) — stored as character offsets in the interview, as the build expects."""
+            polarity: str = "", memo: str = "", offsets: tuple[int, int] | None = None) -> Path:
+        """Give a code to a whole segment, to ``span`` — exact text of the segment (its ``occurrence``-th
+        appearance; the keyboard route) — or to ``offsets`` (start, end in characters of the segment's text; a
+        mouse selection, see ``span_select``), stored as character offsets in the interview, as the build
+        expects."""
         self._check(segment_id, code_id, "manual")
         row = self._row(segment_id, code_id, "manual", "add")
         row.update(polarity=polarity, memo=memo)
-        if span:
+        if offsets is not None:
+            start, end = self.offsets_in_interview(segment_id, *offsets)
+            row.update(start_char=str(start), end_char=str(end))
+        elif span:
             start, end = self.span_offsets(segment_id, span, occurrence)
             row.update(start_char=str(start), end_char=str(end))
         self._drop(segment_id, code_id, row["start_char"], row["end_char"])
@@ -111,6 +116,14 @@ class CoderSheet:
                 raise CodingError(f"{segment_id}: the text {span!r} is not in the passage"
                                   + (f" {occurrence} times" if occurrence > 1 else ""))
         return int(seg["start_char"]) + at, int(seg["start_char"]) + at + len(span)
+
+    def offsets_in_interview(self, segment_id: str, start: int, end: int) -> tuple[int, int]:
+        """Interview offsets of characters ``start``–``end`` of the segment's text (checked to lie inside)."""
+        seg = self._segment(segment_id)
+        length = len(str(seg["text"]))
+        if not 0 <= start < end <= length:
+            raise CodingError(f"{segment_id}: span {start}–{end} is outside the passage (0–{length})")
+        return int(seg["start_char"]) + start, int(seg["start_char"]) + end
 
     def decisions(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=self.columns)
@@ -157,13 +170,14 @@ class CoderSheet:
 # --- comparing coders ------------------------------------------------------------------------------------------
 
 def coder_sets(data: ExploreData) -> dict[str, tuple[pd.DataFrame, set[str]]]:
-    """Every coder the study knows: the auto-coder (``auto``: it read every participant segment) and each coder
+    """Every coder the study knows: the auto-coder (``auto``: it read every participant segment; its own output,
+    auto codings suppressed by a rejection included) and each coder
     of the files in ``<study>/codings/`` — read fresh from disk, so decisions saved a moment ago count."""
     from gtna_analysis.exchange.coding_files import load_study_codings
 
     participant = set(data.tables.segments.loc[data.tables.segments["speaker_role"] == "participant",
                                                "segment_id"])
-    auto = data.tables.codings[data.tables.codings["source"] == "auto"]
+    auto = auto_coder_output(data.tables.codings, data.rejections)  # rejections must not flatter the patterns
     out: dict[str, tuple[pd.DataFrame, set[str]]] = {AUTO: (auto, participant)}
     if data.study is not None and data.codebook is not None:
         for human in load_study_codings(data.study, data.codebook, data.tables.segments):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from gtna_analysis.coding.codebook import Codebook, load_codebook
+from gtna_analysis.schema import REJECTION_COLUMNS
 from gtna_analysis.study import Study, load_study
 from gtna_analysis.tables import Tables, read_table, table_path
 
@@ -40,6 +41,7 @@ class ExploreData:
     study: Study | None = None
     codebook: Codebook | None = None
     suggestions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rejections: pd.DataFrame = field(default_factory=pd.DataFrame)  # auto codings researchers rejected
 
     @classmethod
     def load(cls, study: str | Path | None, processed: str | Path | None = None,
@@ -54,8 +56,10 @@ class ExploreData:
         codebook = load_codebook(loaded.codebook_path) if loaded else None
         suggestions = (read_table(processed, "suggestions") if table_path(processed, "suggestions").exists()
                        else pd.DataFrame(columns=["segment_id", "code_id", "probability"]))
+        rejections = (read_table(processed, "rejections") if table_path(processed, "rejections").exists()
+                      else pd.DataFrame(columns=REJECTION_COLUMNS))
         lang = lang or (loaded.default_language if loaded else "en")
-        return cls(tables, lang, loaded, codebook, suggestions)
+        return cls(tables, lang, loaded, codebook, suggestions, rejections)
 
     @property
     def root(self) -> Path | None:
@@ -109,13 +113,22 @@ class ExploreData:
     def theme_of(self) -> dict[str, str]:
         return dict(zip(self.tables.codes["code_id"], self.tables.codes["theme_id"], strict=True))
 
+    @cached_property
+    def _labels(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Code and theme labels in the workbench language, looked up once (a page of passages asks hundreds
+        of times: a table filter per lookup cost seconds when the workbench opened)."""
+        codes = self.tables.codes
+        by_code = dict(zip(codes["code_id"].astype(str), codes[f"code_label_{self.lang}"].astype(str), strict=True))
+        first = codes.drop_duplicates("theme_id")
+        by_theme = dict(zip(first["theme_id"].astype(str), first[f"theme_label_{self.lang}"].astype(str),
+                            strict=True))
+        return by_code, by_theme
+
     def code_label(self, code_id: str) -> str:
-        row = self.tables.codes[self.tables.codes["code_id"] == code_id]
-        return str(row.iloc[0][f"code_label_{self.lang}"]) if len(row) else code_id
+        return self._labels[0].get(code_id, code_id)
 
     def theme_label(self, theme_id: str) -> str:
-        row = self.tables.codes[self.tables.codes["theme_id"] == theme_id]
-        return str(row.iloc[0][f"theme_label_{self.lang}"]) if len(row) else theme_id
+        return self._labels[1].get(theme_id, theme_id)
 
     def descendants(self, code_id: str) -> set[str]:
         """A code and all its sub-codes (``parent_id`` chains in the codes table)."""

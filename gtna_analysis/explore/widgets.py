@@ -20,8 +20,10 @@ from gtna_analysis.errors import GtnaError
 from . import coding_in_place, memos, queries, retrieval, text
 from .data import ExploreData
 from .labels import labels
+from .span_select import SpanSelector
 
 ATTRIBUTE_FILTERS = ("gender", "level", "mode")
+PASSAGES_TAB, INTERVIEW_TAB, MATRIX_TAB, COOCCURRENCE_TAB, TEXT_TAB, MEMOS_TAB, CODERS_TAB = range(7)
 
 
 def _table_html(frame: pd.DataFrame, floats: str = "{:.2f}") -> str:
@@ -39,7 +41,11 @@ class Workbench:
         self.page_no = 1
         self.hits: dict[str, list[tuple[int, int]]] = {}
         self.cell_ids: tuple[str, ...] | None = None
+        self.search_ids: tuple[str, ...] | None = None  # the search box's passages (None: no search)
         self.current: pd.DataFrame = pd.DataFrame()
+        # The Matrix and Co-occurrence tabs count the passages the Passages filters select; they are computed
+        # when shown (not while the workbench opens, nor on every filter change made in another tab).
+        self.stale = {MATRIX_TAB: True, COOCCURRENCE_TAB: True}
         self.widget = w.VBox([w.HTML(f"<h3>{html.escape(self.L['title'])}</h3>"), self._tabs()],
                              layout=w.Layout(width="100%"))
         self.widget.add_class("gtna-workbench")
@@ -71,9 +77,37 @@ class Workbench:
 
     def _on_tab(self, change: dict) -> None:
         """Word frequencies are computed when the Text tab is first opened (lemmatising every passage takes
-        seconds; the workbench should open at once)."""
-        if change["new"] == 4 and not self.t_freq.value:
+        seconds; the workbench should open at once); the matrices when their tab is shown and the filters
+        changed since."""
+        if change["new"] == TEXT_TAB and not self.t_freq.value:
             self._frequency()
+        elif change["new"] == INTERVIEW_TAB and not self.i_out.value and self.i_pick.value:
+            self.open_interview(None, switch=False)
+        elif change["new"] == CODERS_TAB:
+            self._coder_names_keep()  # read the coding files when the tab is shown (a sheet may be new)
+        self._render_if_stale(change["new"])
+
+    def _render_if_stale(self, tab: int | None) -> None:
+        if tab == MATRIX_TAB and self.stale[MATRIX_TAB]:
+            self._render_matrix()
+        elif tab == COOCCURRENCE_TAB and self.stale[COOCCURRENCE_TAB]:
+            self._render_cooccurrence()
+
+    def shared_filters(self) -> retrieval.Filters:
+        """The one filter state of the workbench: the Passages tab's filters, narrowed to the search box's
+        passages when it holds a search — what the Matrix and Co-occurrence tabs count (a matrix cell shown in
+        the Passages tab is a view, not a filter)."""
+        return retrieval.Filters(**{**self.filters().__dict__, "segment_ids": self.search_ids})
+
+    def _filters_changed(self) -> None:
+        for tab in self.stale:
+            self.stale[tab] = True
+        self._render_if_stale(self.tabs.selected_index)
+
+    def _filter_note(self) -> str:
+        said = retrieval.describe_filters(self.data, self.shared_filters(), self.L, self.f_search.value.strip())
+        text = self.L["filters_applied"].format(filters=said) if said else self.L["no_filters"]
+        return f'<span class="gtna-filter-note">{html.escape(text)}</span>'
 
     # --- passages --------------------------------------------------------------------------------------------
 
@@ -157,20 +191,27 @@ class Workbench:
         self.cell_ids = None
         self.page_no = 1
         self.refresh()
+        self._filters_changed()
 
     def _turn(self, step: int) -> None:
         self.page_no += step
         self.refresh(recompute=False)
 
-    def show_segments(self, segment_ids: tuple[str, ...], hits: dict[str, list[tuple[int, int]]] | None = None
-                      ) -> None:
-        """Show exactly these passages in the Passages tab (a matrix cell, a search result)."""
-        self._clear_filters()
+    def show_segments(self, segment_ids: tuple[str, ...], hits: dict[str, list[tuple[int, int]]] | None = None,
+                      keep_filters: bool = False) -> None:
+        """Show exactly these passages in the Passages tab: a matrix cell (counted under the current filters,
+        which stay) or a Text-tab search result (over the whole study: the filters are cleared)."""
+        self.tabs.selected_index = PASSAGES_TAB
+        if not keep_filters:
+            self._clear_filters()
+            self.search_ids = None
+            for tab in self.stale:
+                self.stale[tab] = True
         self.cell_ids = tuple(segment_ids)
-        self.hits = hits or {}
+        if hits is not None or not keep_filters:
+            self.hits = hits or {}
         self.page_no = 1
         self.refresh(keep_cell=True)
-        self.tabs.selected_index = 0
 
     def refresh(self, recompute: bool = True, keep_cell: bool = False) -> None:
         """Recompute the passages for the filters (and the search box), then show the current page."""
@@ -188,11 +229,14 @@ class Workbench:
                     return
                 self.hits = found.spans()
                 ids = set(found.segment_ids)
+                self.search_ids = tuple(sorted(ids))
                 if self.cell_ids is not None:
                     ids &= set(self.cell_ids)
                 filters = retrieval.Filters(**{**filters.__dict__, "segment_ids": tuple(ids), "coded_only": False})
-            elif not keep_cell:
-                self.hits = {}
+            else:
+                self.search_ids = None
+                if not keep_cell:
+                    self.hits = {}
             if filters.segment_ids is not None:
                 filters = retrieval.Filters(**{**filters.__dict__, "coded_only": False})
             self.current = retrieval.retrieve(self.data, filters)
@@ -229,6 +273,13 @@ class Workbench:
         self.add_code.add_class("gtna-add-code-pick")
         self.span_box = w.Text(description=L["span"], layout=w.Layout(width="520px"),
                                style={"description_width": "initial"})
+        self.span_box.add_class("gtna-span-words")
+        self.span_pick = SpanSelector(label=L["passage_text"], layout=w.Layout(width="90%"))
+        self.span_pick.add_class("gtna-span-select")
+        self.span_note = w.HTML()
+        self.span_note.add_class("gtna-span-note")
+        self.span_pick.on_select(self._on_span)
+        self.span_box.observe(self._on_span_typed, names="value")
         self.add_b = self._button("add_code", "gtna-add")
         self.coding_status = w.HTML()
         self.coding_status.add_class("gtna-coding-status")
@@ -239,10 +290,31 @@ class Workbench:
         self.add_b.on_click(lambda _: self._add())
         return w.VBox([w.HBox([self.passage_pick, self.open_b, self.coder_box]),
                        w.HBox([self.decide_code, self.accept_b, self.reject_b]),
+                       w.HTML(f"<small>{html.escape(L['passage_text'])}</small>"), self.span_pick, self.span_note,
                        w.HBox([self.add_code, self.add_b]), self.span_box, self.coding_status])
+
+    def _on_span(self, picker: SpanSelector) -> None:
+        """A mouse selection: show what will be coded (or why it cannot be); it replaces typed words."""
+        if picker.span is not None:
+            self.span_note.value = html.escape(self.L["selected"].format(text=picker.span.text))
+            if self.span_box.value:
+                self._typing = True
+                self.span_box.value = ""
+                self._typing = False
+        else:
+            self.span_note.value = f'<span class="gtna-error">{html.escape(picker.error)}</span>'
+
+    def _on_span_typed(self, _change: object) -> None:
+        """Typed words (the keyboard route) replace a mouse selection."""
+        if not getattr(self, "_typing", False) and self.span_box.value:
+            self.span_pick.clear()
+            self.span_note.value = ""
 
     def _on_pick(self, _change: object) -> None:
         seg = self.passage_pick.value
+        text_of = self.data.segments.loc[self.data.segments["segment_id"] == seg, "text"] if seg else ()
+        self.span_pick.show(seg or "", str(text_of.iloc[0]) if len(text_of) else "")
+        self.span_note.value = ""
         c = self.data.codings
         rows = c[(c["segment_id"] == seg) & c["source"].isin(["suggested", "auto"])] if seg else c.iloc[0:0]
         options = []
@@ -261,8 +333,14 @@ class Workbench:
         self._write(lambda sheet: getattr(sheet, verdict)(self.passage_pick.value, code, origin))
 
     def _add(self) -> None:
-        self._write(lambda sheet: sheet.add(self.passage_pick.value, self.add_code.value,
-                                            self.span_box.value.strip() or None))
+        """Add the chosen code to the mouse selection, else to the typed words, else to the whole passage."""
+        chosen = self.span_pick.span
+        if chosen is not None and self.span_pick.segment_id == self.passage_pick.value:
+            self._write(lambda sheet: sheet.add(self.passage_pick.value, self.add_code.value,
+                                                offsets=(chosen.start, chosen.end)))
+        else:
+            self._write(lambda sheet: sheet.add(self.passage_pick.value, self.add_code.value,
+                                                self.span_box.value.strip() or None))
 
     def _write(self, action) -> None:
         try:
@@ -282,9 +360,7 @@ class Workbench:
         self.i_out = w.HTML()
         self.i_out.add_class("gtna-interview")
         self.i_pick.observe(lambda _: self.open_interview(None, switch=False), names="value")
-        if ids:
-            self.open_interview(None, switch=False)
-        return w.VBox([self.i_pick, self.i_out])
+        return w.VBox([self.i_pick, self.i_out])  # rendered when the tab is first shown
 
     def open_interview(self, segment_id: str | None, switch: bool = True) -> None:
         """Show the interview of ``segment_id`` (or of the interview dropdown) with that passage marked."""
@@ -299,7 +375,7 @@ class Workbench:
             interview = self.i_pick.value
         self.i_out.value = retrieval.interview_html(self.data, interview, segment_id, self.L)
         if switch:
-            self.tabs.selected_index = 1
+            self.tabs.selected_index = INTERVIEW_TAB
 
     # --- matrix and co-occurrence ----------------------------------------------------------------------------
 
@@ -313,15 +389,16 @@ class Workbench:
                                                 (L["column_share"], "column")], all_option=False)
         self.m_grid = w.VBox()
         self.m_grid.add_class("gtna-matrix")
+        self.m_filters = w.HTML()
         self.m_path = w.Text(value="matrix.xlsx", description=L["export"], layout=w.Layout(width="320px"))
         self.m_export = self._button("export", "gtna-export")
         self.m_status = w.HTML()
         for d in (self.m_rows, self.m_cols, self.m_measure, self.m_share):
             d.observe(lambda _: self._render_matrix(), names="value")
-        self.m_export.on_click(lambda _: self._export(self.matrix.labelled(), self.m_path.value, self.m_status))
-        self._render_matrix()
-        return w.VBox([w.HBox([self.m_rows, self.m_cols]), w.HBox([self.m_measure, self.m_share]), self.m_grid,
-                       w.HBox([self.m_path, self.m_export]), self.m_status])
+        self.m_export.on_click(lambda _: (self._render_if_stale(MATRIX_TAB),
+                                          self._export(self.matrix.labelled(), self.m_path.value, self.m_status)))
+        return w.VBox([w.HBox([self.m_rows, self.m_cols]), w.HBox([self.m_measure, self.m_share]), self.m_filters,
+                       self.m_grid, w.HBox([self.m_path, self.m_export]), self.m_status])
 
     def _grid(self, matrix: queries.Matrix, col_labels: dict[str, str], share: bool) -> w.GridBox:
         """The matrix as a grid of buttons: a click (or Enter) on a cell lists the cell's passages."""
@@ -337,7 +414,7 @@ class Workbench:
                              layout=w.Layout(width="auto"))
                 b.add_class("gtna-cell")
                 b.disabled = not matrix.cells.get((r, c))
-                b.on_click(lambda _, r=r, c=c: self.show_segments(matrix.passages(r, c)))
+                b.on_click(lambda _, r=r, c=c: self.show_segments(matrix.passages(r, c), keep_filters=True))
                 cells.append(b)
         n = len(values.columns) + 1
         return w.GridBox(cells, layout=w.Layout(grid_template_columns=f"minmax(14em, 2fr) repeat({n - 1}, 1fr)"))
@@ -349,9 +426,11 @@ class Workbench:
 
     def _render_matrix(self) -> None:
         self.matrix = queries.matrix_query(self.data, self.m_rows.value, self.m_cols.value, self.m_measure.value,
-                                           self.m_share.value or None)
+                                           self.m_share.value or None, filters=self.shared_filters())
         self.m_grid.children = [self._grid(self.matrix, self._column_labels(self.m_cols.value),
                                            bool(self.m_share.value))]
+        self.m_filters.value = self._filter_note()
+        self.stale[MATRIX_TAB] = False
 
     def _cooccurrence_tab(self) -> w.VBox:
         L = self.L
@@ -360,19 +439,23 @@ class Workbench:
                                      all_option=False)
         self.c_grid = w.VBox()
         self.c_grid.add_class("gtna-cooccurrence")
+        self.c_filters = w.HTML()
         self.c_path = w.Text(value="cooccurrence.xlsx", description=L["export"], layout=w.Layout(width="320px"))
         self.c_export = self._button("export", "gtna-export")
         self.c_status = w.HTML()
         for d in (self.c_level, self.c_unit):
             d.observe(lambda _: self._render_cooccurrence(), names="value")
-        self.c_export.on_click(lambda _: self._export(self.cooc.labelled(), self.c_path.value, self.c_status))
-        self._render_cooccurrence()
-        return w.VBox([w.HBox([self.c_level, self.c_unit]), self.c_grid, w.HBox([self.c_path, self.c_export]),
-                       self.c_status])
+        self.c_export.on_click(lambda _: (self._render_if_stale(COOCCURRENCE_TAB),
+                                          self._export(self.cooc.labelled(), self.c_path.value, self.c_status)))
+        return w.VBox([w.HBox([self.c_level, self.c_unit]), self.c_filters, self.c_grid,
+                       w.HBox([self.c_path, self.c_export]), self.c_status])
 
     def _render_cooccurrence(self) -> None:
-        self.cooc = queries.cooccurrence_query(self.data, self.c_level.value, self.c_unit.value)
+        self.cooc = queries.cooccurrence_query(self.data, self.c_level.value, self.c_unit.value,
+                                               filters=self.shared_filters())
         self.c_grid.children = [self._grid(self.cooc, self.cooc.row_labels, False)]
+        self.c_filters.value = self._filter_note()
+        self.stale[COOCCURRENCE_TAB] = False
 
     def _export(self, frame: pd.DataFrame, target: str, status: w.HTML) -> None:
         path = Path(target)
@@ -503,7 +586,6 @@ class Workbench:
         self.k_go = self._button("compare", "gtna-compare")
         self.k_out = w.HTML()
         self.k_go.on_click(lambda _: self._compare())
-        self._coder_names()
         return w.VBox([w.HBox([self.k_a, self.k_b, self.k_level, self.k_go]), self.k_out])
 
     def _coder_names(self) -> None:

@@ -112,6 +112,15 @@ def _notebook_folder(tmp: Path) -> Path:
     return folder
 
 
+def _app_flags() -> list[str]:
+    """Voilà's flags as ``make app`` passes them (the Makefile's ``APP_FLAGS``), so the test serves that page."""
+    import shlex
+
+    line = next(line for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
+                if line.startswith("APP_FLAGS"))
+    return shlex.split(line.split(":=", 1)[1])
+
+
 def _launch(p):
     return p.chromium.launch(executable_path=_chromium(), args=[
         "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
@@ -163,6 +172,9 @@ def test_jupyterlab_runs_the_workbench_filters_reads_and_accepts(study_copy: Pat
             assert (first, accepted["code_id"].iloc[0]) in pairs
             assert accepted["coder"].iloc[0] == "browser" and accepted["origin"].iloc[0] == "suggested"
 
+            # a span selected with the mouse: drag across one word of the passage text, add a code to it
+            _code_a_dragged_span(page, study_copy, first)
+
             # keyboard: type a pattern and press Enter — the passages are searched and the hits marked
             page.select_option(".gtna-source select", index=0)
             box = page.locator(".gtna-search input")
@@ -181,6 +193,46 @@ def test_jupyterlab_runs_the_workbench_filters_reads_and_accepts(study_copy: Pat
             raise
         finally:
             browser.close()
+
+
+def _code_a_dragged_span(page, study: Path, segment_id: str) -> None:
+    """Drag the mouse over the passage's third word in the span selector, add ``gbv.referral`` to it, and find
+    the span — as character offsets in the interview — in the coding sheet."""
+    segments = read_table(study / "processed", "segments").set_index("segment_id")
+    text, seg_start = str(segments.loc[segment_id, "text"]), int(segments.loc[segment_id, "start_char"])
+    word = text.split()[2]
+    at = text.index(word)
+    box = page.locator(".gtna-span-select .gtna-span-text")
+    page.wait_for_function("(t) => document.querySelector('.gtna-span-select .gtna-span-text').textContent === t",
+                           arg=text)
+    box.scroll_into_view_if_needed()
+    rects = box.evaluate("""(el, word) => {
+        const node = el.firstChild, at = node.data.indexOf(word), r = document.createRange();
+        r.setStart(node, at); r.setEnd(node, at + 1); const a = r.getBoundingClientRect();
+        r.setStart(node, at + word.length - 1); r.setEnd(node, at + word.length); const b = r.getBoundingClientRect();
+        return [a.left + 1, (a.top + a.bottom) / 2, b.right - 1, (b.top + b.bottom) / 2];
+    }""", word)
+    page.mouse.move(rects[0], rects[1])
+    page.mouse.down()
+    page.mouse.move(rects[2], rects[3], steps=8)
+    page.mouse.up()
+    page.wait_for_function("(w) => document.querySelector('.gtna-span-note').innerText.includes(w)", arg=word)
+    codes = read_table(study / "processed", "codes").set_index("code_id")
+    label = f"gbv.referral — {codes.loc['gbv.referral', 'code_label_ka']}"
+    page.select_option(".gtna-add-code-pick select", label=label)
+    page.click(".gtna-add")
+    sheet_path = study / "codings" / "browser.csv"
+    deadline = time.monotonic() + 60
+    while True:
+        sheet = pd.read_csv(sheet_path, dtype=str).fillna("")
+        added = sheet[sheet["verdict"] == "add"]
+        if len(added) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert len(added) == 1, f"no span added to {sheet_path}"
+    row = added.iloc[0]
+    assert (row["segment_id"], row["code_id"]) == (segment_id, "gbv.referral")
+    assert (int(row["start_char"]), int(row["end_char"])) == (seg_start + at, seg_start + at + len(word))
 
 
 def _run_all(page) -> None:
@@ -215,19 +267,26 @@ def test_voila_serves_the_workbench(built_study: Path, tmp_path: Path) -> None:
     port = _free_port()
     folder = _notebook_folder(tmp_path)
     args = [str(BIN / "voila"), "explore.ipynb", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-            "--theme=light"]
+            *_app_flags()]
     url = f"http://127.0.0.1:{port}/"
-    with _server(args, folder, _environment(tmp_path, built_study, ""), url, tmp_path / "voila.log"), \
-            sync_playwright() as p:
+    env = _environment(tmp_path, built_study, "")
+    env["JUPYTER_PATH"] = str(ROOT / "notebooks" / "jupyter")  # the project's Voilà template, as `make app`
+    with _server(args, folder, env, url, tmp_path / "voila.log"), sync_playwright() as p:
         browser = _launch(p)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(TIMEOUT_MS)
+            elsewhere: list[str] = []
+            page.on("request", lambda r: elsewhere.append(r.url) if not r.url.startswith(
+                (f"http://127.0.0.1:{port}/", f"ws://127.0.0.1:{port}/", "data:", "blob:")) else None)
             page.goto(url)
             page.wait_for_selector(".gtna-workbench .gtna-counts b")
             assert "მონაკვეთი" in page.locator(".gtna-counts").inner_text()
             assert page.locator("div.gtna-passage").count() > 0
             assert "from gtna_analysis import explore" not in page.content()  # code cells hidden
+            assert "run all cells" not in page.inner_text("body")  # the notebook's Markdown is for Lab users
+            assert page.locator(".gtna-span-select .gtna-span-text").inner_text().strip()  # the anywidget loaded
+            assert not elsewhere, f"the app page contacted other hosts: {elsewhere}"
         except Exception:
             _evidence(page, tmp_path)
             raise

@@ -45,6 +45,40 @@ def test_decisions_are_a_sheet_the_build_reads(study_copy: Path) -> None:
                                                                         strict=True))
 
 
+def test_rejecting_an_auto_code_takes_it_out_of_the_next_build_and_its_counts(study_copy: Path) -> None:
+    from gtna_analysis.reports.analysis import prevalence
+    from gtna_analysis.tables import Tables
+
+    data = ExploreData.load(study_copy)
+    codings = data.tables.codings
+    human = set(zip(codings.loc[codings["source"] != "auto", "segment_id"],
+                    codings.loc[codings["source"] != "auto", "code_id"], strict=True))
+    counted = codings[(codings["source"] == "auto") & (codings["polarity"] != "rejected")]
+    target = next(r for r in counted.itertuples() if (r.segment_id, r.code_id) not in human)
+    before = prevalence(data.tables, level="code").set_index("id").loc[target.code_id, "mentions"]
+
+    CoderSheet.for_coder(data, "nino").reject(target.segment_id, target.code_id, "auto")
+    assert main(["build", "--study", str(study_copy), "-q"]) == 0
+
+    after = Tables.load(study_copy / "processed")
+    rebuilt = after.codings
+    assert not ((rebuilt["segment_id"] == target.segment_id) & (rebuilt["code_id"] == target.code_id)).any()
+    assert prevalence(after, level="code").set_index("id").loc[target.code_id, "mentions"] == before - 1
+    audit = read_table(study_copy / "processed", "rejections")
+    assert set(zip(audit["segment_id"], audit["code_id"], audit["rejected_by"], audit["status"], strict=True)) \
+        == {(target.segment_id, target.code_id, "nino", "suppressed")}
+    # the coder comparison still sees the auto-coder's own output: the disagreement is not hidden
+    _, listing = compare_coders(ExploreData.load(study_copy), "auto", "nino")
+    assert (target.segment_id, target.code_id) in set(zip(listing["segment_id"], listing["code_id"], strict=True))
+
+    CoderSheet.for_coder(ExploreData.load(study_copy), "nino").accept(target.segment_id, target.code_id, "auto")
+    assert main(["build", "--study", str(study_copy), "-q"]) == 0  # a later accept overrides the rejection
+    again = read_table(study_copy / "processed", "codings")
+    mine = again[(again["segment_id"] == target.segment_id) & (again["code_id"] == target.code_id)]
+    assert set(mine["source"]) == {"auto", "manual"}
+    assert read_table(study_copy / "processed", "rejections").empty
+
+
 def test_a_later_decision_replaces_an_earlier_one_and_survives_reopening(study_copy: Path) -> None:
     data = ExploreData.load(study_copy)
     s = data.suggestions.iloc[1]

@@ -136,3 +136,13 @@ def test_interview_view_has_every_turn_and_marks_the_passage(data: ExploreData) 
     assert f'class="gtna-turn focus" id="t-{seg["segment_id"]}"' in html
     with pytest.raises(ValueError, match="unknown interview"):
         retrieval.interview_html(data, "NOPE")
+
+
+def test_the_active_filters_are_described_in_the_interface_language(data: ExploreData) -> None:
+    ka = labels("ka")
+    assert retrieval.describe_filters(data, Filters(), ka) == ""
+    said = retrieval.describe_filters(data, Filters(agency="moes", code="gbv.referral", source="auto",
+                                                    attributes={"gender": ("female",)}), ka, "ტრენინგ*")
+    assert said.startswith(f"უწყება: {data.tables.agency_name('moes', 'ka', short=True)}")
+    assert f"კოდი: {data.code_label('gbv.referral')}" in said and "წყარო: ავტომატური" in said
+    assert said.endswith("სქესი: female · ძიება: ტრენინგ*")

@@ -53,6 +53,49 @@ def test_every_tab_works_from_its_controls(study_copy: Path) -> None:
     wb.memo_save.click()
     assert (study_copy / "memos" / "agency" / "moes.md").exists() and "moes" in wb.memo_list.value
 
+    assert not wb.k_a.options  # the coding files are read when the Coders tab is shown
+    wb.tabs.selected_index = 6
     wb.k_a.value, wb.k_b.value = "auto", "coder_b"
     wb.k_go.click()
     assert "kappa" in wb.k_out.value and "nino" in wb.k_a.options
+
+
+def test_the_passages_filters_are_the_matrix_and_cooccurrence_filters(data: ExploreData) -> None:
+    from gtna_analysis.explore import queries
+    from gtna_analysis.explore.retrieval import Filters
+    from gtna_analysis.explore.widgets import COOCCURRENCE_TAB, MATRIX_TAB
+
+    wb = Workbench(data)
+    assert wb.stale == {MATRIX_TAB: True, COOCCURRENCE_TAB: True}  # nothing computed while the workbench opens
+    wb.tabs.selected_index = MATRIX_TAB
+    unfiltered = wb.matrix.values.copy()
+    assert "gtna-filter-note" in wb.m_filters.value and "ფილტრი არ არის" in wb.m_filters.value
+
+    wb.f_agency.value = "moes"  # changed in the Passages tab while the matrix is shown: it follows at once
+    wb.f_attrs["gender"].value = "female"
+    expected = Filters(agency="moes", attributes={"gender": ("female",)})
+    assert wb.shared_filters() == expected
+    same = queries.matrix_query(data, "theme", "agency", "interviews", None, filters=expected)
+    assert wb.matrix.values.equals(same.values) and not wb.matrix.values.equals(unfiltered)
+    assert wb.matrix.values.drop(columns="moes").to_numpy().sum() == 0
+    assert "უწყება" in wb.m_filters.value and "female" in wb.m_filters.value
+
+    wb.tabs.selected_index = 0  # a change made while another tab is shown waits for the tab to open
+    wb.f_theme.value = wb.f_theme.options[1][1]
+    assert wb.stale[COOCCURRENCE_TAB]
+    wb.tabs.selected_index = COOCCURRENCE_TAB
+    cooc = queries.cooccurrence_query(data, "theme", "segment", filters=wb.shared_filters())
+    assert wb.cooc.values.equals(cooc.values) and not wb.stale[COOCCURRENCE_TAB]
+
+    wb.f_theme.value = ""
+    wb.f_search.value = "ტრენინგ*"  # a search narrows the counted passages too
+    found = set(wb.search_ids or ())
+    assert found and set(wb.current["segment_id"]) <= found
+    wb.tabs.selected_index = MATRIX_TAB
+    cells = {s for ids in wb.matrix.cells.values() for s in ids}
+    assert cells and cells <= found
+
+    row, column = next(k for k, v in wb.matrix.cells.items() if v)
+    wb.show_segments(wb.matrix.passages(row, column), keep_filters=True)  # what a click on the cell does
+    assert wb.tabs.selected_index == 0 and wb.f_agency.value == "moes" and wb.f_search.value == "ტრენინგ*"
+    assert set(wb.current["segment_id"]) == set(wb.matrix.passages(row, column))
