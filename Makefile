@@ -20,18 +20,20 @@ help:
 	@echo "make lock      re-resolve requirements.lock from pyproject.toml (with uv, see requirements-uv.lock)"
 
 # Installs the exact versions in requirements.lock (hash-checked) with uv: the uv on PATH, else uv installed into
-# the venv first from requirements-uv.lock (hash-pinned, ~2 s; uv then installs in seconds where pip takes minutes),
-# else (no uv wheel for this machine) with pip. The stamp depends on the lock files, so an unchanged lock is not
-# installed again. `make lock` re-resolves the lock after a change to pyproject.toml's dependencies.
+# the venv first from requirements-uv.lock (hash-pinned) by the outer Python's pip; uv then installs in seconds
+# where pip takes minutes. The venv is made without pip (ensurepip alone took over a minute on a loaded 2-core
+# machine); only when uv cannot be had is pip added to the venv and used instead. The stamp depends on the lock
+# files, so an unchanged lock is not installed again. `make lock` re-resolves the lock after a change to
+# pyproject.toml's dependencies.
 UV ?= $(shell command -v uv 2>/dev/null)
 UV_RUN := $(if $(UV),$(UV),$(BIN)/python -m uv)
 LOCK_FLAGS := --extra dev --universal --python-version 3.11.5 --generate-hashes --no-header
 
 $(STAMP): pyproject.toml requirements.lock requirements-uv.lock
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --without-pip $(VENV)
 ifeq ($(UV),)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-uv.lock \
-		|| echo "note: uv did not install; installing with pip (slower)"
+	$(PYTHON) -m pip --python $(BIN)/python install --quiet --disable-pip-version-check --require-hashes \
+		-r requirements-uv.lock || echo "note: uv did not install; installing with pip (slower)"
 endif
 	@if $(UV_RUN) --version >/dev/null 2>&1; then \
 		echo "$(UV_RUN) pip install -r requirements.lock"; \
@@ -39,6 +41,7 @@ endif
 		$(UV_RUN) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e . ; \
 	else \
 		echo "$(BIN)/python -m pip install -r requirements.lock"; \
+		$(BIN)/python -m ensurepip --default-pip >/dev/null && \
 		$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock && \
 		$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . ; \
 	fi
