@@ -17,27 +17,39 @@ help:
 	@echo "make app       serve the explore workbench as a web page (Voila; APP_IP=0.0.0.0 to share on the LAN)"
 	@echo "make bench     run the benchmarks (writes benchmarks/RESULTS.md)"
 	@echo "make lint      ruff"
-	@echo "make lock      re-resolve requirements.lock from pyproject.toml (needs uv: pip install uv)"
+	@echo "make lock      re-resolve requirements.lock from pyproject.toml (with uv, see requirements-uv.lock)"
 
-# Installs the exact versions in requirements.lock (hash-checked): with uv when it is on PATH (seconds, from its
-# cache), else with pip. `make lock` re-resolves the lock after a change to pyproject.toml's dependencies.
+# Installs the exact versions in requirements.lock (hash-checked) with uv: the uv on PATH, else uv installed into
+# the venv first from requirements-uv.lock (hash-pinned) by the outer Python's pip; uv then installs in seconds
+# where pip takes minutes. The venv is made without pip (ensurepip alone took over a minute on a loaded 2-core
+# machine); only when uv cannot be had is pip added to the venv and used instead. The stamp depends on the lock
+# files, so an unchanged lock is not installed again. `make lock` re-resolves the lock after a change to
+# pyproject.toml's dependencies.
 UV ?= $(shell command -v uv 2>/dev/null)
+UV_RUN := $(if $(UV),$(UV),$(BIN)/python -m uv)
 LOCK_FLAGS := --extra dev --universal --python-version 3.11.5 --generate-hashes --no-header
 
-$(STAMP): pyproject.toml requirements.lock
-	$(PYTHON) -m venv $(VENV)
-ifneq ($(UV),)
-	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
-	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
-else
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+$(STAMP): pyproject.toml requirements.lock requirements-uv.lock
+	$(PYTHON) -m venv --without-pip $(VENV)
+ifeq ($(UV),)
+	$(PYTHON) -m pip --python $(BIN)/python install --quiet --disable-pip-version-check --require-hashes \
+		-r requirements-uv.lock || echo "note: uv did not install; installing with pip (slower)"
 endif
+	@if $(UV_RUN) --version >/dev/null 2>&1; then \
+		echo "$(UV_RUN) pip install -r requirements.lock"; \
+		$(UV_RUN) pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock && \
+		$(UV_RUN) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e . ; \
+	else \
+		echo "$(BIN)/python -m pip install -r requirements.lock"; \
+		$(BIN)/python -m ensurepip --default-pip >/dev/null && \
+		$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock && \
+		$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . ; \
+	fi
 	$(BIN)/python -m ipykernel install --sys-prefix --name gtna --display-name "Python (gtna)" >/dev/null
 	touch $(STAMP)
 
 lock:
-	$(if $(UV),$(UV),$(BIN)/python -m uv) pip compile pyproject.toml $(LOCK_FLAGS) -o requirements.lock
+	$(UV_RUN) pip compile pyproject.toml $(LOCK_FLAGS) -o requirements.lock
 
 venv: $(STAMP)
 
@@ -72,7 +84,7 @@ app: $(STAMP)
 # the bench extra (Hyperscan, the multi-pattern anchor) is optional: where it cannot install, the coding
 # benchmark says so and skips that comparison.
 bench: $(STAMP)
-	$(if $(UV),$(UV) pip install --quiet --python $(BIN)/python,$(BIN)/python -m pip install --quiet) \
+	$(UV_RUN) pip install --quiet --python $(BIN)/python \
 		$$($(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["bench"])') \
 		|| echo "note: the bench extra (hyperscan) did not install; the Hyperscan comparison will be skipped"
 	$(BIN)/python -m benchmarks.run

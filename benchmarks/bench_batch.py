@@ -1,8 +1,8 @@
 """A municipal-scale report batch: N agencies × 2 languages (default 60), warm kernels, against plain Python.
 
 - plain:  one Python process imports the report library once and makes every report's sections (the same
-          ``ReportContext.load`` + ``header`` + ``section`` calls the notebooks make, charts rendered to PNG):
-          what the reports cost without notebooks, kernels or HTML export — the floor the batch is held to.
+          ``ReportContext.load`` + ``header`` + ``section`` calls the notebooks make, charts drawn as ``show`` draws
+          them): what the reports cost without notebooks, kernels or HTML export — the floor the batch is held to.
 - batch:  ``gtna report --all`` as a fresh process, ``--jobs 1`` and ``--jobs J`` (J = usable cores).
 
 Ratios come from one run with the runs interleaved (plain, serial, parallel, plain, …), so load from other
@@ -29,7 +29,8 @@ from .measure import MIB, PYTHON, ROOT, child_main, median, run_child
 
 # --------------------------------------------------------------------------------------------- plain Python
 def child_plain(processed: str, study: str, agencies: list[str], languages: list[str]) -> dict:
-    """Every report's sections in this process (imports once), as the notebooks make them, charts to PNG."""
+    """Every report's sections in this process (imports once), as the notebooks make them: a chart as
+    ``sections.show`` renders it (PNG for Word export, wide and narrow SVG for the page), a figure to PNG."""
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 
@@ -44,6 +45,12 @@ def child_plain(processed: str, study: str, agencies: list[str], languages: list
         if isinstance(item, list | tuple):
             for part in item:
                 render(part)
+        elif isinstance(item, plots.Chart):  # what ``sections.show`` makes of a chart: a PNG and wide/narrow SVG
+            fig = item.figure()
+            plots.png_bytes(fig)
+            plt.close(fig)
+            plots.chart_html(item)
+            pieces += 1
         elif isinstance(item, Figure):
             plots.png_bytes(item)
             plt.close(item)

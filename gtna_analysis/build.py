@@ -29,6 +29,7 @@ from gtna_analysis.coding.codebook import Codebook, load_codebook
 from gtna_analysis.coding.design_reviews import apply_reviews, load_reviews
 from gtna_analysis.coding.designs import participant_designs
 from gtna_analysis.coding.human import apply_rejections, merge_codings
+from gtna_analysis.coding.lemmas import KeyCache
 from gtna_analysis.coding.patterns import PatternTimeout, start_regex_clock
 from gtna_analysis.coding.preferences import extract_preferences
 from gtna_analysis.errors import GtnaError, Problem, ProblemLog
@@ -108,7 +109,12 @@ def _build(study: Study, keep_going: bool, cache_dir: str | Path | None, progres
     replacements: Counter = Counter()
     for p in parsed:
         replacements.update(p.replacements)
+    key_cache = KeyCache(cache_dir) if cache_dir is not None else None
+    if key_cache is not None:
+        key_cache.load()
     tables = assemble_tables(parsed, study, codebook)
+    if key_cache is not None:
+        key_cache.save()
     warnings = [w for item in items for w in item.warnings] + [w for p in parsed for w in p.warnings]
     sources = {p.meta.interview_id: p.meta.source for p in parsed}
     read_ids = {item.meta.interview_id: item.source.path for item in items}

@@ -14,8 +14,11 @@ spaces, so match offsets in the stem text are offsets in the original text (char
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
-from functools import lru_cache
+from pathlib import Path
 
 import simplemma
 
@@ -51,9 +54,24 @@ def strip_georgian(word: str) -> str:
     return _strip_one(word, _FINAL_VOWELS)
 
 
-@lru_cache(maxsize=262_144)
+# Memo tables of word -> stem key and pattern word -> "is a dictionary form". Both depend only on the word,
+# simplemma's data and the rules above, so a build keeps them in its cache folder (``KeyCache``): a rebuild then
+# needs no lemma data at all, and simplemma decodes a language's dictionary (~0.3–0.7 s each) only on a miss.
+_KEYS: dict[str, str] = {}
+_DICTIONARY_FORMS: dict[str, bool] = {}
+_USED: set[str] = set()  # words looked up since ``KeyCache.load``: what ``KeyCache.save`` keeps
+
+
 def word_key(word: str) -> str:
     """The stem key of one lower-case word; never longer than the word (so it fits in ``stem_text``)."""
+    _USED.add(word)
+    key = _KEYS.get(word)
+    if key is None:
+        key = _KEYS[word] = _word_key(word)
+    return key
+
+
+def _word_key(word: str) -> str:
     if _GEORGIAN.search(word):
         lemma = simplemma.lemmatize(word, lang="ka")
         key = strip_georgian(lemma.lower())
@@ -81,6 +99,14 @@ def is_dictionary_form(word: str) -> bool:
     vowel after the stem). Only such words stand for all their forms: a pattern that spells an inflected form
     ("ყველასთვის", "were", "attended") means that form, and stem keys would merge it with others (იყო, არის and
     იქნება share a lemma), so it is matched on the surface only."""
+    _USED.add(word)
+    known = _DICTIONARY_FORMS.get(word)
+    if known is None:
+        known = _DICTIONARY_FORMS[word] = _is_dictionary_form(word)
+    return known
+
+
+def _is_dictionary_form(word: str) -> bool:
     lemma = simplemma.lemmatize(word, lang="ka" if _GEORGIAN.search(word) else "en").lower()
     if lemma != word:
         return False
@@ -100,3 +126,66 @@ def stem_pattern(pattern: str) -> str | None:
     if not words or not all(w.endswith("*") or is_dictionary_form(w) for w in words):
         return None
     return " ".join(w if w.endswith("*") else word_key(w) for w in words)
+
+
+def _fingerprint() -> str:
+    """What the memo tables depend on: simplemma's version and shipped data, and this module's rules."""
+    data = Path(simplemma.__file__).parent / "strategies" / "dictionaries" / "data"
+    sizes = [f"{f.name}:{f.stat().st_size}" for f in (data / "ka.plzma", data / "en.plzma") if f.exists()]
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update("|".join([getattr(simplemma, "__version__", "?"), *sizes]).encode())
+    return digest.hexdigest()
+
+
+class KeyCache:
+    """The memo tables kept in a build's cache folder between builds (``<out>/.cache/lemma-keys.json``).
+
+    ``load`` seeds the tables when the file's fingerprint matches (another simplemma or an edited rule means a
+    stale file, which is ignored and replaced); ``save`` writes the entries this build used (words of the
+    pseudonymised segment texts and the codebook: nothing the processed tables do not hold), atomically.
+    A missing, unreadable or damaged file only costs the time of computing the keys again."""
+
+    NAME = "lemma-keys.json"
+
+    def __init__(self, directory: str | Path):
+        self.path = Path(directory) / self.NAME
+        self.fingerprint = _fingerprint()
+        self._loaded: dict = {}
+
+    def load(self) -> int:
+        """Seed the memo tables from the file and start noting which words this build looks up; returns how
+        many keys the file held (0 when stale, damaged or absent)."""
+        _USED.clear()
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return 0
+        if not isinstance(stored, dict) or stored.get("fingerprint") != self.fingerprint:
+            return 0
+        keys, forms = stored.get("keys"), stored.get("dictionary_forms")
+        if not isinstance(keys, dict) or not isinstance(forms, dict):
+            return 0
+        self._loaded = {"keys": keys, "dictionary_forms": forms}
+        for word, key in keys.items():
+            if isinstance(key, str) and 0 < len(key) <= len(word):
+                _KEYS.setdefault(word, key)
+        for word, form in forms.items():
+            _DICTIONARY_FORMS.setdefault(word, bool(form))
+        return len(keys)
+
+    def save(self) -> None:
+        """Write the entries of the words looked up since ``load`` (a removed transcript's words leave the
+        file), atomically; nothing is written when they equal what was loaded."""
+        keys = {w: _KEYS[w] for w in sorted(_USED) if w in _KEYS}
+        forms = {w: _DICTIONARY_FORMS[w] for w in sorted(_USED) if w in _DICTIONARY_FORMS}
+        if keys == self._loaded.get("keys") and forms == self._loaded.get("dictionary_forms"):
+            return
+        payload = json.dumps({"fingerprint": self.fingerprint, "keys": keys, "dictionary_forms": forms},
+                             ensure_ascii=False)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.NAME}.{os.getpid()}.tmp")
+            tmp.write_text(payload, encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:  # a cache that cannot be written is no error: the next build computes the keys again
+            return

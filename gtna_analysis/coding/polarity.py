@@ -23,6 +23,7 @@ The rules, kept small and tested sentence by sentence (tests/coding/test_polarit
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 STATED, REJECTED, HYPOTHETICAL = "stated", "rejected", "hypothetical"
 POLARITIES = (STATED, REJECTED, HYPOTHETICAL)
@@ -74,8 +75,11 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, m.start() if m else len(text)
 
 
+_GEORGIAN_LETTER = re.compile("[\u10d0-\u10ff]")
+
+
 def _georgian(text: str) -> bool:
-    return any("\u10d0" <= ch <= "\u10ff" for ch in text)
+    return _GEORGIAN_LETTER.search(text) is not None
 
 
 def _targeted(text: str, start: int, end: int, clause_start: int, sentence: tuple[int, int]) -> bool:
@@ -97,17 +101,26 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return left, min(ends) if ends else len(text)
 
 
+_ALWAYS, _FORWARD = 1, 2  # a negating word counts wherever it stands / only before the mention (English)
+
+
+@lru_cache(maxsize=65_536)
+def _negator_kind(word: str) -> int:
+    """How a word negates (0: not at all). Memoised: the same few thousand words recur in every clause."""
+    lw = word.lower()
+    if lw in _KA_NEGATORS or lw.startswith(_KA_REJECTING_STEMS):
+        return _ALWAYS
+    if lw in _EN_NEGATORS or lw.endswith(("n't", "n’t")):
+        return _FORWARD
+    return _ALWAYS if lw in _EN_REJECTING else 0
+
+
 def _negation_count(words: list[str], match_index: int, georgian: bool) -> int:
     count = 0
     for i, w in enumerate(words):
-        lw = w.lower()
-        if lw in _KA_NEGATORS or any(lw.startswith(s) for s in _KA_REJECTING_STEMS):
-            count += 1
-        elif lw in _EN_NEGATORS or lw.endswith(("n't", "n’t")):
-            # an English negator reaches forward; backward only as a predicate (handled by the caller)
-            if georgian or i < match_index:
-                count += 1
-        elif lw in _EN_REJECTING:
+        kind = _negator_kind(w)
+        # an English negator reaches forward; backward only as a predicate (handled by the caller)
+        if kind == _ALWAYS or (kind == _FORWARD and (georgian or i < match_index)):
             count += 1
     return count
 

@@ -46,12 +46,7 @@ class LetterModel:
         self.listed = listed or (lambda word: False)
         self._list_logp = math.log(_LIST_WEIGHT / list_size) if list_size else -math.inf
         self._ngram_weight = math.log(1 - _LIST_WEIGHT) if list_size else 0.0
-        words = list(words)
-        pad = _START * (order - 1)
-        counts: Counter[str] = Counter()
-        for n in range(1, order + 1):
-            counts.update(s[i:i + n] for w in words for s in [pad + w + _END] for i in range(len(s) - n + 1))
-        self._counts = counts
+        counts = self._counts = _ngram_counts(words, order)
         self._followers: Counter[str] = Counter(g[:-1] for g in counts)
         self._context_total: Counter[str] = Counter()
         for gram, c in counts.items():
@@ -96,6 +91,26 @@ class LetterModel:
         return _logaddexp(self._frequent_logp.get(word, -math.inf), self._rest_weight + rest)
 
 
+def _ngram_counts(words: Iterable[str], order: int) -> Counter[str]:
+    """Counts of every 1..order-gram of the padded words.
+
+    Why this shape: only the order-grams are cut from the text (a quarter of all n-grams); a shorter n-gram
+    either starts an order-gram (its count is the sum over the order-grams it prefixes) or sits in the last
+    order-1 letters of a word, which are counted directly. The counts equal counting every n-gram of every word,
+    in about a third of the time (this is the one-off cost of the first Latin paragraph in a process)."""
+    pad = _START * (order - 1)
+    padded = [pad + w + _END for w in words]  # at least ``order`` letters each
+    top = Counter(s[i:i + order] for s in padded for i in range(len(s) - order + 1))
+    counts: Counter[str] = Counter(top)
+    for n in range(1, order):
+        prefixes: Counter[str] = Counter()
+        for gram, c in top.items():
+            prefixes[gram[:n]] += c
+        counts.update(prefixes)
+        counts.update(s[i:i + n] for s in padded for i in range(len(s) - order + 1, len(s) - n + 1))
+    return counts
+
+
 def _logaddexp(a: float, b: float) -> float:
     if a == -math.inf:
         return b
@@ -107,9 +122,13 @@ def _logaddexp(a: float, b: float) -> float:
 
 def _simplemma_dictionary(lang: str) -> dict[bytes, bytes]:
     """simplemma's shipped form -> lemma dictionary for ``lang`` (UTF-8 bytes keys, in the file's stable order)."""
-    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+    from simplemma.strategies.dictionaries import dictionary_factory
 
-    mapping = DefaultDictionaryFactory().get_dictionary(lang)
+    # simplemma's own lemmatize/is_known read through its shared factory: using it too loads each language's
+    # data once per process (a private DefaultDictionaryFactory() decoded the same files a second time, ~1 s).
+    factory = getattr(dictionary_factory, "DEFAULT_DICTIONARY_FACTORY", None) or \
+        dictionary_factory.DefaultDictionaryFactory()
+    mapping = factory.get_dictionary(lang)
     raw = getattr(mapping, "_dict", None)  # simplemma 2 keeps a bytes->bytes dict behind a str facade
     if raw is None:  # an older simplemma hands out the str dict itself
         raw = {k.encode(): v.encode() for k, v in mapping.items()}

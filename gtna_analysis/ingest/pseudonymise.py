@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from .interview import InterviewMeta, Participant
 from .names import (
@@ -193,7 +194,6 @@ class StudyNames:
                 owners = self.by_token.setdefault(token.casefold(), [])
                 if person not in owners:
                     owners.append(person)
-        self.ambiguous = {token for token in self.by_token if _ambiguous(token)}
         self.group_token: dict[str, str] = {}
         by_kind: dict[str, list[tuple[str, str]]] = {kind: [] for kind in ENDINGS}
         for token in sorted(self.by_token, key=lambda t: (-len(t), t)):
@@ -205,6 +205,12 @@ class StudyNames:
                     for kind, heads in by_kind.items() if heads]
         self.regex = re.compile(rf"(?:{'|'.join(branches)})", re.IGNORECASE) if branches else None
         self._word_cache: dict[str, str | None] = {}
+
+    @cached_property
+    def ambiguous(self) -> set[str]:
+        """Name parts that are also English words. Computed when a transcript is first pseudonymised, not
+        here: a rebuild that takes every transcript from the cache would load English lemma data for nothing."""
+        return {token for token in self.by_token if _ambiguous(token)}
 
     def _token_of(self, word: str) -> str | None:
         """The header token a single word is a form of (or None); a name form is always one word, so words are
