@@ -117,3 +117,21 @@ def test_without_rejections_nothing_changes(tmp_path: Path) -> None:
     kept, audit = apply_rejections(codings, human)
     assert kept is codings and audit.empty and list(audit.columns) == REJECTION_COLUMNS
     assert apply_rejections(codings, [])[0] is codings
+
+
+def test_a_rejection_works_in_a_study_without_any_human_coding() -> None:
+    from gtna_analysis.coding.human import codings_frame
+
+    def auto(segment_id: str, start: int) -> dict:
+        return {"segment_id": segment_id, "interview_id": "I-01", "agency": "a", "code_id": "gbv.referral",
+                "theme_id": "gbv", "start_char": start, "end_char": start + 5, "matched_text": "m", "n_matches": 1,
+                "source": "auto", "coder": "auto:1", "polarity": "stated"}
+
+    codings = codings_frame([auto("I-01-001", 0), auto("I-01-002", 10)])
+    only_a_rejection = HumanCoding(codings.iloc[0:0], {"nino": {"I-01-001"}}, None,
+                                   pd.DataFrame([{"segment_id": "I-01-001", "code_id": "gbv.referral",
+                                                  "coder": "nino"}]))
+    kept, audit = apply_rejections(codings, [only_a_rejection])
+    assert list(kept["segment_id"]) == ["I-01-002"]
+    assert audit[["segment_id", "rejected_by", "accepted_by", "status"]].values.tolist() == [
+        ["I-01-001", "nino", "", SUPPRESSED]]
