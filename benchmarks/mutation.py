@@ -43,7 +43,7 @@ MODULES: dict[str, list[str]] = {
     "coding/codebook.py": ["tests/coding/test_codebook.py", "tests/exchange/test_interop_refi.py"],
     "coding/human.py": ["tests/coding/test_human.py", "tests/coding/test_human_sheets.py"],
     "ingest/pseudonymise.py": ["tests/ingest/test_pseudonymise.py", "tests/ingest/test_pseudonymise_corpus.py",
-                               "tests/ingest/test_pseudonymise_names.py"],
+                               "tests/ingest/test_pseudonymise_names.py", "tests/ingest/test_pseudonymise_edges.py"],
     "ingest/turns.py": ["tests/ingest/test_turns.py", "tests/ingest/test_turns_edges.py"],
     "ingest/clean.py": ["tests/ingest/test_clean.py", "tests/ingest/test_clean_edges.py"],
     "ingest/readers/subtitles.py": ["tests/ingest/test_readers.py", "tests/ingest/test_interop_files.py"],
