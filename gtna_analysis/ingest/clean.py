@@ -23,6 +23,7 @@ import ftfy
 
 from .script_detect import Conversion, Detection, convert, detect, protected_pieces
 from .translit import LEGACY_TO_MKHEDRULI, legacy_to_mkhedruli
+from .turns import spoken_part
 
 __all__ = ["LEGACY_TO_MKHEDRULI", "CleanParagraph", "clean_line", "clean_paragraph", "convert_legacy_georgian",
            "count_markers", "looks_like_legacy_georgian", "mask_markers", "normalise_markers"]
@@ -100,7 +101,7 @@ def clean_paragraph(text: str) -> CleanParagraph:
     text = _CONTROL.sub(" ", text)
     text = _SPACES.sub(" ", text).strip()
     text = normalise_markers(text)
-    found = detect(text)
+    found = detect(spoken_part(text))  # the speaker label's script says nothing about the answer's
     if not found.converts:
         return CleanParagraph(text, found)
     conversion = _normalise_converted_markers(convert(text, found.kind))

@@ -115,6 +115,18 @@ def resolve_label(label: str, meta: InterviewMeta) -> tuple[str, str] | None:
     return None
 
 
+def spoken_part(text: str) -> str:
+    """What a line says after its timestamp and speaker label (the whole line when it has no label).
+
+    Script detection judges this part: a Georgian label ("ინტერვიუერი:") in front of a short answer typed in
+    Latin letters would otherwise outweigh it, and the same words would be converted after "P1:" but not after
+    "რესპონდენტი 1:"."""
+    match = _LINE_RE.match(text)
+    if match is None or not match.group("label") or not _is_labelish(match.group("label")):
+        return text
+    return match.group("rest")
+
+
 def _is_labelish(label: str) -> bool:
     label = " ".join(label.split())
     return bool(_LABELISH_RE.match(label)) and label.rstrip(".").casefold() not in PROSE_WORDS

@@ -248,3 +248,14 @@ def _study():
         questions = [Question(str(q["id"]), str(q["topic"]), dict(q["text"])) for q in data["questions"]]
         _STUDY = type("S", (), {"questions": questions, "question_ids": [q.id for q in questions]})()
     return _STUDY
+
+
+def test_a_georgian_speaker_label_does_not_decide_the_script_of_the_answer() -> None:
+    """Found by Hypothesis: "ინტერვიუერი: gj" kept the Latin letters that "P1: gj" converted, because the
+    label's Georgian letters outweighed the short answer's Latin ones."""
+    for label in ("P1", "ინტერვიუერი", "რესპონდენტი 2", "Interviewer"):
+        _, turns, log = parse([f"{label}: ki, ase"])
+        assert not log
+        assert [t.text for t in turns] == ["კი, ასე"], label
+    _, turns, _ = parse(["მაგალითად: zoom"])  # prose word, not a speaker: the line is judged whole
+    assert [t.text for t in turns] == ["მაგალითად: zoom"]
