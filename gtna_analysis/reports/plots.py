@@ -123,14 +123,17 @@ def render(fig: Figure) -> Rendering:
     return out
 
 
-def chart_html(chart: Chart) -> str:
+def chart_html(chart: Chart, wide: Figure | None = None) -> str:
     """The chart as HTML: a wide SVG for screens and print and a narrow one for phones (CSS picks one), each
-    never displayed below the width that keeps its text at ≥ 10 CSS px (a scroll box takes the rest)."""
+    never displayed below the width that keeps its text at ≥ 10 CSS px (a scroll box takes the rest).
+
+    ``wide`` is the chart already drawn at the wide width (e.g. for its PNG): drawing is most of a report's time,
+    so the same figure is saved again rather than drawn a second time (it is closed here)."""
     from html import escape
 
     parts = []
     for variant, width in (("wide", WIDE), ("narrow", chart.narrow_width)):
-        r = render(chart.draw(width))
+        r = render(wide if variant == "wide" and wide is not None else chart.draw(width))
         src = "data:image/svg+xml;base64," + base64.b64encode(r.svg).decode("ascii")
         parts.append(
             f'<div class="gtna-chart-scroll gtna-chart-{variant}"><img src="{src}" alt="{escape(chart.title)}" '

@@ -442,8 +442,8 @@ def show(*items: object) -> None:
             # HTML (wide and narrow SVG) for the report page; a 2× PNG in the same output for Word export
             fig = item.figure()
             png = plots.png_bytes(fig)
-            plt.close(fig)
-            display({"text/html": plots.chart_html(item), "image/png": base64.b64encode(png).decode("ascii")},
+            html = plots.chart_html(item, wide=fig)  # the wide SVG from the same drawing (closes it)
+            display({"text/html": html, "image/png": base64.b64encode(png).decode("ascii")},
                     raw=True, metadata={"image/png": {"alt": item.title}})
         elif isinstance(item, Figure):
             display(Image(data=plots.png_bytes(item), format="png", metadata={"alt": item.get_label()}))
