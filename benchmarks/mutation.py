@@ -55,7 +55,8 @@ MODULES: dict[str, list[str]] = {
                                  "tests/ingest/test_office_readers.py"],
     "exchange/refi_xml.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
     "exchange/qdc.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
-    "exchange/qdpx.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
+    "exchange/qdpx.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py",
+                         "tests/exchange/test_qdpx_container.py"],
     "exchange/coding_files.py": ["tests/exchange/test_interop_refi.py", "tests/coding/test_human.py",
                                  "tests/exchange/test_coding_files.py"],
 }
