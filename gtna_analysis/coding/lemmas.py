@@ -18,7 +18,9 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import simplemma
 
@@ -57,18 +59,25 @@ def strip_georgian(word: str) -> str:
 # Memo tables of word -> stem key and pattern word -> "is a dictionary form". Both depend only on the word,
 # simplemma's data and the rules above, so a build keeps them in its cache folder (``KeyCache``): a rebuild then
 # needs no lemma data at all, and simplemma decodes a language's dictionary (~0.3–0.7 s each) only on a miss.
+_T = TypeVar("_T")
 _KEYS: dict[str, str] = {}
 _DICTIONARY_FORMS: dict[str, bool] = {}
 _USED: set[str] = set()  # words looked up since ``KeyCache.load``: what ``KeyCache.save`` keeps
 
 
+def _remembered(table: dict[str, _T], word: str, compute: Callable[[str], _T]) -> _T:
+    """``compute(word)`` once per process (or never, when ``KeyCache.load`` brought it from the last build);
+    the word is noted as used, so ``KeyCache.save`` keeps it."""
+    _USED.add(word)
+    value = table.get(word)
+    if value is None:
+        value = table[word] = compute(word)
+    return value
+
+
 def word_key(word: str) -> str:
     """The stem key of one lower-case word; never longer than the word (so it fits in ``stem_text``)."""
-    _USED.add(word)
-    key = _KEYS.get(word)
-    if key is None:
-        key = _KEYS[word] = _word_key(word)
-    return key
+    return _remembered(_KEYS, word, _word_key)
 
 
 def _word_key(word: str) -> str:
@@ -99,11 +108,7 @@ def is_dictionary_form(word: str) -> bool:
     vowel after the stem). Only such words stand for all their forms: a pattern that spells an inflected form
     ("ყველასთვის", "were", "attended") means that form, and stem keys would merge it with others (იყო, არის and
     იქნება share a lemma), so it is matched on the surface only."""
-    _USED.add(word)
-    known = _DICTIONARY_FORMS.get(word)
-    if known is None:
-        known = _DICTIONARY_FORMS[word] = _is_dictionary_form(word)
-    return known
+    return _remembered(_DICTIONARY_FORMS, word, _is_dictionary_form)
 
 
 def _is_dictionary_form(word: str) -> bool:

@@ -42,13 +42,18 @@ def test_saved_keys_are_reused_without_lemma_data(tmp_path, fresh_tables, monkey
     assert keys["trainings"] == "training"
 
 
-def test_a_stale_or_damaged_file_is_ignored(tmp_path, fresh_tables):
+def _saved_after_women(tmp_path):
+    """A cache file saved after one lookup ("women"): its path and its parsed contents, to be tampered with."""
     cache = lemmas.KeyCache(tmp_path)
     cache.load()
     lemmas.word_key("women")
     cache.save()
     path = tmp_path / "lemma-keys.json"
-    stored = json.loads(path.read_text(encoding="utf-8"))
+    return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_a_stale_or_damaged_file_is_ignored(tmp_path, fresh_tables):
+    path, stored = _saved_after_women(tmp_path)
     stored["fingerprint"] = "another simplemma"
     stored["keys"]["women"] = "wrong"
     path.write_text(json.dumps(stored), encoding="utf-8")
@@ -61,12 +66,7 @@ def test_a_stale_or_damaged_file_is_ignored(tmp_path, fresh_tables):
 
 
 def test_a_key_longer_than_its_word_is_not_taken(tmp_path, fresh_tables):
-    cache = lemmas.KeyCache(tmp_path)
-    cache.load()
-    lemmas.word_key("women")
-    cache.save()
-    path = tmp_path / "lemma-keys.json"
-    stored = json.loads(path.read_text(encoding="utf-8"))
+    path, stored = _saved_after_women(tmp_path)
     stored["keys"]["women"] = "a key longer than the word"
     path.write_text(json.dumps(stored), encoding="utf-8")
     lemmas._KEYS.clear()
