@@ -75,6 +75,18 @@ def make_study(dest: Path, transcripts: dict[str, str | bytes] | None = None) ->
     return dest
 
 
+def study_with_pattern(dest: Path, pattern: str, transcript: str, study_yml_extra: str = "") -> tuple[Path, Path, int]:
+    """A ``make_study`` study with one transcript (MOES-95) whose codebook adds ``pattern`` to MINI_CODEBOOK's
+    "online" code: the study folder, its codebook and the pattern's line there (what an error must name)."""
+    study = make_study(dest, {"transcripts/moes/MOES-95.md": transcript})
+    if study_yml_extra:
+        (study / "study.yml").write_text(MINI_STUDY_YML + study_yml_extra, encoding="utf-8")
+    codebook = study / "codebook.yml"
+    codebook.write_text(MINI_CODEBOOK.replace('"online"]', f'"online", "{pattern}"]'), encoding="utf-8")
+    line = next(i for i, text in enumerate(codebook.read_text(encoding="utf-8").splitlines(), 1) if pattern in text)
+    return study, codebook, line
+
+
 @pytest.fixture
 def sample_study(tmp_path: Path) -> Path:
     """A private copy of the sample study (with its codebook if present)."""

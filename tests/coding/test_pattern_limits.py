@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MINI_CODEBOOK, make_study
+from conftest import MINI_CODEBOOK, study_with_pattern
 
 from gtna_analysis.cli import main
 from gtna_analysis.coding import patterns
@@ -63,11 +63,8 @@ def test_build_reports_a_timeout_at_the_codebook_line(pattern: str, line_text: s
                                                       monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(patterns, "REGEX_TIMEOUT", 0.2)
-    study = make_study(tmp_path / "study", {"transcripts/moes/MOES-95.md": "\n".join(
-        [*HEADER, "P1: " + line_text]) + "\n"})
-    codebook = study / "codebook.yml"
-    codebook.write_text(MINI_CODEBOOK.replace('"online"]', f'"online", "{pattern}"]'), encoding="utf-8")
-    line = next(i for i, text in enumerate(codebook.read_text(encoding="utf-8").splitlines(), 1) if pattern in text)
+    study, codebook, line = study_with_pattern(tmp_path / "study", pattern,
+                                               "\n".join([*HEADER, "P1: " + line_text]) + "\n")
     capsys.readouterr()
     assert main(["build", "--study", str(study), "--out", str(tmp_path / "p")]) == 1
     err = capsys.readouterr().err

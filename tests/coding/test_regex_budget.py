@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MINI_CODEBOOK, make_study
+from conftest import MINI_CODEBOOK, make_study, study_with_pattern
 
 from gtna_analysis.cli import main
 from gtna_analysis.coding import patterns
@@ -79,13 +79,10 @@ def test_build_stops_at_the_codebook_line_of_a_pattern_slow_in_sum(
         tmp_path: Path, stepping_time: SteppingTime, capsys: pytest.CaptureFixture[str]) -> None:
     pattern = "re:online[a-z]*"
     answers = [f"P1: We met online{i % 3 * 'x'} and online again." for i in range(20)]
-    study = make_study(tmp_path / "study", {"transcripts/moes/MOES-95.md": "\n".join(
-        [*HEADER, *(f"Interviewer: And then?\n{a}" for a in answers)]) + "\n"})
-    (study / "study.yml").write_text((study / "study.yml").read_text(encoding="utf-8")
-                                     + "limits:\n  regex_budget_s: 5\n", encoding="utf-8")
-    codebook = study / "codebook.yml"
-    codebook.write_text(MINI_CODEBOOK.replace('"online"]', f'"online", "{pattern}"]'), encoding="utf-8")
-    line = next(i for i, text in enumerate(codebook.read_text(encoding="utf-8").splitlines(), 1) if pattern in text)
+    study, codebook, line = study_with_pattern(
+        tmp_path / "study", pattern,
+        "\n".join([*HEADER, *(f"Interviewer: And then?\n{a}" for a in answers)]) + "\n",
+        study_yml_extra="limits:\n  regex_budget_s: 5\n")
     capsys.readouterr()
     assert main(["build", "--study", str(study), "--out", str(tmp_path / "p")]) == 1
     err = capsys.readouterr().err

@@ -6,19 +6,11 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import pytest
 from transcript_files import make_docx
 
-from gtna_analysis.errors import GtnaError
 from gtna_analysis.ingest.readers import read_transcript
 
-
-def error_of(path: Path) -> str:
-    with pytest.raises(GtnaError) as info:
-        read_transcript(path)
-    assert len(info.value.problems) == 1
-    return str(info.value.problems[0])
-
+from .test_readers import error_of
 
 # --- Word ---------------------------------------------------------------------------------------------------
 
