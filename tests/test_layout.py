@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -131,8 +132,11 @@ def test_importing_a_pattern_helper_does_not_load_the_reports() -> None:
 def test_wheel_installs_and_renders_a_report_outside_the_repository(tmp_path: Path) -> None:
     """A colleague installs the wheel: notebooks and templates come with it (not from ../notebooks)."""
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w",
-                    str(wheels), str(ROOT)], check=True, capture_output=True)
+    wheels.mkdir()
+    # the build backend's own PEP 517 hook, as `pip wheel --no-build-isolation` would call it: `make` creates the
+    # venv without pip when uv installs it, so neither front end can be assumed
+    subprocess.run([sys.executable, "-c", "import sys, hatchling.build as b; b.build_wheel(sys.argv[1])",
+                    str(wheels)], cwd=ROOT, check=True, capture_output=True)
     wheel = next(wheels.glob("gtna_workbench-*.whl"))
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
@@ -141,8 +145,9 @@ def test_wheel_installs_and_renders_a_report_outside_the_repository(tmp_path: Pa
                                capture_output=True, text=True, check=True).stdout.strip())
     # the dependencies come from this environment (no network in tests); the package itself only from the wheel
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
-                    str(wheel)], check=True, capture_output=True)
+    install = ([sys.executable, "-m", "pip", "--python", str(python), "install"] if importlib.util.find_spec("pip")
+               else [sys.executable, "-m", "uv", "pip", "install", "--python", str(python)])
+    subprocess.run([*install, "-q", "--no-deps", str(wheel)], check=True, capture_output=True)
     work = tmp_path / "elsewhere"
     shutil.copytree(ROOT / "data" / "raw", work / "study")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
