@@ -45,11 +45,10 @@ def child_plain(processed: str, study: str, agencies: list[str], languages: list
         if isinstance(item, list | tuple):
             for part in item:
                 render(part)
-        elif isinstance(item, plots.Chart):  # what ``sections.show`` makes of a chart: a PNG and wide/narrow SVG
-            fig = item.figure()
+        elif isinstance(item, plots.Chart):  # what ``sections.show`` makes of a chart: a PNG and wide/narrow SVG,
+            fig = item.figure()               # the wide SVG saved from the figure drawn for the PNG
             plots.png_bytes(fig)
-            plt.close(fig)
-            plots.chart_html(item)
+            plots.chart_html(item, wide=fig)
             pieces += 1
         elif isinstance(item, Figure):
             plots.png_bytes(item)
