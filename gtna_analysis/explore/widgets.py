@@ -9,6 +9,7 @@ study's language (``labels.py``).
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 import ipywidgets as w
@@ -387,18 +388,24 @@ class Workbench:
         self.m_measure.value = "interviews"
         self.m_share = self._dropdown("share", [(L["none"], ""), (L["row_share"], "row"),
                                                 (L["column_share"], "column")], all_option=False)
-        self.m_grid = w.VBox()
-        self.m_grid.add_class("gtna-matrix")
-        self.m_filters = w.HTML()
-        self.m_path = w.Text(value="matrix.xlsx", description=L["export"], layout=w.Layout(width="320px"))
-        self.m_export = self._button("export", "gtna-export")
-        self.m_status = w.HTML()
+        self.m_grid, self.m_filters, self.m_path, self.m_export, self.m_status = self._query_output(
+            "gtna-matrix", "matrix.xlsx", MATRIX_TAB, lambda: self.matrix.labelled())
         for d in (self.m_rows, self.m_cols, self.m_measure, self.m_share):
             d.observe(lambda _: self._render_matrix(), names="value")
-        self.m_export.on_click(lambda _: (self._render_if_stale(MATRIX_TAB),
-                                          self._export(self.matrix.labelled(), self.m_path.value, self.m_status)))
         return w.VBox([w.HBox([self.m_rows, self.m_cols]), w.HBox([self.m_measure, self.m_share]), self.m_filters,
                        self.m_grid, w.HBox([self.m_path, self.m_export]), self.m_status])
+
+    def _query_output(self, css_class: str, filename: str, tab: int, table: Callable[[], pd.DataFrame]
+                      ) -> tuple[w.VBox, w.HTML, w.Text, w.Button, w.HTML]:
+        """What a query tab shows under its choices: the grid, the filters in force, and an export (path, button,
+        status); the export first brings a stale grid up to date, so the file is what the grid would show."""
+        grid = w.VBox()
+        grid.add_class(css_class)
+        path = w.Text(value=filename, description=self.L["export"], layout=w.Layout(width="320px"))
+        export = self._button("export", "gtna-export")
+        status = w.HTML()
+        export.on_click(lambda _: (self._render_if_stale(tab), self._export(table(), path.value, status)))
+        return grid, w.HTML(), path, export, status
 
     def _grid(self, matrix: queries.Matrix, col_labels: dict[str, str], share: bool) -> w.GridBox:
         """The matrix as a grid of buttons: a click (or Enter) on a cell lists the cell's passages."""
@@ -437,16 +444,10 @@ class Workbench:
         self.c_level = self._dropdown("rows", [(L["theme"], "theme"), (L["code"], "code")], all_option=False)
         self.c_unit = self._dropdown("unit", [(L["same_segment"], "segment"), (L["same_answer"], "answer")],
                                      all_option=False)
-        self.c_grid = w.VBox()
-        self.c_grid.add_class("gtna-cooccurrence")
-        self.c_filters = w.HTML()
-        self.c_path = w.Text(value="cooccurrence.xlsx", description=L["export"], layout=w.Layout(width="320px"))
-        self.c_export = self._button("export", "gtna-export")
-        self.c_status = w.HTML()
+        self.c_grid, self.c_filters, self.c_path, self.c_export, self.c_status = self._query_output(
+            "gtna-cooccurrence", "cooccurrence.xlsx", COOCCURRENCE_TAB, lambda: self.cooc.labelled())
         for d in (self.c_level, self.c_unit):
             d.observe(lambda _: self._render_cooccurrence(), names="value")
-        self.c_export.on_click(lambda _: (self._render_if_stale(COOCCURRENCE_TAB),
-                                          self._export(self.cooc.labelled(), self.c_path.value, self.c_status)))
         return w.VBox([w.HBox([self.c_level, self.c_unit]), self.c_filters, self.c_grid,
                        w.HBox([self.c_path, self.c_export]), self.c_status])
 

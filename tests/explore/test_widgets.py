@@ -99,3 +99,16 @@ def test_the_passages_filters_are_the_matrix_and_cooccurrence_filters(data: Expl
     wb.show_segments(wb.matrix.passages(row, column), keep_filters=True)  # what a click on the cell does
     assert wb.tabs.selected_index == 0 and wb.f_agency.value == "moes" and wb.f_search.value == "ტრენინგ*"
     assert set(wb.current["segment_id"]) == set(wb.matrix.passages(row, column))
+
+
+def test_matrix_and_cooccurrence_export_what_their_grids_show(study_copy: Path, tmp_path: Path) -> None:
+    """The export buttons bring a stale grid up to date first, then write its labelled table where the path says."""
+    wb = Workbench(ExploreData.load(study_copy))
+    for path_box, button, status, query, name in (
+            (wb.m_path, wb.m_export, wb.m_status, lambda: wb.matrix, "matrix.xlsx"),
+            (wb.c_path, wb.c_export, wb.c_status, lambda: wb.cooc, "cooccurrence.csv")):
+        path_box.value = str(tmp_path / name)
+        button.click()
+        assert str(tmp_path / name) in status.value
+        saved = (pd.read_excel if name.endswith(".xlsx") else pd.read_csv)(tmp_path / name)
+        assert len(saved) == len(query().labelled()) > 0  # one row a grid row (the xlsx also keeps the index)
