@@ -17,9 +17,10 @@ EPILOG = """examples:
   gtna privacy-check fieldwork/processed --study fieldwork/
 
 Looks for every participant name of the study's transcript headers (and interviews.csv) in all Georgian case
-forms and romanisations, in tables (parquet, csv), manifest and notebooks (json), HTML reports, Excel workbooks
-and QDPX projects (every zip member). Prints each name found with its file and location.
-exit codes: 0 no name found, 1 a name found (or the study cannot be read), 2 usage error (e.g. a missing path)
+forms and romanisations, in tables (parquet, csv), manifest and notebooks (json), HTML reports and their PDF and
+Word copies, Excel workbooks and QDPX projects (every zip member). Prints each name found with its file and
+location, and every file it could not read (damaged, or over the zip limits): such a file is not called clean.
+exit codes: 0 no name found, 1 a name found or a file unreadable (or the study cannot be read), 2 usage error
 """
 
 
@@ -56,14 +57,19 @@ def cmd_privacy_check(args: argparse.Namespace) -> int:
     if not names.people:
         OUTPUT.error(f"{args.study}: no participant names in any transcript header; nothing to look for")
         return 1
-    leaks, files = scan_leaks(paths, names)
-    for leak in leaks:
+    scan = scan_leaks(paths, names)
+    for leak in scan.leaks:
         OUTPUT.error(str(leak))
-    if leaks:
-        OUTPUT.error(f"{len(leaks)} participant name(s) found in {len({leak.file for leak in leaks})}"
-                     f" of {files} file(s)")
+    for problem in scan.unreadable:
+        OUTPUT.error(problem)
+    if scan.leaks:
+        OUTPUT.error(f"{len(scan.leaks)} participant name(s) found in {len({leak.file for leak in scan.leaks})}"
+                     f" of {scan.files} file(s)")
+    if scan.unreadable:
+        OUTPUT.error(f"{len(scan.unreadable)} of {scan.files} file(s) could not be read and were not checked")
+    if scan.leaks or scan.unreadable:
         return 1
-    OUTPUT.info(f"no participant name found in {files} file(s) ({len(names.people)} participants' names, "
+    OUTPUT.info(f"no participant name found in {scan.files} file(s) ({len(names.people)} participants' names, "
                 "all case forms and romanisations)")
     return 0
 

@@ -5,7 +5,8 @@ form, every romanisation, NFKC-folded, hyphenated across lines), so a name the b
 not is found, and a placeholder or an ordinary word is not. Every kind of output is opened the way a reader would
 see it: processed tables cell by cell (parquet, CSV line by line), JSON and notebooks string by string (their
 ``\\u10d0`` escapes decoded), HTML with its entities decoded (``&#4310;`` is ზ), XLSX cell by cell, Word
-copies of reports paragraph by paragraph, and QDPX/zip archives member by member. The encrypted build cache is
+copies of reports paragraph by paragraph, PDF copies page by page (their text layer, as a reader's search or
+copy-paste gets it), and QDPX/zip archives member by member. The encrypted build cache is
 skipped (it holds names by design and only someone with the raw transcript can read it).
 """
 
@@ -20,7 +21,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from gtna_analysis.errors import GtnaError
+
 from .pseudonymise import StudyNames
+from .readers.limits import check_zip, read_member
 from .romanise import fold
 
 TEXT_SUFFIXES = frozenset((".html", ".htm", ".xml", ".qde", ".txt", ".md", ".csv", ".tsv", ".qdc", ".svg"))
@@ -93,6 +97,7 @@ def _from_bytes(data: bytes, name: str, where: str) -> Iterator[tuple[str, str]]
     elif suffix == ".xlsx":
         from openpyxl import load_workbook
 
+        _check_container(data, where)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         for sheet in book.worksheets:
             for row in sheet.iter_rows():
@@ -103,6 +108,7 @@ def _from_bytes(data: bytes, name: str, where: str) -> Iterator[tuple[str, str]]
     elif suffix == ".docx":  # a report's Word copy: paragraphs and table cells as Word shows them
         from docx import Document
 
+        _check_container(data, where)
         document = Document(io.BytesIO(data))
         for number, paragraph in enumerate(document.paragraphs, start=1):
             if paragraph.text:
@@ -112,13 +118,36 @@ def _from_bytes(data: bytes, name: str, where: str) -> Iterator[tuple[str, str]]
                 for c, cell in enumerate(row.cells, start=1):
                     if cell.text:
                         yield f"{where}: table {t}, row {r}, cell {c}", cell.text
+    elif suffix == ".pdf":  # a report's PDF copy: the text layer Chromium wrote, page by page
+        yield from _pdf_pages(data, where)
     elif suffix in ARCHIVE_SUFFIXES:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_zip(where, archive)  # a planted zip bomb must not take the checker down
             for member in archive.namelist():
-                yield from _from_bytes(archive.read(member), member, f"{where}:{member}")
+                if not member.endswith("/"):
+                    yield from _from_bytes(read_member(archive, member, where), member, f"{where}:{member}")
     elif suffix in TEXT_SUFFIXES:
         text = data.decode("utf-8-sig", errors="replace")
         yield from _lines(text, where, suffix in (".html", ".htm", ".xml", ".qde", ".svg", ".qdc"))
+
+
+def _check_container(data: bytes, where: str) -> None:
+    """XLSX and DOCX are zip containers: bounded like a transcript's before their reader inflates them."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return  # not a zip at all: the format's reader says so in its own words
+    with archive:
+        check_zip(where, archive)
+
+
+def _pdf_pages(data: bytes, where: str) -> Iterator[tuple[str, str]]:
+    """Each page's text layer, line by line: what a reader's search or copy-and-paste finds in the PDF."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    for number, page in enumerate(reader.pages, start=1):
+        yield from _lines(page.extract_text() or "", f"{where}: page {number}", False)
 
 
 def files_under(path: Path) -> list[Path]:
@@ -148,12 +177,29 @@ def scan_file(path: Path, names: StudyNames, shown_as: str | None = None) -> lis
     return leaks
 
 
-def scan_leaks(paths: list[Path], names: StudyNames) -> tuple[list[Leak], int]:
-    """Leaks in every file under ``paths`` and the number of files looked at."""
-    leaks: list[Leak] = []
-    count = 0
+@dataclass
+class Scan:
+    """What a privacy check found: the names, how many files it read, and the files it could not read.
+
+    An unreadable file is not a clean one: a damaged workbook, a truncated PDF or an archive over the size limits
+    is listed, never skipped in silence, so the check cannot vouch for a file it did not look into."""
+
+    leaks: list[Leak]
+    files: int
+    unreadable: list[str]
+
+
+def scan_leaks(paths: list[Path], names: StudyNames) -> Scan:
+    """Leaks in every file under ``paths``, the number of files looked at, and those that could not be read."""
+    scan = Scan([], 0, [])
     for root in paths:
         for path in files_under(root):
-            count += 1
-            leaks += scan_file(path, names)
-    return leaks, count
+            scan.files += 1
+            try:
+                scan.leaks += scan_file(path, names)
+            except GtnaError as exc:  # over a size limit: the message already names the file and the limit
+                scan.unreadable.append(str(exc))
+            except Exception as exc:  # every reader (pyarrow, openpyxl, pypdf, zipfile…) fails its own way
+                scan.unreadable.append(f"{path}: cannot be read as {path.suffix or 'text'} ({type(exc).__name__}: "
+                                       f"{exc}); not checked")
+    return scan

@@ -168,3 +168,66 @@ def test_embedded_images_are_skipped_but_not_the_text_beside_them(built, tmp_pat
     code, printed = check(capsys, built[0], built[1], report, notebook)
     assert code == 1
     assert f"{report}:1: 'Revaz'" in printed and f"{notebook}:/cells/0/outputs/0/data/text/plain: 'Revaz'" in printed
+
+
+def _pdf_of(html_text: str, folder: Path) -> Path:
+    """A PDF printed by the same Chromium path `gtna report --format pdf` uses."""
+    import os
+
+    from gtna_analysis.reports.documents import write_pdfs
+
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Debian chromium (.ci/run installs it)")
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    page = folder / "ka.html"
+    page.write_text(f'<!doctype html><html lang="ka"><meta charset="utf-8"><body>{html_text}</body></html>',
+                    encoding="utf-8")
+    write_pdfs([page])
+    page.unlink()
+    return page.with_suffix(".pdf")
+
+
+def test_name_in_a_pdf_copy_of_a_report(built, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pdf = _pdf_of("<h1>სამინისტრო</h1><p>ციტატა</p><p>როგორც ცინცაძემ თქვა, ტრენინგი საჭიროა.</p>", tmp_path)
+    code, printed = check(capsys, built[0], built[1], pdf)
+    assert code == 1, printed
+    assert f"{pdf}: page 1:3: 'ცინცაძემ'" in printed
+
+
+def test_a_clean_pdf_passes(built, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pdf = _pdf_of("<p>[P1] თქვა, რომ ტრენინგი საჭიროა.</p>", tmp_path)
+    code, printed = check(capsys, built[0], built[1], pdf)
+    assert code == 0, printed
+    assert "no participant name found in" in printed
+
+
+@pytest.mark.parametrize("name, content", [
+    ("damaged.pdf", b"%PDF-1.7\n1 0 obj <<"),
+    ("damaged.xlsx", b"PK\x03\x04 not really"),
+    ("damaged.parquet", b"PAR1 garbage"),
+    ("damaged.qdpx", b"not a zip"),
+    ("damaged.docx", b"not a zip either"),
+])
+def test_an_unreadable_file_is_named_not_called_clean(built, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      name: str, content: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    code, printed = check(capsys, built[0], built[1], path)
+    assert code == 1
+    assert "Traceback" not in printed
+    assert f"{path}: cannot be read as {path.suffix}" in printed and "not checked" in printed
+    assert "1 of " in printed and "could not be read and were not checked" in printed
+
+
+def test_a_zip_bomb_in_the_exports_is_refused_not_inflated(built, tmp_path: Path, monkeypatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    qdpx = tmp_path / "bomb.qdpx"
+    with zipfile.ZipFile(qdpx, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", b"\0" * (3 << 20))
+    monkeypatch.setenv("GTNA_MAX_UNZIPPED_MB", "2")
+    code, printed = check(capsys, built[0], built[1], qdpx)
+    assert code == 1
+    assert f"{qdpx}: member 'project.qde' expands to 3.0 MB, above the 2.0 MB limit" in printed
+    monkeypatch.setenv("GTNA_MAX_UNZIPPED_MB", "4")
+    assert check(capsys, built[0], built[1], qdpx)[0] == 0  # the same archive under a higher limit is read
