@@ -519,6 +519,7 @@ class AutoCoder:
             segment_id, interview_id, agency, base = (column[i] for column in columns)
             base = int(base)
             prepared: tuple[str, str] | None = None
+            bounds = _polarity.TextBounds(text)  # one clause/sentence index for all mentions in the segment
             for code_id, found in resolve(text, scan.matches_of(i), code_of).items():
                 spans = sorted(set(found))
                 if code_id in context.searchers:
@@ -529,7 +530,7 @@ class AutoCoder:
                         continue  # no match of this code has its context
                 for (us, ue), unit_spans in _by_unit(text, spans, unit):
                     words = [text[s:e] for s, e in unit_spans]
-                    stance = _polarity.combine([_polarity.classify(text, s, e) for s, e in unit_spans])
+                    stance = _polarity.combine([_polarity.classify(text, s, e, bounds) for s, e in unit_spans])
                     rows.append((segment_id, interview_id, agency, code_id, theme_of[code_id], base + us, base + ue,
                                  "; ".join(dict.fromkeys(words)), len(words), "auto", coder, stance))
         return rows
