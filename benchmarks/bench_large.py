@@ -54,10 +54,10 @@ def write_study(folder: Path) -> Path:
     return folder
 
 
-def write_big_transcript(path: Path, megabytes: int) -> int:
+def write_big_transcript(path: Path, megabytes: float) -> int:
     """A valid transcript of ``megabytes`` MB (one interview, the same two turns repeated), written streaming."""
-    block = TURNS * 2000
-    target = megabytes * 1_000_000
+    block = TURNS * 100
+    target = int(megabytes * 1_000_000)
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(HEADER)
         written = len(HEADER)
@@ -84,17 +84,21 @@ def build(study: Path, out: Path, env: dict | None = None, code: Path = ROOT) ->
                       "--no-cache"], cwd=code, env={**(env or {}), "PYTHONPATH": str(code)})
 
 
-def row(label: str, run: ChildRun, baseline: ChildRun) -> str:
+def row(label: str, run: ChildRun, baseline: ChildRun, size: int | None = None) -> str:
+    """One table row; with the transcript's ``size`` (bytes) also CPU seconds per MB and the peak RSS above the
+    baseline build's, as a multiple of the file size (what "bounded memory" is judged by)."""
     last = (run.stderr.strip().splitlines() or [""])[-1]
     message = last.split(": ", 1)[-1].split(" (hint:")[0][:100]  # the message without the path and hint
-    return (f"| {label} | {run.returncode} | {run.seconds:.1f} | {run.max_rss / MIB:.0f} | "
-            f"{run.max_rss / baseline.max_rss:.2f} | {message} |")
+    per_mb = f"{run.cpu_seconds / (size / 1e6):.1f}" if size and run.ok else "–"
+    above = f"{(run.max_rss - baseline.max_rss) / size:.1f}×" if size and run.ok else "–"
+    return (f"| {label} | {run.returncode} | {run.seconds:.1f} | {run.cpu_seconds:.1f} | {per_mb} | "
+            f"{run.max_rss / MIB:.0f} | {run.max_rss / baseline.max_rss:.2f} | {above} | {message} |")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_large", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--megabytes", type=int, default=200, help="size of the big transcript (default 200)")
+    parser.add_argument("--megabytes", type=float, default=200, help="size of the big transcript (default 200)")
     parser.add_argument("--bomb-gib", type=int, default=2, help="inflated size of the zip bomb (default 2)")
     parser.add_argument("--accept", action="store_true", help="also build the big transcript with the limit raised")
     parser.add_argument("--sizes", default="", help="with --accept: comma-separated sizes in MB to build "
@@ -108,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         baseline = build(write_study(work / "baseline"), work / "out-baseline")
         assert baseline.ok, baseline.tail()
         rows.append(row("baseline: 2 interviews", baseline, baseline))
+        print(rows[-1], flush=True)
 
         if not args.no_refusals:
             big = write_study(work / "big")
@@ -121,18 +126,20 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row(f".docx of {packed / 1e6:.1f} MB inflating to {args.bomb_gib} GiB", bombed, baseline))
 
         if args.accept:
-            for megabytes in [int(m) for m in args.sizes.split(",") if m] or [args.megabytes]:
+            for megabytes in [float(m) for m in args.sizes.split(",") if m] or [args.megabytes]:
                 study = write_study(work / f"big-{megabytes}")
                 size = write_big_transcript(study / "transcripts" / "moes" / "MOES-99.md", megabytes)
-                env = {"GTNA_MAX_TRANSCRIPT_MB": str(megabytes * 2)}
+                env = {"GTNA_MAX_TRANSCRIPT_MB": str(int(megabytes * 2) + 1)}
                 trees = [("before", args.before)] if args.before else []
                 for label, code in [*trees, ("this tree", ROOT)]:
                     accepted = build(study, work / f"out-{megabytes}", env=env, code=code)
-                    rows.append(row(f"{size / 1e6:.0f} MB transcript, limit raised ({label})", accepted, baseline))
+                    rows.append(row(f"{size / 1e6:.1f} MB transcript, limit raised ({label})", accepted, baseline,
+                                    size))
                     print(rows[-1], flush=True)
                     shutil.rmtree(work / f"out-{megabytes}", ignore_errors=True)
-        print("| input | exit | wall s | peak RSS MiB | × baseline RSS | last message |")
-        print("|---|---|---|---|---|---|")
+        print("| input | exit | wall s | CPU s | CPU s per MB | peak RSS MiB | × baseline RSS | "
+              "RSS above baseline ÷ file size | last message |")
+        print("|---|---|---|---|---|---|---|---|---|")
         print("\n".join(rows))
         return 0
     finally:

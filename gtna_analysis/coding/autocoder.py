@@ -22,11 +22,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import ahocorasick
+import numpy as np
 import pandas as pd
 
 from gtna_analysis.ingest.clean import mask_markers
@@ -494,31 +496,33 @@ class AutoCoder:
         """Code every segment; returns one row per (unit span, code), with the matched words.
 
         Segments are coded in chunks of ``CHUNK_SEGMENTS``: the normalised copies, the joined scan text and the
-        raw matches then exist for one chunk at a time, which keeps peak memory flat as the corpus grows.
+        raw matches then exist for one chunk at a time, which keeps peak memory flat as the corpus grows. The
+        rows are gathered column by column (``CodingColumns``), not as one tuple per row: a large transcript has
+        hundreds of thousands of codings, and a tuple, two int objects and pandas' object matrix per row were
+        the largest part of a build's peak memory.
         """
         if unit not in CODING_UNITS:
             raise ValueError(f"unit must be one of {CODING_UNITS}")
-        rows: list[tuple] = []
+        out = CodingColumns()
         for start in range(0, len(segments), CHUNK_SEGMENTS):
-            rows.extend(self._code_chunk(segments.iloc[start:start + CHUNK_SEGMENTS], unit))
-        frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
-        return frame.astype({"start_char": "int64", "end_char": "int64", "n_matches": "int64"})
+            self._code_chunk(segments.iloc[start:start + CHUNK_SEGMENTS], unit, out)
+        return out.frame(self.coder)
 
-    def _code_chunk(self, segments: pd.DataFrame, unit: str) -> list[tuple]:
+    def _code_chunk(self, segments: pd.DataFrame, unit: str, out: CodingColumns) -> None:
         texts = segments["text"].astype(str).tolist()
         scan = self._scan(texts)
         hit = list(dict.fromkeys(scan.included.segment))  # texts without an include match have no rows
         if not hit:
-            return []
+            return
         columns = [segments[c].tolist() for c in ("segment_id", "interview_id", "agency", "start_char")]
-        rows: list[tuple] = []
-        code_of, theme_of, coder = self._code_of, self._theme_of, self.coder
+        code_of, theme_of = self._code_of, self._theme_of
         context = self._context
         for i in hit:
             text = texts[i]
             segment_id, interview_id, agency, base = (column[i] for column in columns)
             base = int(base)
             prepared: tuple[str, str] | None = None
+            bounds = _polarity.TextBounds(text)  # one clause/sentence index for all mentions in the segment
             for code_id, found in resolve(text, scan.matches_of(i), code_of).items():
                 spans = sorted(set(found))
                 if code_id in context.searchers:
@@ -529,10 +533,67 @@ class AutoCoder:
                         continue  # no match of this code has its context
                 for (us, ue), unit_spans in _by_unit(text, spans, unit):
                     words = [text[s:e] for s, e in unit_spans]
-                    stance = _polarity.combine([_polarity.classify(text, s, e) for s, e in unit_spans])
-                    rows.append((segment_id, interview_id, agency, code_id, theme_of[code_id], base + us, base + ue,
-                                 "; ".join(dict.fromkeys(words)), len(words), "auto", coder, stance))
-        return rows
+                    stance = _polarity.combine([_polarity.classify(text, s, e, bounds) for s, e in unit_spans])
+                    out.add(segment_id, interview_id, agency, code_id, theme_of[code_id], base + us, base + ue,
+                            "; ".join(dict.fromkeys(words)), len(words), stance)
+
+
+class CodingColumns:
+    """The auto-coder's rows gathered as columns: a list per text column (its strings are shared: one segment
+    id object for all of a segment's rows), a machine-int array per number column, ``source`` and ``coder``
+    filled in once at the end. ``frame`` gives exactly the table a list of row tuples gave."""
+
+    __slots__ = ("agency", "code_id", "end_char", "interview_id", "matched_text", "n_matches", "polarity",
+                 "segment_id", "start_char", "theme_id")
+
+    def __init__(self) -> None:
+        self.segment_id: list[str] = []
+        self.interview_id: list[str] = []
+        self.agency: list[str] = []
+        self.code_id: list[str] = []
+        self.theme_id: list[str] = []
+        self.matched_text: list[str] = []
+        self.polarity: list[str] = []
+        self.start_char = array("q")
+        self.end_char = array("q")
+        self.n_matches = array("q")
+
+    def add(self, segment_id: str, interview_id: str, agency: str, code_id: str, theme_id: str, start_char: int,
+            end_char: int, matched_text: str, n_matches: int, polarity: str) -> None:
+        self.segment_id.append(segment_id)
+        self.interview_id.append(interview_id)
+        self.agency.append(agency)
+        self.code_id.append(code_id)
+        self.theme_id.append(theme_id)
+        self.start_char.append(start_char)
+        self.end_char.append(end_char)
+        self.matched_text.append(matched_text)
+        self.n_matches.append(n_matches)
+        self.polarity.append(polarity)
+
+    def __len__(self) -> int:
+        return len(self.segment_id)
+
+    def frame(self, coder: str) -> pd.DataFrame:
+        """The codings table (CODING_COLUMNS), typed as pandas types a frame made from row tuples (strings
+        inferred per column, the three counts int64; no rows: object columns). Each column list is released
+        once pandas has converted it, so the rows are never held twice over."""
+        n = len(self)
+        if not n:
+            frame = pd.DataFrame([], columns=CODING_COLUMNS)
+            return frame.astype({"start_char": "int64", "end_char": "int64", "n_matches": "int64"})
+        frame = pd.DataFrame(index=pd.RangeIndex(n))
+        for name in CODING_COLUMNS:
+            if name in ("source", "coder"):
+                values: object = ["auto" if name == "source" else coder] * n
+            else:
+                values = getattr(self, name)
+                setattr(self, name, array("q") if isinstance(values, array) else [])
+                if isinstance(values, array):
+                    values = np.frombuffer(values, dtype=np.int64).copy()
+            frame[name] = pd.Series(values, index=frame.index)
+            del values
+        return frame
 
 
 def _by_unit(text: str, spans: list[tuple[int, int]], unit: str

@@ -22,6 +22,7 @@ The rules, kept small and tested sentence by sentence (tests/coding/test_polarit
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -50,7 +51,8 @@ _EN_TARGETED = re.compile(r"\b(?:rather than|instead of|other than|not so much|a
                           r"(?:(?:a|an|the|another|more|any|some|one|these|those)\s+)?$", re.IGNORECASE)
 _ANSWERED_NO = re.compile(r"^\s*\?\s*(?:no|nope|never|არა|არასდროს)(?![\w])", re.IGNORECASE)
 # "X — არა", "slides — no, thanks", "X: no": a bare no after a dash or colon answers the words before it
-_DASH_NO = re.compile(r"^[^.!?\n]{0,50}?\s[—–\-:]\s*(?:არა|no|nope)"
+# (matched at a position with ``match(text, pos, endpos)``, not on a slice: a long sentence is not copied per mention)
+_DASH_NO = re.compile(r"[^.!?\n]{0,50}?\s[—–\-:]\s*(?:არა|no|nope)"
                       r"(?:\s*[,.!?…]|\s+(?:მადლობა|გთხოვთ|thanks|please)|\s*$)", re.IGNORECASE)
 _EN_NOT_X_BUT = re.compile(r"\bnot\s*$", re.IGNORECASE)
 _KA_TARGET_AFTER = re.compile(r"^\s*(?:ის\s+)?(?:ნაცვლად|მაგივრად|კი\s+არა|არა\b|არა,)", re.IGNORECASE)
@@ -68,11 +70,69 @@ _WISH = re.compile(r"\b(?:want|need|prefer|should|must|best|definitely|please)\b
 
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause of ``text`` that holds the match ``[start, end)``."""
-    left = 0
-    for m in _CLAUSE_SPLIT.finditer(text, 0, start):
-        left = m.end()
-    m = _CLAUSE_SPLIT.search(text, end)
-    return left, m.start() if m else len(text)
+    return TextBounds(text).clause(start, end)
+
+
+_STOP = re.compile(r"[.!?\n]")  # what ends a sentence for polarity
+_SPLIT_REACH = 16  # a split match and the look-ahead deciding it never span more characters than this
+
+
+class TextBounds:
+    """Clause and sentence bounds of one text, for any number of mentions in it.
+
+    Why: a mention's clause and sentence used to be found by scanning ``text`` from its start (clause splits)
+    and for the next ``. ! ? newline`` each time; in a long segment with many matches that was quadratic (a
+    100 KB answer took a minute to code). Here the text is scanned once, lazily, and each mention is a bisect.
+    The answers are exactly the per-mention scans' (``tests/coding/test_polarity_bounds.py`` compares them):
+
+    * left clause bound = the end of the last split match of a scan of ``text[:start]``. That scan agrees with
+      the whole-text scan for every match attempt that reads no character at or after ``start`` (the pattern
+      reads at most ``_SPLIT_REACH`` characters), so only the stretch after the last whole-text split ending
+      ``_SPLIT_REACH`` before ``start`` is scanned again, truncated at ``start`` as before;
+    * right clause bound = the first position at or after ``end`` where a split matches. Between whole-text
+      matches nothing matches (the scan takes the leftmost match), so only positions inside a whole-text match
+      that straddles ``end`` are tried one by one;
+    * sentence = after the last stop before ``start`` up to the first stop at or after ``end``.
+    """
+
+    __slots__ = ("_split_ends", "_split_starts", "_stops", "text")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._split_starts: list[int] | None = None
+        self._split_ends: list[int] = []
+        self._stops: list[int] | None = None
+
+    def _splits(self) -> tuple[list[int], list[int]]:
+        if self._split_starts is None:
+            spans = [m.span() for m in _CLAUSE_SPLIT.finditer(self.text)]
+            self._split_starts = [a for a, _ in spans]
+            self._split_ends = [b for _, b in spans]
+        return self._split_starts, self._split_ends
+
+    def clause(self, start: int, end: int) -> tuple[int, int]:
+        """The clause that holds ``[start, end)`` (as ``clause_bounds``)."""
+        text = self.text
+        starts, ends = self._splits()
+        k = bisect.bisect_right(ends, start - _SPLIT_REACH) - 1  # the last split surely found before ``start``
+        left = ends[k] if k >= 0 else 0
+        for m in _CLAUSE_SPLIT.finditer(text, left, start):
+            left = m.end()
+        j = bisect.bisect_left(starts, end)  # the first whole-text split starting at or after ``end``
+        if j > 0 and ends[j - 1] > end:  # a split straddling ``end``: positions inside it may match on their own
+            for position in range(end, ends[j - 1]):
+                if _CLAUSE_SPLIT.match(text, position):
+                    return left, position
+        return left, starts[j] if j < len(starts) else len(text)
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence that holds ``[start, end)``: cut at ``. ! ?`` and line breaks."""
+        if self._stops is None:
+            self._stops = [m.start() for m in _STOP.finditer(self.text)]
+        stops = self._stops
+        k = bisect.bisect_left(stops, start) - 1
+        j = bisect.bisect_left(stops, end)
+        return (stops[k] + 1 if k >= 0 else 0), (stops[j] if j < len(stops) else len(self.text))
 
 
 _GEORGIAN_LETTER = re.compile("[\u10d0-\u10ff]")
@@ -89,16 +149,10 @@ def _targeted(text: str, start: int, end: int, clause_start: int, sentence: tupl
         return True
     if _EN_NOT_X_BUT.search(text[clause_start:start]) and re.match(r"^[^.!?;]{0,60}?\bbut\b", text[end:sentence[1]]):
         return True
-    if _ANSWERED_NO.match(text[end:end + 12]) or _DASH_NO.match(text[end:sentence[1] + 1]):
+    if _ANSWERED_NO.match(text[end:end + 12]) or _DASH_NO.match(text, end, sentence[1] + 1):
         return True  # "A lecture? No, …", "ლექცია — არა, გთხოვთ"
     after = text[end:min(sentence[1], end + 30)]
     return bool(_KA_TARGET_AFTER.match(after) or _KA_INSTEAD_SUFFIX.match(after))
-
-
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
-    ends = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
-    return left, min(ends) if ends else len(text)
 
 
 _ALWAYS, _FORWARD = 1, 2  # a negating word counts wherever it stands / only before the mention (English)
@@ -125,10 +179,14 @@ def _negation_count(words: list[str], match_index: int, georgian: bool) -> int:
     return count
 
 
-def classify(text: str, start: int, end: int) -> str:
-    """The polarity of the mention ``text[start:end]``: ``stated``, ``rejected`` or ``hypothetical``."""
-    sentence = _sentence(text, start, end)
-    c0, c1 = clause_bounds(text, start, end)
+def classify(text: str, start: int, end: int, bounds: TextBounds | None = None) -> str:
+    """The polarity of the mention ``text[start:end]``: ``stated``, ``rejected`` or ``hypothetical``.
+
+    ``bounds``: the text's ``TextBounds``, shared by the mentions of one text (the coder passes one per
+    segment); made here when not given."""
+    bounds = bounds if bounds is not None and bounds.text is text else TextBounds(text)
+    sentence = bounds.sentence(start, end)
+    c0, c1 = bounds.clause(start, end)
     if _targeted(text, start, end, c0, sentence):
         return REJECTED
     clause = text[c0:c1]

@@ -325,6 +325,10 @@ class Pseudonymiser:
     interview_id: str = ""
     counts: Counter = field(default_factory=Counter)
     third_parties: list[_ThirdParty] = field(default_factory=list)
+    # ("g" | "s", canonical given name | surname) -> indexes of the third parties holding it: a mention is
+    # compared with the people it shares a name with, not with every person met so far (a long transcript
+    # naming thousands of people made that quadratic)
+    _third_party_keys: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for kind in KINDS:  # every kind is reported, also when nothing of it was found
@@ -353,18 +357,30 @@ class Pseudonymiser:
         names = given_names()
         given = frozenset(canonical(w) for w in mention.words if names.of(w) is not None)
         surnames = frozenset(canonical(w) for w in mention.words if names.of(w) is None)
-        for person in self.third_parties:
+        keys = self._third_party_keys
+        # Only people sharing a given name or surname can be this one; the first of them (in order of first
+        # mention) without a conflicting name is, as when every person was tried in turn.
+        candidates = sorted({k for key in (*(("g", w) for w in given), *(("s", w) for w in surnames))
+                             for k in keys.get(key, ())})
+        for index in candidates:
+            person = self.third_parties[index]
             if person.surnames and surnames and not person.surnames & surnames:
                 continue
             if person.given and given and not person.given & given:
                 continue
             if person.surnames & surnames or person.given & given:
+                self._index_third_party(index, given - person.given, surnames - person.surnames)
                 person.given |= given
                 person.surnames |= surnames
                 return person.placeholder
         n = len(self.third_parties) + 1
         self.third_parties.append(_ThirdParty("[PERSON]" if n == 1 else f"[PERSON-{n}]", set(given), set(surnames)))
+        self._index_third_party(n - 1, given, surnames)
         return self.third_parties[-1].placeholder
+
+    def _index_third_party(self, index: int, given: frozenset[str], surnames: frozenset[str]) -> None:
+        for key in (*(("g", w) for w in given), *(("s", w) for w in surnames)):
+            self._third_party_keys.setdefault(key, []).append(index)
 
     def _phone(self, match: re.Match[str]) -> str:
         """Replace the phone number(s) inside a digit run; a run can also hold years or amounts around it."""

@@ -162,10 +162,22 @@ def latin_words(text: str) -> list[tuple[str, bool]]:
             for m in LATIN_WORD.finditer(piece):
                 if len(m.group(0)) > MAX_WORD_LETTERS:
                     continue
-                before = text[:offset + m.start()].rstrip(" \t\"'“”„«»([{—–-")
-                out.append((m.group(0), not before or before[-1] in ".!?:;…"))
+                out.append((m.group(0), _starts_sentence(text, offset + m.start())))
         offset += len(piece)
     return out
+
+
+_OPENERS = frozenset(" \t\"'“”„«»([{—–-")  # may stand between a sentence's end and its first word
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    """Whether the word at ``position`` starts a sentence: nothing but openers before it, back to the start of
+    ``text`` or to a sentence end. Walks back from the word instead of copying ``text[:position]`` (one copy per
+    word made a long paragraph quadratic)."""
+    k = position - 1
+    while k >= 0 and text[k] in _OPENERS:
+        k -= 1
+    return k < 0 or text[k] in ".!?:;…"
 
 
 def _log_minus(a: float, b: float) -> float:
@@ -235,6 +247,13 @@ def _convert_word(word: str, kind: str, after_hyphen: bool = False) -> str:
 _SUFFIX_HYPHEN = re.compile(r"[A-Za-z]-$")
 
 
+def _after_hyphen(text: str, position: int) -> bool:
+    """A Latin letter and a hyphen just before ``position`` (``$`` may also match before a final newline, so the
+    match starts at most three characters back). Searching only those, not from the start of ``text`` for every
+    word, keeps a long paragraph linear."""
+    return bool(_SUFFIX_HYPHEN.search(text, max(0, position - 3), position))
+
+
 def convert(text: str, kind: str) -> Conversion:
     """Convert the Latin words of a paragraph of ``kind`` (legacy_font | chat_latin) word by word."""
     pieces: list[tuple[str, str]] = []
@@ -248,7 +267,7 @@ def convert(text: str, kind: str) -> Conversion:
         for m in LATIN_WORD.finditer(piece):
             if m.start() > pos:
                 pieces.append((piece[pos:m.start()], piece[pos:m.start()]))
-            after_hyphen = bool(_SUFFIX_HYPHEN.search(text, 0, offset + m.start()))
+            after_hyphen = _after_hyphen(text, offset + m.start())
             pieces.append((m.group(0), _convert_word(m.group(0), kind, after_hyphen)))
             pos = m.end()
         if pos < len(piece):
