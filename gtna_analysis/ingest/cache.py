@@ -85,15 +85,17 @@ class BuildCache:
 
 
 def software_fingerprint() -> str:
-    """A hash of this package's source code, its version and simplemma's (version and data): what a derived
+    """A hash of this package's source code, its version, pandas' and simplemma's (version and data): what a derived
     result (codings, designs) depends on besides its inputs. Any edit to the code — not only a version bump —
     makes old derived entries unreachable, so a developer never gets codings from a previous coder."""
     global _SOFTWARE
     if _SOFTWARE is None:
+        import pandas
         import simplemma
 
         package = Path(__file__).resolve().parent.parent
-        digest = hashlib.sha256(f"{__version__}|{getattr(simplemma, '__version__', '?')}".encode())
+        digest = hashlib.sha256(f"{__version__}|{getattr(simplemma, '__version__', '?')}|{pandas.__version__}"
+                                .encode())  # results are pickled frames: another pandas may read them otherwise
         for path in sorted(package.rglob("*.py")):
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
         data = Path(simplemma.__file__).parent / "strategies" / "dictionaries" / "data"
@@ -122,6 +124,7 @@ class DerivedCache:
         self.directory = Path(directory)
         self.used: set[str] = set()
         self.hits = 0  # results this build took from the cache (counted by the caller)
+        self.pending: dict[str, bytes] = {}  # entry name -> encrypted result, written by ``flush``
 
     def _name_and_key(self, kind: str, parts: list[bytes | str]) -> tuple[str, bytes]:
         digest = hashlib.sha256(f"gtna-derived-v{CACHE_FORMAT}|{kind}".encode())
@@ -144,8 +147,18 @@ class DerivedCache:
         return value
 
     def store(self, kind: str, parts: list[bytes | str], value: Any) -> None:
+        """Note a result; it is written by ``flush``, which the build calls once it has succeeded (a failed
+        build writes nothing into the output folder, not even cache entries)."""
         name, key = self._name_and_key(kind, parts)
-        token = Fernet(key).encrypt(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        self.pending[name] = Fernet(key).encrypt(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        self.used.add(name)
+
+    def flush(self) -> None:
+        for name, token in self.pending.items():
+            self._write(name, token)
+        self.pending.clear()
+
+    def _write(self, name: str, token: bytes) -> None:
         try:  # atomic (a torn entry would only fail to decrypt) but not fsynced: it is a cache, not data
             self.directory.mkdir(parents=True, exist_ok=True)
             tmp = self.directory / f".{name}.{os.getpid()}.tmp"
@@ -153,7 +166,6 @@ class DerivedCache:
             os.replace(tmp, self.directory / name)
         except OSError:  # a cache that cannot be written is no error: the next build computes it again
             return
-        self.used.add(name)
 
     def prune(self) -> None:
         """Delete derived entries not used by this build (old versions of interviews, an old codebook)."""
