@@ -120,6 +120,8 @@ def _build(study: Study, keep_going: bool, cache_dir: str | Path | None, progres
         # time they are coded (all of them recoded — first build, edited codebook — keeps only the used ones)
         key_cache.save(keep_loaded=derived is not None and derived.hits > 0)
     if derived is not None:
+        if codebook.sha256:
+            derived.keep("coder", _coder_key(codebook))  # a build that coded nothing still keeps it for the next
         derived.flush()
         if not log:
             derived.prune()
@@ -256,7 +258,7 @@ def _coder(codebook: Codebook, derived: DerivedCache) -> AutoCoder:
     coder = AutoCoder.compiled(codebook)
     if coder is not None:
         return coder
-    key = [software_fingerprint(), codebook.sha256, str(codebook.source)]
+    key = _coder_key(codebook)
     cached = derived.load("coder", key)
     if isinstance(cached, AutoCoder) and cached.codebook.sha256 == codebook.sha256:
         AutoCoder.remember(codebook, cached)
@@ -264,6 +266,10 @@ def _coder(codebook: Codebook, derived: DerivedCache) -> AutoCoder:
     coder = AutoCoder.for_codebook(codebook)
     derived.store("coder", key, coder)
     return coder
+
+
+def _coder_key(codebook: Codebook) -> list[bytes | str]:
+    return [software_fingerprint(), codebook.sha256, str(codebook.source)]
 
 
 def _contents(frame: pd.DataFrame, columns: list[str]) -> dict[str, bytes]:

@@ -146,6 +146,11 @@ class DerivedCache:
         self.used.add(name)
         return value
 
+    def keep(self, kind: str, parts: list[bytes | str]) -> None:
+        """Keep this entry through ``prune`` although this build did not need it (the compiled coder of an
+        unchanged codebook, needed by the next build that must code something)."""
+        self.used.add(self._name_and_key(kind, parts)[0])
+
     def store(self, kind: str, parts: list[bytes | str], value: Any) -> None:
         """Note a result; it is written by ``flush``, which the build calls once it has succeeded (a failed
         build writes nothing into the output folder, not even cache entries)."""
