@@ -30,14 +30,15 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 class Work:
     """What a build computed rather than took from the cache: interviews coded, interviews whose designs and
-    preferences were made, and how often a compiled coder was asked for."""
+    preferences were made, and how often a compiled coder was asked for (compiled, or loaded from this process
+    or the cache: a build that codes nothing asks for none)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
         self.coded: set[str] = set()
         self.designs: set[str] = set()
         self.preferences: set[str] = set()
         self.compiles = 0
-        code, for_codebook = AutoCoder.code, AutoCoder.for_codebook.__func__
+        code, coder = AutoCoder.code, build_module._coder
         designs, preferences = build_module.participant_designs, build_module.extract_preferences
         work = self
 
@@ -45,9 +46,9 @@ class Work:
             work.coded.update(segments["interview_id"])
             return code(self, segments, unit)
 
-        def counted_for_codebook(cls, *args, **kwargs):
+        def counted_coder(*args, **kwargs):
             work.compiles += 1
-            return for_codebook(cls, *args, **kwargs)
+            return coder(*args, **kwargs)
 
         def counted_designs(segments, topics=None):
             work.designs.update(segments["interview_id"])
@@ -58,7 +59,7 @@ class Work:
             return preferences(segments, codings, topics)
 
         monkeypatch.setattr(AutoCoder, "code", counted_code)
-        monkeypatch.setattr(AutoCoder, "for_codebook", classmethod(counted_for_codebook))
+        monkeypatch.setattr(build_module, "_coder", counted_coder)
         monkeypatch.setattr(build_module, "participant_designs", counted_designs)
         monkeypatch.setattr(build_module, "extract_preferences", counted_preferences)
 
