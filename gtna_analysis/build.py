@@ -249,16 +249,18 @@ def _auto_codings(codebook: Codebook, coded: pd.DataFrame, unit: str, derived: D
         derived, "codings",
         {iid: [codebook.sha256, unit, rows] for iid, rows in _contents(coded, _CODER_INPUTS).items()},
         lambda ids: _coder(codebook, derived).code(_rows_of(coded, ids), unit=unit),
-        empty=lambda: _coder(codebook, derived).code(coded.iloc[0:0], unit=unit), jointly=True)
+        empty=lambda: _coder(codebook, derived).code(coded.iloc[0:0], unit=unit))
 
 
 def _coder(codebook: Codebook, derived: DerivedCache) -> AutoCoder:
     """The compiled coder: this process's, else the one the build cache holds for this codebook and software
     (unpickled in ~0.2 s; compiling the sample codebook takes ~0.45 s), else compiled now and cached."""
+    key = _coder_key(codebook)
     coder = AutoCoder.compiled(codebook)
     if coder is not None:
+        if not derived.has("coder", key):  # compiled by an earlier build of this process: the next one needs it
+            derived.store("coder", key, coder)
         return coder
-    key = _coder_key(codebook)
     cached = derived.load("coder", key)
     if isinstance(cached, AutoCoder) and cached.codebook.sha256 == codebook.sha256:
         AutoCoder.remember(codebook, cached)
@@ -288,18 +290,16 @@ def _rows_of(frame: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
 
 
 def per_interview(derived: DerivedCache, kind: str, inputs: dict[str, list[bytes | str]],
-                  compute: Callable[[list[str]], pd.DataFrame], empty: Callable[[], pd.DataFrame],
-                  jointly: bool = False) -> pd.DataFrame:
+                  compute: Callable[[list[str]], pd.DataFrame], empty: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """A table computed interview by interview, each interview's rows cached under its ``inputs`` (everything
     they depend on) and the software fingerprint.
 
-    ``compute(ids)`` makes the table for the given interviews; each missing interview is computed alone, so its
-    stored piece has the column types its own values give (a table with None in a column is typed differently
-    from one with strings there). ``jointly``: all missing interviews in one call (one coder run, not one per
-    interview) — only for a table without None values (codings), whose types do not depend on the company. The
-    result is the pieces concatenated in sorted interview order — what computing over all of them gives, as
-    every such table is ordered by interview first (tests/test_build_cache.py compares warm and cold builds byte
-    for byte). ``empty()`` makes the table of no rows (its columns and types)."""
+    ``compute(ids)`` makes the table for all the missing interviews in one call (one coder run, not one per
+    interview); its rows are split by interview, each piece typed as computing it alone would type it
+    (``_typed_alone``), and stored. The result is the pieces concatenated in sorted interview order — what
+    computing over all of them gives, as every such table is ordered by interview first
+    (tests/test_build_cache.py compares warm and cold builds byte for byte). ``empty()`` makes the table of no
+    rows (its columns and types)."""
     if not inputs:
         return empty()
     software = software_fingerprint()
@@ -307,17 +307,14 @@ def per_interview(derived: DerivedCache, kind: str, inputs: dict[str, list[bytes
     found = {iid: derived.load(kind, key) for iid, key in keys.items()}
     missing = [iid for iid, value in found.items() if value is None]
     derived.hits += len(inputs) - len(missing)
-    if missing and jointly:
+    if missing:
         made = compute(missing)
         positions: dict[str, list[int]] = {}
         for i, iid in enumerate(made["interview_id"].tolist()):
             positions.setdefault(str(iid), []).append(i)
         for iid in missing:
-            found[iid] = made.iloc[positions.get(iid, [])].reset_index(drop=True)
+            found[iid] = _typed_alone(made.iloc[positions.get(iid, [])].reset_index(drop=True))
             derived.store(kind, keys[iid], found[iid])
-    for iid in missing if not jointly else []:
-        found[iid] = compute([iid]).reset_index(drop=True)
-        derived.store(kind, keys[iid], found[iid])
     frames = [found[iid] for iid in inputs if len(found[iid])]
     if not frames:
         return empty()
@@ -334,6 +331,17 @@ def per_interview(derived: DerivedCache, kind: str, inputs: dict[str, list[bytes
         for column in mixed:
             table[column] = again[column]
     return table
+
+
+def _typed_alone(piece: pd.DataFrame) -> pd.DataFrame:
+    """One interview's rows cut from a table computed for several: a string column with no value in this
+    interview becomes an object column of None, the type the table's constructor gives a column of None (had
+    the interview been computed alone); columns of other types are the same either way (numbers and flags are
+    cast explicitly by the functions that make these tables)."""
+    for column in piece.columns:
+        if len(piece) and isinstance(piece[column].dtype, pd.StringDtype) and piece[column].isna().all():
+            piece[column] = pd.Series([None] * len(piece), index=piece.index, dtype=object)
+    return piece
 
 
 def _pattern_line(codebook_file: Path, pattern: str) -> int | None:

@@ -146,6 +146,10 @@ class DerivedCache:
         self.used.add(name)
         return value
 
+    def has(self, kind: str, parts: list[bytes | str]) -> bool:
+        """Whether an entry for these inputs exists (not whether it is readable)."""
+        return (self.directory / self._name_and_key(kind, parts)[0]).is_file()
+
     def keep(self, kind: str, parts: list[bytes | str]) -> None:
         """Keep this entry through ``prune`` although this build did not need it (the compiled coder of an
         unchanged codebook, needed by the next build that must code something)."""
