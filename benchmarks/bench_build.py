@@ -6,19 +6,27 @@ a sentence to one transcript and rebuild — repeated with a different sentence 
 incremental result is identical to a from-scratch build of the changed study. When the CLI keeps no cache in
 ``<out>/.cache`` but the library's ``build()`` accepts ``cache_dir``, the incremental part is measured through the
 library API in a child process instead (and labelled so).
+
+``python -m benchmarks.bench_build [--repeats 3] [--baseline /tmp/old-checkout]`` measures what a researcher
+waits for, as CPU time of the work after start-up (see ``WORK_CHILD``): (a) the first build into an empty folder,
+(b) a rebuild with nothing changed, (c) a rebuild after editing the codebook, (d) a rebuild after editing one
+transcript; baselines (other checkouts) are interleaved round by round, and the warm (c)/(d) outputs are
+compared byte for byte with a build that uses no cache.
 """
 
 from __future__ import annotations
 
+import argparse
 import inspect
 import json
+import os
 import re
 import shutil
 from pathlib import Path
 
 from gtna_analysis import schema
 
-from .measure import MB, MIB, PYTHON, RESULT_PREFIX, child_main, median, run_child, timed
+from .measure import MB, MIB, PYTHON, RESULT_PREFIX, ROOT, emit, median, run_child, timed
 
 _REREAD = re.compile(r"\bread (\d+) transcript")
 TABLES = (*schema.TABLES, "codes")
@@ -193,5 +201,124 @@ def summarise(results: dict) -> dict:
     return {"rows": rows, "incremental": incremental}
 
 
+# --------------------------------------------------------------------------- what a researcher waits for
+
+LOOP_STEPS = ("a_first_build", "b_nothing_changed", "c_codebook_edited", "d_transcript_edited")
+_EDITABLE_LIST = re.compile(r"^(\s+en: \[)", re.MULTILINE)
+
+
+# The child that measures one build: a script of its own (not this module), so that it runs against any
+# checkout's gtna_analysis, older commits included. Imports (interpreter + ``gtna_analysis.build`` and the
+# CLI) are start-up; ``build()`` + ``write_outputs()`` into ``out`` (cache in ``out/.cache``) is work.
+WORK_CHILD = """
+import json, sys, time
+from pathlib import Path
+task = json.loads(sys.argv[1])
+cpu0 = time.process_time()
+import gtna_analysis.cli
+from gtna_analysis.build import build, write_outputs
+startup = time.process_time() - cpu0
+wall0, cpu1 = time.perf_counter(), time.process_time()
+result = build(task["study"], cache_dir=None if task.get("no_cache") else Path(task["out"]) / ".cache")
+write_outputs(result, task["out"])
+print("BENCH-RESULT " + json.dumps({"startup_cpu": startup, "work_cpu": time.process_time() - cpu1,
+                                    "work_wall": time.perf_counter() - wall0,
+                                    "reread": len(getattr(result, "reread", None) or [])}), flush=True)
+"""
+
+
+def _work_child(root: Path, study: Path, out: Path, no_cache: bool = False):
+    spec = json.dumps({"study": str(study), "out": str(out), "no_cache": no_cache})
+    return run_child([PYTHON, "-c", WORK_CHILD, spec], cwd=root, env={"PYTHONPATH": str(root)})
+
+
+def edit_codebook(study: Path, round_no: int) -> None:
+    """A researcher's tweak: one more English pattern in the first code that has English patterns."""
+    path = study / "codebook.yml"
+    text = path.read_text(encoding="utf-8")
+    edited, n = _EDITABLE_LIST.subn(rf'\1"benchmark edit {round_no}", ', text, count=1)
+    if not n:
+        raise RuntimeError(f"{path}: no English pattern list to edit")
+    path.write_text(edited, encoding="utf-8")
+
+
+def researcher_loop(study: Path, out: Path, repeats: int, roots: dict[str, Path], log=print) -> dict:
+    """(a) first build into an empty folder, (b) rebuild with nothing changed, (c) rebuild after a codebook edit,
+    (d) rebuild after a transcript edit — for each code tree in ``roots`` (name → checkout), interleaved round by
+    round so that load changes hit every tree alike. Each tree works on its own copy of ``study`` (the edits
+    accumulate over the rounds in the same way). Then, per tree, the last (c)/(d) outputs are compared with a
+    build of the edited study that uses no cache."""
+    results: dict = {name: {step: [] for step in LOOP_STEPS} for name in roots}
+    copies = {}
+    for name in roots:
+        copies[name] = out / f"study-{name}"
+        shutil.rmtree(copies[name], ignore_errors=True)
+        shutil.copytree(study, copies[name])
+    for round_no in range(repeats):
+        for name, root in roots.items():
+            target = out / f"processed-{name}"
+            shutil.rmtree(target, ignore_errors=True)
+            for step in LOOP_STEPS:
+                if step == "c_codebook_edited":
+                    edit_codebook(copies[name], round_no)
+                elif step == "d_transcript_edited":
+                    change_one_transcript(copies[name], round_no)
+                run = _work_child(root, copies[name], target)
+                record = run.result() if run.ok else {"error": run.tail()}
+                record["load"] = os.getloadavg()[0]
+                results[name][step].append(record)
+                log(f"round {round_no + 1} {name} {step}: {record}")
+    for name, root in roots.items():
+        fresh = out / f"processed-{name}-fresh"
+        shutil.rmtree(fresh, ignore_errors=True)
+        run = _work_child(root, copies[name], fresh, no_cache=True)
+        results[name]["fresh_equals_warm"] = run.ok and _same_files(out / f"processed-{name}", fresh)
+    return results
+
+
+def _same_files(a: Path, b: Path) -> bool:
+    """Every published file (parquet, csv, manifest) byte-identical."""
+    from gtna_analysis.atomic import current_generation
+
+    a, b = current_generation(a), current_generation(b)
+    names = sorted(p.name for p in a.iterdir() if p.is_file())
+    return names == sorted(p.name for p in b.iterdir() if p.is_file()) and all(
+        (a / n).read_bytes() == (b / n).read_bytes() for n in names)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=20180313)
+    parser.add_argument("--baseline", type=Path, action="append", default=[],
+                        help="another checkout (e.g. an export of an older commit) measured interleaved")
+    parser.add_argument("--work", type=Path, default=Path("benchmarks/out/build-loop"))
+    parser.add_argument("--json", type=Path, help="write the raw results here")
+    args = parser.parse_args(argv)
+    if args.child:
+        emit(child_api_build(**json.loads(args.child)))
+        return
+    from .corpus import write_study
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    study = args.work / "study"
+    write_study(study, args.scale, args.seed)
+    roots = {"this": ROOT, **{f"baseline-{p.name}": p.resolve() for p in args.baseline}}
+    results = researcher_loop(study, args.work, args.repeats, roots)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print("\n| tree | step | work CPU s (runs) | median | start-up CPU s |\n|---|---|---|---|---|")
+    for name, steps in results.items():
+        for step in LOOP_STEPS:
+            ok = [r for r in steps[step] if "work_cpu" in r]
+            runs = ", ".join(f"{r['work_cpu']:.2f}" for r in ok)
+            print(f"| {name} | {step} | {runs} | "
+                  f"{median([r['work_cpu'] for r in ok]):.2f} | "
+                  f"{median([r['startup_cpu'] for r in ok]):.2f} |")
+        print(f"| {name} | warm (c)+(d) output = build without cache | {steps['fresh_equals_warm']} | | |")
+
+
 if __name__ == "__main__":
-    child_main(child_api_build)
+    main()

@@ -17,6 +17,7 @@ import json
 import os
 import platform
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from gtna_analysis.coding.patterns import PatternTimeout, start_regex_clock
 from gtna_analysis.coding.preferences import extract_preferences
 from gtna_analysis.errors import GtnaError, Problem, ProblemLog
 from gtna_analysis.exchange.coding_files import load_study_codings
-from gtna_analysis.ingest.cache import BuildCache, context_hash
+from gtna_analysis.ingest.cache import BuildCache, DerivedCache, context_hash, software_fingerprint
 from gtna_analysis.ingest.pseudonymise import Pseudonymiser, StudyNames
 from gtna_analysis.ingest.readers.limits import study_limits
 from gtna_analysis.ingest.transcripts import (
@@ -87,8 +88,9 @@ def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path
 def _build(study: Study, keep_going: bool, cache_dir: str | Path | None, progress: Progress) -> BuildResult:
     log = ProblemLog()
     codebook_log = ProblemLog()
+    derived = DerivedCache(cache_dir) if cache_dir is not None else None
     try:
-        codebook: Codebook | None = load_codebook(study.codebook_path)
+        codebook: Codebook | None = _load_codebook(study.codebook_path, derived)
     except GtnaError as exc:
         codebook_log.extend(exc)
         codebook = None
@@ -112,9 +114,17 @@ def _build(study: Study, keep_going: bool, cache_dir: str | Path | None, progres
     key_cache = KeyCache(cache_dir) if cache_dir is not None else None
     if key_cache is not None:
         key_cache.load()
-    tables = assemble_tables(parsed, study, codebook)
+    tables = assemble_tables(parsed, study, codebook, derived)
     if key_cache is not None:
-        key_cache.save()
+        # interviews whose codings came from the cache looked up no stem keys: keep their keys for the next
+        # time they are coded (all of them recoded — first build, edited codebook — keeps only the used ones)
+        key_cache.save(keep_loaded=derived is not None and derived.hits > 0)
+    if derived is not None:
+        if codebook.sha256:
+            derived.keep("coder", _coder_key(codebook))  # a build that coded nothing still keeps it for the next
+        derived.flush()
+        if not log:
+            derived.prune()
     warnings = [w for item in items for w in item.warnings] + [w for p in parsed for w in p.warnings]
     sources = {p.meta.interview_id: p.meta.source for p in parsed}
     read_ids = {item.meta.interview_id: item.source.path for item in items}
@@ -123,7 +133,27 @@ def _build(study: Study, keep_going: bool, cache_dir: str | Path | None, progres
                        names)
 
 
-def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codebook) -> dict[str, pd.DataFrame]:
+def _load_codebook(path: Path, derived: DerivedCache | None) -> Codebook:
+    """``load_codebook``, or with a cache the codebook loaded from these exact bytes by this software before
+    (parsing and validating the sample codebook's 2,300 patterns is ~0.2 s of every rebuild; unpickling it
+    ~2 ms). Only a valid codebook is ever stored, so a cached one needs no validation again."""
+    if derived is None:
+        return load_codebook(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        return load_codebook(path)  # it reports the missing or unreadable file
+    key = [software_fingerprint(), str(Path(path).resolve()), str(path), raw]
+    cached = derived.load("codebook", key)
+    if isinstance(cached, Codebook) and cached.sha256 == hashlib.sha256(raw).hexdigest():
+        return cached
+    codebook = load_codebook(path)
+    derived.store("codebook", key, codebook)
+    return codebook
+
+
+def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codebook,
+                    derived: DerivedCache | None = None) -> dict[str, pd.DataFrame]:
     """The processed tables, in a stable order (sorted by interview id) so rebuilds are byte-identical.
 
     Consumes ``parsed``: each interview's segment dicts are released once they are in the segments frame."""
@@ -151,35 +181,167 @@ def assemble_tables(parsed: list[ParsedInterview], study: Study, codebook: Codeb
                              columns=DOCUMENT_COLUMNS)
     for p in parsed:  # the segment dicts now live in the frame (~1 KB each): not held twice while coding
         p.segments = []
-    coded = code_segments(study, codebook, segments, unit=study.coding_unit)
+    coded = code_segments(study, codebook, segments, unit=study.coding_unit, derived=derived)
     return {"interviews": interviews, "participants": participants, "segments": segments,
             "codings": coded["codings"], "rejections": coded["rejections"], "preferences": coded["preferences"],
             "designs": coded["designs"], "documents": documents}
 
 
-def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame,
-                  unit: str = "segment") -> dict[str, pd.DataFrame]:
+def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame, unit: str = "segment",
+                  derived: DerivedCache | None = None) -> dict[str, pd.DataFrame]:
     """The coding stage: participant segments → auto-codings, merged with the study's human coding files
     (keeping ``source`` auto | manual and ``coder``), less the auto codings researchers rejected (listed in
-    ``rejections``) → training preferences."""
+    ``rejections``) → training preferences.
+
+    With ``derived`` (a build cache), what depends on one interview alone — its auto codings, its training
+    designs, its preference rows — is taken from the cache when that interview's inputs did not change, and
+    the coder is compiled only if some interview must be coded (see ``per_interview``). Human codings,
+    rejections and design reviews are applied fresh every time."""
     coded = segments[segments["speaker_role"] != "interviewer"]
     try:
         start_regex_clock()  # each raw pattern's time budget is per build
-        auto = AutoCoder.for_codebook(codebook).code(coded, unit=unit)
+        auto = _auto_codings(codebook, coded, unit, derived)
     except PatternTimeout as exc:
         where = Path(codebook.source or "codebook.yml")
         raise GtnaError.at(where, _pattern_line(where, exc.source), str(exc)) from None
     human = load_study_codings(study, codebook, segments)
     codings, rejections = apply_rejections(merge_codings(auto, human), human)
     topics = {q.id: q.topic for q in study.questions}
-    preferences = extract_preferences(segments, codings, topics)
-    designs = participant_designs(segments, topics)
+    topic_part = json.dumps(sorted(topics.items()), ensure_ascii=False)
+    if derived is None:
+        preferences = extract_preferences(segments, codings, topics)
+        designs = participant_designs(segments, topics)
+    else:
+        answers = _contents(segments, _PREFERENCE_INPUTS)
+        coded_rows = _contents(codings, list(codings.columns))
+        preferences = per_interview(
+            derived, "preferences",
+            {iid: [topic_part, rows, coded_rows.get(iid, b"")] for iid, rows in answers.items()},
+            lambda ids: extract_preferences(_rows_of(segments, ids), _rows_of(codings, ids), topics),
+            empty=lambda: extract_preferences(segments.iloc[0:0], codings.iloc[0:0], topics))
+        designs = per_interview(
+            derived, "designs", {iid: [topic_part, rows] for iid, rows in _contents(segments, _DESIGN_INPUTS).items()},
+            lambda ids: participant_designs(_rows_of(segments, ids), topics),
+            empty=lambda: participant_designs(segments.iloc[0:0], topics))
     participants = set(segments.loc[segments["speaker_role"] == "participant", "interview_id"] + ":"
                        + segments.loc[segments["speaker_role"] == "participant", "speaker_id"])
     reviews = load_reviews(study.root / REVIEWS_FOLDER, participants)
     agency_of = dict(zip(segments["interview_id"], segments["agency"], strict=True))
     return {"codings": codings, "rejections": rejections, "preferences": preferences,
             "designs": apply_reviews(designs, reviews, agency_of)}
+
+
+# The segment columns each per-interview result reads (its cache key covers exactly these, plus the software).
+_CODER_INPUTS = ["segment_id", "interview_id", "agency", "start_char", "text"]
+_PREFERENCE_INPUTS = ["interview_id", "agency", "speaker_id", "speaker_role", "segment_id", "question_id", "text"]
+_DESIGN_INPUTS = ["interview_id", "agency", "speaker_id", "speaker_role", "segment_id", "question_id", "turn_no",
+                  "text"]
+
+
+def _auto_codings(codebook: Codebook, coded: pd.DataFrame, unit: str, derived: DerivedCache | None
+                  ) -> pd.DataFrame:
+    """The auto codings of ``coded``; with a cache, an interview's codings are reused while its segments, the
+    codebook's bytes, the coding unit and the software are the same, and the coder is compiled only when some
+    interview must be coded. A codebook made in memory (no hash) is never cached."""
+    if derived is None or not codebook.sha256:
+        return AutoCoder.for_codebook(codebook).code(coded, unit=unit)
+    return per_interview(
+        derived, "codings",
+        {iid: [codebook.sha256, unit, rows] for iid, rows in _contents(coded, _CODER_INPUTS).items()},
+        lambda ids: _coder(codebook, derived).code(_rows_of(coded, ids), unit=unit),
+        empty=lambda: _coder(codebook, derived).code(coded.iloc[0:0], unit=unit))
+
+
+def _coder(codebook: Codebook, derived: DerivedCache) -> AutoCoder:
+    """The compiled coder: this process's, else the one the build cache holds for this codebook and software
+    (unpickled in ~0.2 s; compiling the sample codebook takes ~0.45 s), else compiled now and cached."""
+    key = _coder_key(codebook)
+    coder = AutoCoder.compiled(codebook)
+    if coder is not None:
+        if not derived.has("coder", key):  # compiled by an earlier build of this process: the next one needs it
+            derived.store("coder", key, coder)
+        return coder
+    cached = derived.load("coder", key)
+    if isinstance(cached, AutoCoder) and cached.codebook.sha256 == codebook.sha256:
+        AutoCoder.remember(codebook, cached)
+        return cached
+    coder = AutoCoder.for_codebook(codebook)
+    derived.store("coder", key, coder)
+    return coder
+
+
+def _coder_key(codebook: Codebook) -> list[bytes | str]:
+    return [software_fingerprint(), codebook.sha256, str(codebook.source)]
+
+
+def _contents(frame: pd.DataFrame, columns: list[str]) -> dict[str, bytes]:
+    """Interview id → the exact content of its rows in ``columns`` (values and column types, in row order), as
+    bytes for a cache key; interviews in sorted order (the order of every processed table)."""
+    types = repr([(c, str(frame[c].dtype)) for c in columns])
+    rows: dict[str, list[tuple]] = {}
+    values = zip(*(frame[c].tolist() for c in columns), strict=True)
+    for iid, row in zip(frame["interview_id"].tolist(), values, strict=True):
+        rows.setdefault(iid, []).append(row)
+    return {str(iid): f"{types}|{rows[iid]!r}".encode() for iid in sorted(rows)}
+
+
+def _rows_of(frame: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+    return frame[frame["interview_id"].isin(ids)]
+
+
+def per_interview(derived: DerivedCache, kind: str, inputs: dict[str, list[bytes | str]],
+                  compute: Callable[[list[str]], pd.DataFrame], empty: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """A table computed interview by interview, each interview's rows cached under its ``inputs`` (everything
+    they depend on) and the software fingerprint.
+
+    ``compute(ids)`` makes the table for all the missing interviews in one call (one coder run, not one per
+    interview); its rows are split by interview, each piece typed as computing it alone would type it
+    (``_typed_alone``), and stored. The result is the pieces concatenated in sorted interview order — what
+    computing over all of them gives, as every such table is ordered by interview first
+    (tests/test_build_cache.py compares warm and cold builds byte for byte). ``empty()`` makes the table of no
+    rows (its columns and types)."""
+    if not inputs:
+        return empty()
+    software = software_fingerprint()
+    keys = {iid: [software, *parts] for iid, parts in inputs.items()}
+    found = {iid: derived.load(kind, key) for iid, key in keys.items()}
+    missing = [iid for iid, value in found.items() if value is None]
+    derived.hits += len(inputs) - len(missing)
+    if missing:
+        made = compute(missing)
+        positions: dict[str, list[int]] = {}
+        for i, iid in enumerate(made["interview_id"].tolist()):
+            positions.setdefault(str(iid), []).append(i)
+        for iid in missing:
+            found[iid] = _typed_alone(made.iloc[positions.get(iid, [])].reset_index(drop=True))
+            derived.store(kind, keys[iid], found[iid])
+    frames = [found[iid] for iid in inputs if len(found[iid])]
+    if not frames:
+        return empty()
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    table = pd.concat(frames, ignore_index=True)
+    # A column's type is inferred from its values: one interview's all-None column is object, another's holds
+    # strings (pyarrow strings) or floats, and the concatenation is then object where the table made in one go
+    # is typed (its parquet file differs). Such columns are inferred again from all their values, as the
+    # table's own constructor does.
+    mixed = [c for c in table.columns if len({str(f[c].dtype) for f in frames}) > 1]
+    if mixed:
+        again = pd.DataFrame(table[mixed].to_dict("records"), columns=mixed)
+        for column in mixed:
+            table[column] = again[column]
+    return table
+
+
+def _typed_alone(piece: pd.DataFrame) -> pd.DataFrame:
+    """One interview's rows cut from a table computed for several: a string column with no value in this
+    interview becomes an object column of None, the type the table's constructor gives a column of None (had
+    the interview been computed alone); columns of other types are the same either way (numbers and flags are
+    cast explicitly by the functions that make these tables)."""
+    for column in piece.columns:
+        if len(piece) and isinstance(piece[column].dtype, pd.StringDtype) and piece[column].isna().all():
+            piece[column] = pd.Series([None] * len(piece), index=piece.index, dtype=object)
+    return piece
 
 
 def _pattern_line(codebook_file: Path, pattern: str) -> int | None:

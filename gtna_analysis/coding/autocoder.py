@@ -209,6 +209,15 @@ def _key_values(rules: list[_Rule]) -> dict[str, _KeyValue]:
     return values
 
 
+def _automaton(keys: dict[str, _KeyValue]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for key, value in keys.items():
+        automaton.add_word(key, value)
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
+
+
 class _Found:
     """Matches of one chunk as parallel flat lists, ordered by segment: segment, start, end (scan-text offsets)
     and rule index. Plain int lists, not a tuple per match: millions of small tuples cost allocation and
@@ -361,12 +370,35 @@ class AutoCoder:
         self._context = _Context(codebook, languages)
         # Keys start with a space: the scan text puts one before every word, so the automaton itself only
         # reports hits at word starts; most keys are whole patterns (see ``scan_keys``), so most hits are matches.
-        automaton = ahocorasick.Automaton()
-        for key, value in _key_values(self.rules[:self.n_literal]).items():
-            automaton.add_word(key, value)
-        if len(automaton):
-            automaton.make_automaton()
-        self.automaton = automaton
+        self._keys = _key_values(self.rules[:self.n_literal])
+        self.automaton = _automaton(self._keys)
+
+    def __getstate__(self) -> dict:
+        """Pickled without the automaton, which is rebuilt from its keys (~0.02 s): pyahocorasick's own pickle
+        of it loads as slowly as building the keys took. Why pickle at all: a rebuild after a transcript edit
+        loads the compiled coder from the build cache (~0.05 s) instead of compiling it (~0.4 s), see
+        ``build._coder``."""
+        state = self.__dict__.copy()
+        del state["automaton"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.automaton = _automaton(self._keys)
+
+    @classmethod
+    def compiled(cls, codebook: Codebook) -> AutoCoder | None:
+        """The coder ``for_codebook`` already compiled in this process (default languages, lemmas), or None."""
+        coder = _COMPILED.get((codebook.sha256, None, True)) if codebook.sha256 else None
+        return coder
+
+    @classmethod
+    def remember(cls, codebook: Codebook, coder: AutoCoder) -> None:
+        """Keep a coder loaded from a cache as this process's compiled coder of ``codebook``."""
+        if codebook.sha256 and coder.codebook.sha256 == codebook.sha256:
+            _COMPILED[(codebook.sha256, None, True)] = coder
+            while len(_COMPILED) > _COMPILED_KEEP:
+                _COMPILED.popitem(last=False)
 
     def _scan(self, texts: list[str]) -> _Scan:
         """Every match in ``texts`` (one chunk), on the surface and (with lemmas) on the stem text."""

@@ -178,11 +178,15 @@ class KeyCache:
             _DICTIONARY_FORMS.setdefault(word, bool(form))
         return len(keys)
 
-    def save(self) -> None:
+    def save(self, keep_loaded: bool = False) -> None:
         """Write the entries of the words looked up since ``load`` (a removed transcript's words leave the
-        file), atomically; nothing is written when they equal what was loaded."""
-        keys = {w: _KEYS[w] for w in sorted(_USED) if w in _KEYS}
-        forms = {w: _DICTIONARY_FORMS[w] for w in sorted(_USED) if w in _DICTIONARY_FORMS}
+        file), atomically; nothing is written when they equal what was loaded. ``keep_loaded``: keep the
+        loaded entries too — some interviews' codings came from the build cache and looked nothing up, and
+        their words are needed when they are coded again."""
+        used = _USED | (self._loaded.get("keys", {}).keys() | self._loaded.get("dictionary_forms", {}).keys()
+                        if keep_loaded else set())
+        keys = {w: _KEYS[w] for w in sorted(used) if w in _KEYS}
+        forms = {w: _DICTIONARY_FORMS[w] for w in sorted(used) if w in _DICTIONARY_FORMS}
         if keys == self._loaded.get("keys") and forms == self._loaded.get("dictionary_forms"):
             return
         payload = json.dumps({"fingerprint": self.fingerprint, "keys": keys, "dictionary_forms": forms},

@@ -300,14 +300,26 @@ def extract_preferences(segments: pd.DataFrame, codings: pd.DataFrame,
     stated = codings["polarity"] == "stated" if "polarity" in codings else True  # no rejected or "if" topics
     content = codings[(codings["theme_id"] == CONTENT_THEME) & stated
                       & codings["segment_id"].isin(content_answers["segment_id"])]
-    info = content_answers.set_index("segment_id")[["speaker_id", "question_id"]]
-    for (segment_id, code_id), group in content.groupby(["segment_id", "code_id"], sort=False):
-        first = group.iloc[0]
-        evidence = "; ".join(dict.fromkeys(m for m in group["matched_text"] if isinstance(m, str) and m)) or \
-            "; ".join(f"{s}:{c}" for s, c in dict.fromkeys(zip(group["source"], group["coder"], strict=True)))
-        rows.append({"interview_id": first["interview_id"], "agency": first["agency"],
-                     "speaker_id": info.at[segment_id, "speaker_id"], "segment_id": segment_id,
-                     "question_id": info.at[segment_id, "question_id"], "kind": "topic", "topic_code_id": code_id,
+    info = dict(zip(content_answers["segment_id"].tolist(),
+                    zip(content_answers["speaker_id"].tolist(), content_answers["question_id"].tolist(), strict=True),
+                    strict=True))
+    # Grouped by (segment, code) in plain Python, in order of first appearance (as groupby(sort=False)): a
+    # pandas group and a row look-up per topic mention cost more than the rest of this function.
+    columns = [content[c].tolist() for c in ("segment_id", "code_id", "interview_id", "agency", "matched_text",
+                                             "source", "coder")]
+    groups: dict[tuple, list[int]] = {}
+    for i, key in enumerate(zip(columns[0], columns[1], strict=True)):
+        if not (pd.isna(key[0]) or pd.isna(key[1])):  # as groupby's dropna
+            groups.setdefault(key, []).append(i)
+    _, _, interview_of, agency_of, matched, source, coder = columns
+    for (segment_id, code_id), members in groups.items():
+        evidence = "; ".join(dict.fromkeys(matched[i] for i in members if isinstance(matched[i], str) and
+                                           matched[i])) or \
+            "; ".join(f"{s}:{c}" for s, c in dict.fromkeys((source[i], coder[i]) for i in members))
+        speaker_id, question_id = info[segment_id]
+        rows.append({"interview_id": interview_of[members[0]], "agency": agency_of[members[0]],
+                     "speaker_id": speaker_id, "segment_id": segment_id,
+                     "question_id": question_id, "kind": "topic", "topic_code_id": code_id,
                      "evidence": evidence})
     frame = pd.DataFrame(rows, columns=PREFERENCE_COLUMNS)
     frame = frame.astype({"duration_hours_min": "float64", "duration_hours_max": "float64",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import pickle
 from pathlib import Path
 from typing import Any
@@ -79,5 +80,106 @@ class BuildCache:
         if not self.directory.is_dir():
             return
         for path in self.directory.glob("*.bin"):
+            if path.name not in self.used:
+                path.unlink(missing_ok=True)
+
+
+def software_fingerprint() -> str:
+    """A hash of this package's source code, its version, pandas' and simplemma's (version and data): what a derived
+    result (codings, designs) depends on besides its inputs. Any edit to the code — not only a version bump —
+    makes old derived entries unreachable, so a developer never gets codings from a previous coder."""
+    global _SOFTWARE
+    if _SOFTWARE is None:
+        import pandas
+        import simplemma
+
+        package = Path(__file__).resolve().parent.parent
+        digest = hashlib.sha256(f"{__version__}|{getattr(simplemma, '__version__', '?')}|{pandas.__version__}"
+                                .encode())  # results are pickled frames: another pandas may read them otherwise
+        for path in sorted(package.rglob("*.py")):
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        data = Path(simplemma.__file__).parent / "strategies" / "dictionaries" / "data"
+        for path in sorted(data.glob("*")):  # the shipped lemma data: stem keys depend on it
+            digest.update(f"{path.name}:{path.stat().st_size}".encode())
+        _SOFTWARE = digest.hexdigest()
+    return _SOFTWARE
+
+
+_SOFTWARE: str | None = None
+
+
+class DerivedCache:
+    """Encrypted results derived from one interview's parsed segments (its auto codings, its training designs),
+    so a rebuild computes them only for interviews whose inputs changed — and compiles the coder only then.
+
+    An entry is addressed by ``kind`` and a list of ``parts`` (everything the result depends on: the segments'
+    content, the codebook's hash, the coding unit, the software fingerprint …) and encrypted with a key derived
+    from the same parts: segment texts are pseudonymised, but matched words and evidence are still transcript
+    text, kept out of reach of anyone without the inputs. Entries live next to the transcript entries as
+    ``*.derived``; ``prune`` drops those this build did not use."""
+
+    SUFFIX = ".derived"
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+        self.used: set[str] = set()
+        self.hits = 0  # results this build took from the cache (counted by the caller)
+        self.pending: dict[str, bytes] = {}  # entry name -> encrypted result, written by ``flush``
+
+    def _name_and_key(self, kind: str, parts: list[bytes | str]) -> tuple[str, bytes]:
+        digest = hashlib.sha256(f"gtna-derived-v{CACHE_FORMAT}|{kind}".encode())
+        for part in parts:
+            data = part.encode() if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, "big") + data)
+        material = digest.digest()
+        name = hashlib.sha256(b"id|" + material).hexdigest()[:40] + self.SUFFIX
+        return name, base64.urlsafe_b64encode(hashlib.sha256(b"key|" + material).digest())
+
+    def load(self, kind: str, parts: list[bytes | str]) -> Any | None:
+        """The result stored for exactly these inputs, or None (absent, stale, damaged or tampered)."""
+        name, key = self._name_and_key(kind, parts)
+        try:
+            blob = (self.directory / name).read_bytes()
+            value = pickle.loads(Fernet(key).decrypt(blob))
+        except Exception:  # absent, tampered (InvalidToken) or from another version of the code: recompute
+            return None
+        self.used.add(name)
+        return value
+
+    def has(self, kind: str, parts: list[bytes | str]) -> bool:
+        """Whether an entry for these inputs exists (not whether it is readable)."""
+        return (self.directory / self._name_and_key(kind, parts)[0]).is_file()
+
+    def keep(self, kind: str, parts: list[bytes | str]) -> None:
+        """Keep this entry through ``prune`` although this build did not need it (the compiled coder of an
+        unchanged codebook, needed by the next build that must code something)."""
+        self.used.add(self._name_and_key(kind, parts)[0])
+
+    def store(self, kind: str, parts: list[bytes | str], value: Any) -> None:
+        """Note a result; it is written by ``flush``, which the build calls once it has succeeded (a failed
+        build writes nothing into the output folder, not even cache entries)."""
+        name, key = self._name_and_key(kind, parts)
+        self.pending[name] = Fernet(key).encrypt(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        self.used.add(name)
+
+    def flush(self) -> None:
+        for name, token in self.pending.items():
+            self._write(name, token)
+        self.pending.clear()
+
+    def _write(self, name: str, token: bytes) -> None:
+        try:  # atomic (a torn entry would only fail to decrypt) but not fsynced: it is a cache, not data
+            self.directory.mkdir(parents=True, exist_ok=True)
+            tmp = self.directory / f".{name}.{os.getpid()}.tmp"
+            tmp.write_bytes(token)
+            os.replace(tmp, self.directory / name)
+        except OSError:  # a cache that cannot be written is no error: the next build computes it again
+            return
+
+    def prune(self) -> None:
+        """Delete derived entries not used by this build (old versions of interviews, an old codebook)."""
+        if not self.directory.is_dir():
+            return
+        for path in self.directory.glob(f"*{self.SUFFIX}"):
             if path.name not in self.used:
                 path.unlink(missing_ok=True)

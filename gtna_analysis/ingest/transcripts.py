@@ -229,7 +229,7 @@ def parse_all(items: list[ReadTranscript], study: Study, log: ProblemLog, cache:
     Returns the parsed interviews, the files read, and the new cache entries, which the caller stores only once
     the build has succeeded (a failed build writes nothing into the output folder, not even cache entries).
     """
-    names = StudyNames([item.meta for item in items], study.keep_names)
+    names: StudyNames | None = None  # compiled for the first transcript parsed: a rebuild from the cache needs none
     fingerprint = names_fingerprint([item.meta for item in items], study.keep_names)
     parsed: list[ParsedInterview] = []
     reread: list[str] = []
@@ -238,6 +238,8 @@ def parse_all(items: list[ReadTranscript], study: Study, log: ProblemLog, cache:
         if item.cached is not None and item.cached.get("names") == fingerprint:
             parsed.append(item.cached["parsed"])
             continue
+        if names is None:
+            names = StudyNames([item.meta for item in items], study.keep_names)
         try:
             raw = item.raw or read_transcript(item.source.path)
             item.raw = None  # parsed text replaces the raw lines: do not hold both for the rest of the build

@@ -73,19 +73,24 @@ def test_a_new_name_anywhere_reparses_everything(study: Path, tmp_path: Path, re
 
 def test_cache_holds_no_readable_names(study: Path, tmp_path: Path) -> None:
     cache = tmp_path / "p" / ".cache"
-    build(study, cache_dir=cache)
+    result = build(study, cache_dir=cache)
     blobs = b"".join(p.read_bytes() for p in cache.iterdir())
-    assert len(list(cache.glob("*.bin"))) == 13  # blobs: the entries and lemma-keys.json
+    assert len(list(cache.glob("*.bin"))) == 13  # blobs: the entries, lemma-keys.json and the derived entries
+    # per interview its auto codings, designs and preference rows; the codebook and the compiled coder
+    assert len(list(cache.glob("*.derived"))) == 3 * 13 + 2
     for name in header_names(study):
         for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
             assert name.encode(encoding) not in blobs, name
     assert b"MOES-01" not in blobs and b"segments" not in blobs
+    entries = b"".join(p.read_bytes() for p in cache.iterdir() if p.suffix in (".bin", ".derived"))
+    matched = result.tables["codings"]["matched_text"]  # (lemma-keys.json lists single words, by design)
+    assert len(matched) and not any(m.encode() in entries for m in matched if len(m) >= 8)  # codings encrypted
 
 
 def test_damaged_entries_are_ignored(study: Path, tmp_path: Path, reads: list[str]) -> None:
     cache = tmp_path / "p" / ".cache"
     build(study, cache_dir=cache)
-    for entry in sorted(cache.iterdir())[:2]:
+    for entry in sorted(cache.glob("*.bin"))[:2]:  # transcript entries (derived ones are *.derived)
         data = bytearray(entry.read_bytes())
         data[10] ^= 0xFF
         entry.write_bytes(bytes(data))
