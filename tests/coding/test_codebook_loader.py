@@ -1,0 +1,246 @@
+"""The codebook loader (``coding.codebook``) as a researcher writes codebooks by hand: a single pattern without
+brackets, numbers, an empty language, fields and labels in one or two languages, and every mistake reported at its
+own line with the hint that says what to write; the labels reports show in each language, a codable theme's own
+code, the YAML written back, and the single-word lint's wording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from shared_coding import SMALL_CODEBOOK, write
+
+from gtna_analysis.coding.codebook import context_warnings, dump_codebook_yaml, load_codebook
+from gtna_analysis.errors import GtnaError
+
+SHORTHANDS = """codebook: {id: hand, version: 1, languages: [ka, en]}
+themes:
+  - id: t
+    label: {ka: თემა, en: Theme}
+    codes:
+      - id: t.one
+        label: {ka: ერთი, en: One}
+        definition: {ka: " ქალთა უფლებები ", en: Women's rights}
+        include: {ka: მხოლოდ ქართულად}
+        exclude: 2024
+        example: "  ორი წელი  "
+        patterns:
+          ka: ძალადობ*
+          en:
+        exclude_patterns: {ka: []}
+        requires: {en: [2024, 1.5]}
+      - id: t.two
+        label: {en: Two}
+"""
+
+
+def test_pattern_and_field_shorthands_load_as_written(tmp_path: Path) -> None:
+    """One pattern without brackets is a list of one; an empty language has no patterns; numbers are text. A field
+    given in both languages reads in English where one plain text is wanted, a Georgian-only field in Georgian; a
+    number or padded text is stripped text; a missing field is empty."""
+    cb = load_codebook(write(tmp_path / "codebook.yml", SHORTHANDS))
+    one = cb.code("t.one")
+    assert one.patterns == {"ka": ("ძალადობ*",), "en": ()}
+    assert one.exclude_patterns == {"ka": ()}
+    assert one.requires == {"en": ("2024", "1.5")}
+    assert (one.definition, one.include, one.exclude, one.example) == \
+           ("Women's rights", "მხოლოდ ქართულად", "2024", "ორი წელი")
+    assert one.translations == {"definition": {"ka": "ქალთა უფლებები", "en": "Women's rights"},
+                                "include": {"ka": "მხოლოდ ქართულად"}}
+    assert one.field_text("definition", "ka") == "ქალთა უფლებები"
+    assert one.field_text("include", "en") == "მხოლოდ ქართულად"
+    two = cb.code("t.two")
+    assert (two.patterns, two.exclude_patterns, two.requires) == ({}, {}, {})
+    assert (two.definition, two.include, two.exclude, two.example, two.translations) == ("", "", "", "", {})
+
+
+MISTAKES = """codebook: {id: hand, version: 1, languages: [ka]}
+themes:
+  - id: t
+    label: {ka: თემა}
+    codes:
+      - id: t.a
+        label: {ka: ა}
+        patterns: [ძალადობ*]
+      - id: t.b
+        label: {ka: ბ}
+        patterns:
+          en: [violence]
+          de: [Gewalt]
+          ka: {a: b}
+      - id: t.c
+        label: {ka: გ}
+        definition: [one, two]
+        include: {ka: ქართულად, fr: en français}
+        requires:
+          ka:
+            - ok
+            - [1, 2]
+            - "re:(unclosed"
+            - "*"
+      - id: t.a
+        label: {ka: დ}
+"""
+
+
+def test_every_pattern_and_field_mistake_has_its_line_and_hint(tmp_path: Path) -> None:
+    """A mistake does not hide the ones after it in the same mapping or list: each language and each pattern is
+    checked on its own."""
+    path = write(tmp_path / "codebook.yml", MISTAKES)
+    with pytest.raises(GtnaError) as info:
+        load_codebook(path)
+    got = [str(p) for p in info.value.problems]
+    expected = [
+        f"{path}:8: code t.a patterns: expected a mapping of language -> list of patterns "
+        '(hint: e.g. patterns: {ka: ["ძალადობ*"], en: ["violence"]})',
+        f"{path}:12: code t.b patterns: language 'en' is not in codebook.languages "
+        "(hint: codebook.languages is ['ka'])",
+        f"{path}:13: code t.b patterns: unknown language 'de' (hint: use ka, en)",
+        f"{path}:14: code t.b patterns.ka: expected a list of patterns",
+        f"{path}:17: code t.c: definition must be text or {{ka: …, en: …}}",
+        f"{path}:18: code t.c include: unknown language 'fr' (hint: use ka, en)",
+        f"{path}:22: code t.c requires.ka: a pattern must be text, got LineList",
+        f"{path}:25: duplicate id 't.a' (first at line 6)",
+    ]
+    for message in expected:
+        assert message in got, f"missing {message}\n" + "\n".join(got)
+    bad_regex = [p for p in got if p.startswith(f"{path}:23: code t.c requires.ka: ")]
+    star = [p for p in got if p.startswith(f"{path}:24: code t.c requires.ka: ")]
+    assert len(bad_regex) == 1 and "regex" in bad_regex[0] and len(star) == 1 and "'*'" in star[0], got
+    assert not any(":21:" in p for p in got), got  # 'ok' is a good pattern
+    assert len(got) == len(expected) + 2, got
+
+
+STRUCTURE = """codebook: {id: hand, version: 1, languages: [ka, en]}
+themes:
+  - id: t
+    label: {ka: თემა, en: Theme}
+    codes:
+      - just a word
+      - id: t.a
+        label: {ka: "  ", en: null}
+        codes: t.a.sub
+      - id: t.b
+        label: {ka: ბ, en: B}
+        codes:
+  - id: t
+    label: {ka: თემა, en: Theme}
+    codes:
+      - id: t.b
+        label: {ka: ბ, en: B}
+"""
+
+
+def test_codes_structure_mistakes_and_a_duplicate_theme_reported_once(tmp_path: Path) -> None:
+    """A code that is not a mapping, sub-codes that are not a list, a label with only blank values; an empty
+    ``codes:`` under a code is allowed. A duplicate theme is one message: its codes are not read again (they would
+    each be reported as duplicates too)."""
+    path = write(tmp_path / "codebook.yml", STRUCTURE)
+    with pytest.raises(GtnaError) as info:
+        load_codebook(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:6: t: each code must be a mapping with id, label, patterns",
+        f"{path}:8: code t.a: missing label",
+        f"{path}:9: code t.a: 'codes' must be a list of sub-codes",
+        f"{path}:13: duplicate id 't' (first at line 3)",
+    ]
+
+
+LABELS = """codebook: {id: labels, version: 1, languages: [ka, en]}
+themes:
+  - id: both
+    label: {ka: ორივე, en: Both}
+    codes:
+      - id: both.code
+        label: {ka: კოდი, en: Code}
+      - id: both.half
+        label: {ka: null, en: Half}
+      - id: both.blank
+        label: {ka: "   ", en: Blank}
+  - id: own
+    label: {ka: საკუთარი}
+    codable: true
+    description: {ka: მხოლოდ ქართული აღწერა}
+  - id: bare
+    label: {en: Bare}
+    codable: true
+groups:
+  - id: both_group
+    label: {ka: ჯგუფი, en: Group}
+    codes: [both.code]
+  - id: ka_group
+    label: {ka: ქართული ჯგუფი}
+    codes: [both.half]
+  - id: en_group
+    label: {en: English group}
+    codes: [own]
+"""
+
+
+def test_labels_in_each_language_for_reports(tmp_path: Path) -> None:
+    """Each language column of the codes table holds that language's label when the codebook has it (and the other
+    language's otherwise); an empty or blank label value is no label; a codable theme's own code takes a
+    Georgian-only description as its definition, and a theme without one gives an empty definition."""
+    cb = load_codebook(write(tmp_path / "codebook.yml", LABELS))
+    assert cb.code("both.half").label == {"en": "Half"} and cb.code("both.blank").label == {"en": "Blank"}
+    frame = cb.codes_frame().set_index("code_id")
+    columns = ["code_label_ka", "code_label_en", "theme_label_ka", "theme_label_en"]
+    assert frame.loc["both.code", columns].tolist() == ["კოდი", "Code", "ორივე", "Both"]
+    assert frame.loc["both.half", columns].tolist() == ["Half", "Half", "ორივე", "Both"]
+    assert frame.loc["own", columns].tolist() == ["საკუთარი", "საკუთარი", "საკუთარი", "საკუთარი"]
+    assert (cb.code("both.code").text("ka"), cb.theme("both").text("ka")) == ("კოდი", "ორივე")
+    own, bare = cb.code("own"), cb.code("bare")
+    assert (own.definition, own.translations) == ("მხოლოდ ქართული აღწერა",
+                                                  {"definition": {"ka": "მხოლოდ ქართული აღწერა"}})
+    assert (bare.definition, bare.translations) == ("", {})
+    groups = {g.id: g for g in cb.groups}
+    assert [groups["both_group"].text(lang) for lang in ("ka", "en")] == ["ჯგუფი", "Group"]
+    assert [groups["ka_group"].text(lang) for lang in ("ka", "en")] == ["ქართული ჯგუფი", "ქართული ჯგუფი"]
+    assert [groups["en_group"].text(lang) for lang in ("ka", "en")] == ["English group", "English group"]
+    with pytest.raises(KeyError, match="nothing"):
+        cb.theme("nothing")
+
+
+@pytest.mark.xfail(strict=True, reason="a blank plain-text label ('label: \"  \"') is silently no label, while "
+                                       "a missing label or {ka: '', en: ''} is an error (coding/codebook.py "
+                                       "_Loader.labels; module owned by other work)")
+def test_a_blank_plain_label_is_a_missing_label(tmp_path: Path) -> None:
+    text = LABELS.replace('label: {ka: კოდი, en: Code}', 'label: "   "')
+    path = write(tmp_path / "codebook.yml", text)
+    with pytest.raises(GtnaError, match=r"code both\.code: missing label"):
+        load_codebook(path)
+
+
+def test_written_yaml_keeps_short_lists_inline_and_long_text_on_one_line(tmp_path: Path) -> None:
+    """What a researcher reads after importing a .qdc: pattern lists inline, a 100-character text unwrapped, and no
+    comment block unless a header is given."""
+    long_text = "Any mention of violence in the family, between partners or former partners, parents and children."
+    text = SMALL_CODEBOOK.replace("Any mention of violence in the family.", long_text)
+    cb = load_codebook(write(tmp_path / "codebook.yml", text))
+    written = dump_codebook_yaml(cb)
+    assert written.startswith("codebook:\n  id: small\n")
+    assert f"\n    include: {long_text}\n" in written
+    assert "\n      ka: [ოჯახში ძალადობ*, ოჯახურ* ძალადობ*]\n" in written
+    assert "\n        en: [restraining order*, protection order*]\n" in written
+
+
+LINT = """codebook: {id: lint, version: 1, languages: [en]}
+themes:
+  - id: t
+    label: {en: T}
+    codes:
+      - id: t.framed
+        label: {en: Framed}
+        patterns: {en: [inspector*]}
+        requires: {en: [labour*]}
+      - id: t.three
+        label: {en: Three}
+        patterns: {en: [annual, platform, quota, labour inspection, "re:\\\\bdata\\\\b"]}
+"""
+
+
+def test_lint_goes_on_after_a_code_with_context_and_shows_three_words_without_an_ellipsis(tmp_path: Path) -> None:
+    cb = load_codebook(write(tmp_path / "codebook.yml", LINT))
+    assert context_warnings(cb) == [
+        f"{cb.source}: code t.three fires on 3 single word(s) without context ('annual', 'platform', 'quota') — "
+        "add requires: or use phrases if ambiguous"]
