@@ -142,9 +142,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown module(s) {', '.join(unknown)}; known: {', '.join(MODULES)}")
     OUT.mkdir(parents=True, exist_ok=True)
     summary_file = OUT / "summary.json"
-    summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
+    summary: dict = {}
     for module in args.modules or list(MODULES):
         result = run_module(module, MODULES[module], args.time_box, args.jobs)
+        # read again just before writing: another run (another module) may have finished in the meantime
+        summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
         summary[module] = result
         summary_file.write_text(json.dumps(summary, indent=2, sort_keys=True), "utf-8")
         print(f"{module}: {result['killed']}/{result['checked']} killed "
