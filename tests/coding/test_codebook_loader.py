@@ -244,3 +244,39 @@ def test_lint_goes_on_after_a_code_with_context_and_shows_three_words_without_an
     assert context_warnings(cb) == [
         f"{cb.source}: code t.three fires on 3 single word(s) without context ('annual', 'platform', 'quota') — "
         "add requires: or use phrases if ambiguous"]
+
+
+IDS = """codebook: {id: hand, version: 1, languages: [en]}
+themes:
+  - just a theme
+  - label: {en: No id}
+    codes: []
+  - label: {en: T}
+    id: t
+    codes:
+      - label: {en: A}
+        id: t.a
+      - label: {en: A again}
+        id: t.a
+      - label: {en: no id}
+      - label: {en: elsewhere}
+        id: x.abc
+      - label: {en: B}
+        id: t.b
+"""
+
+
+def test_ids_are_located_at_their_own_line_even_when_not_written_first(tmp_path: Path) -> None:
+    """A theme that is not a mapping, ids missing, an id of another theme (whose tail would pass on its own), a
+    duplicate: every message names the id line (or the item's line when there is no id), and the mistakes after
+    a bad item are still reported."""
+    path = write(tmp_path / "codebook.yml", IDS)
+    with pytest.raises(GtnaError) as info:
+        load_codebook(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:3: each theme must be a mapping with id, label, codes",
+        f"{path}:4: theme id '' must be lowercase snake_case",
+        f"{path}:12: duplicate id 't.a' (first at line 10)",
+        f"{path}:13: code id '' must be 't.<snake_case>'",
+        f"{path}:15: code id 'x.abc' must be 't.<snake_case>'",
+    ]
