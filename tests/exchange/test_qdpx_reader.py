@@ -1,0 +1,111 @@
+"""Reading codings from projects other tools wrote (``exchange.qdpx.read_qdpx_codings``): the source text inline
+(``PlainTextContent``) with a byte-order mark, old Mac line ends (CR only), and where each coding then lands.
+
+The project is the MAXQDA-style fixture of ``tests/fixtures/interop/maxqda_project`` with its ``<Sources>`` replaced;
+the source text is the sample build's transcript of MOES-01, so positions can be checked against its segments."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pandas as pd
+import pytest
+from shared_coding import sample_tables
+
+from gtna_analysis.errors import GtnaError
+from gtna_analysis.exchange.qdc import qdc_to_codebook
+from gtna_analysis.exchange.qdpx import read_qdpx_codings
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "interop" / "maxqda_project" / "project.qde"
+SOURCE = "{b0000000-0000-4000-8000-000000000001}"
+USER = "{a1b2c3d4-0000-4000-8000-000000000001}"
+CODE = "{3f0b6a52-1c1e-4a86-9c55-6a9a1f2b7c02}"  # ონლაინ, under the codable top-level code
+
+
+def moes01() -> tuple[str, pd.DataFrame]:
+    segments = sample_tables("segments")["segments"]
+    text = sample_tables("documents")["documents"].set_index("interview_id").loc["MOES-01", "text"]
+    return text, segments
+
+
+def selection(start: int, end: int, n: int = 1) -> str:
+    return f"""
+      <PlainTextSelection guid="{{c0000000-0000-4000-8000-00000000000{n}}}" startPosition="{start}"
+          endPosition="{end}" creatingUser="{USER}">
+        <Coding guid="{{d0000000-0000-4000-8000-00000000000{n}}}" creatingUser="{USER}">
+          <CodeRef targetGUID="{CODE}"/>
+        </Coding>
+      </PlainTextSelection>"""
+
+
+def write_project(dest: Path, source_xml: str, files: dict[str, str] | None = None) -> Path:
+    project = FIXTURE.read_text(encoding="utf-8")
+    head, rest = project.split("  <Sources>", 1)
+    _, tail = rest.split("  </Sources>", 1)
+    with zipfile.ZipFile(dest, "w") as archive:
+        archive.writestr("project.qde", f"{head}  <Sources>{source_xml}\n  </Sources>{tail}")
+        for name, text in (files or {}).items():
+            archive.writestr(name, text.encode("utf-8"))
+    return dest
+
+
+def participant_segment(segments: pd.DataFrame, index: int = 1) -> pd.Series:
+    own = segments[(segments["interview_id"] == "MOES-01") & (segments["speaker_role"] == "participant")]
+    return own.iloc[index]
+
+
+def test_inline_source_text_with_a_byte_order_mark_and_crlf(tmp_path: Path) -> None:
+    """Inline text keeps the BOM as a character and CR LF as two: positions count both, and the coding lands on
+    the segment's own characters."""
+    text, segments = moes01()
+    seg = participant_segment(segments)
+    start, end = int(seg["start_char"]), int(seg["end_char"])
+    shift = 1 + text.count("\n", 0, start)  # the BOM, then one CR per line before the segment
+    inline = escape("\ufeff" + text.replace("\n", "\r\n")).replace("\r", "&#13;")  # a raw CR would be read as LF
+    source = f"""
+    <TextSource guid="{SOURCE}" name="MOES-01" creatingUser="{USER}">
+      <PlainTextContent>{inline}</PlainTextContent>{selection(start + shift, end + shift)}
+    </TextSource>"""
+    path = write_project(tmp_path / "inline.qdpx", source)
+    codebook, _ = qdc_to_codebook(path)
+    rows = read_qdpx_codings(path, segments, codebook).codings
+    assert rows[["segment_id", "code_id", "start_char", "end_char", "coder"]].values.tolist() == [
+        [seg["segment_id"], "treningis_pormati.onlain", start, end, "Tamar"]]
+
+
+def test_source_file_with_old_mac_line_ends(tmp_path: Path) -> None:
+    """CR alone ends a line too: one character for one, so positions are those of the build's text. A partial
+    selection keeps its text (the first 200 characters)."""
+    text, segments = moes01()
+    seg = participant_segment(segments, 2)
+    start, end = int(seg["start_char"]), int(seg["end_char"])
+    source = f"""
+    <TextSource guid="{SOURCE}" name="MOES-01" plainTextPath="internal://{SOURCE}.txt" creatingUser="{USER}">
+      {selection(start + 2, end)}
+    </TextSource>"""
+    path = write_project(tmp_path / "mac.qdpx", source, {f"sources/{SOURCE}.txt": text.replace("\n", "\r")})
+    codebook, _ = qdc_to_codebook(path)
+    rows = read_qdpx_codings(path, segments, codebook).codings
+    assert rows[["segment_id", "start_char", "end_char", "matched_text"]].values.tolist() == [
+        [seg["segment_id"], start + 2, end, text[start + 2:start + 202]]]  # a long match is cut at 200
+
+
+def test_a_changed_source_text_is_refused_with_the_segment(tmp_path: Path) -> None:
+    text, segments = moes01()
+    seg = participant_segment(segments)
+    start = int(seg["start_char"])
+    changed = text[:start] + "X" + text[start + 1:]
+    source = f"""
+    <TextSource guid="{SOURCE}" name="MOES-01" plainTextPath="internal://{SOURCE}.txt" creatingUser="{USER}">
+      {selection(start, start + 5)}
+    </TextSource>"""
+    path = write_project(tmp_path / "changed.qdpx", source, {f"sources/{SOURCE}.txt": changed})
+    codebook, _ = qdc_to_codebook(path)
+    with pytest.raises(GtnaError) as info:
+        read_qdpx_codings(path, segments, codebook)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:project.qde:18: source 'MOES-01': its text differs from the build's transcript of MOES-01 "
+        f"(segment {seg['segment_id']}) (hint: code the sources exported by `gtna export --format qdpx` from the "
+        "same build)"]
