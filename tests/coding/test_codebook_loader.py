@@ -280,3 +280,87 @@ def test_ids_are_located_at_their_own_line_even_when_not_written_first(tmp_path:
         f"{path}:13: code id '' must be 't.<snake_case>'",
         f"{path}:15: code id 'x.abc' must be 't.<snake_case>'",
     ]
+
+
+THEMES_AND_GROUPS = """codebook: {id: g, version: 1, languages: [ka, en]}
+themes:
+  - label: {en: Format}
+    id: fmt
+    description: [not, a, mapping]
+    codable: "yes"
+  - id: b
+    label: {ka: ""}
+    codes:
+      - {id: b.one, label: {en: One}}
+  - label: {en: Bad}
+    id: Bad
+  - label: {en: Again}
+    id: b
+  - id: fine
+    label: {en: Fine}
+    codes:
+      - {id: fine.code, label: {en: Code}}
+groups:
+  - just text
+  - label: {en: No id}
+  - label: {en: Bad}
+    id: Bad Id
+  - label: {en: Recs}
+    id: recs
+    description: [no]
+    codes: fine.code
+  - label: {en: Again}
+    id: recs
+  - id: flow
+    label: {ka: ""}
+    codes:
+      - fine.code
+      - fine.cod
+      - zzzzzz
+      - fine.code
+  - id: empty
+    label: {en: Empty}
+"""
+
+
+def test_theme_and_group_mistakes_are_located_at_the_key_they_are_about(tmp_path: Path) -> None:
+    """Keys not in the usual order, so the line of each key differs from the item's first line. A ``codable``
+    that is not a boolean counts as false (so a theme without codes is still reported); a group without codes is
+    fine; a group member may be a theme."""
+    path = write(tmp_path / "codebook.yml", THEMES_AND_GROUPS)
+    with pytest.raises(GtnaError) as info:
+        load_codebook(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:6: theme fmt: codable must be true or false",
+        f"{path}:3: theme fmt: needs a non-empty 'codes' list",
+        f"{path}:5: theme fmt: expected {{ka: …, en: …}}",
+        f"{path}:8: theme b: missing label",
+        f"{path}:12: theme id 'Bad' must be lowercase snake_case",
+        f"{path}:14: duplicate id 'b' (first at line 7)",
+        f"{path}:20: each group must be a mapping with id, label, codes",
+        f"{path}:21: group id '' must be lowercase snake_case",
+        f"{path}:23: group id 'Bad Id' must be lowercase snake_case",
+        f"{path}:27: group recs: codes must be a list of code ids",
+        f"{path}:26: group recs: expected {{ka: …, en: …}}",
+        f"{path}:29: duplicate group id 'recs' (first at line 25)",
+        f"{path}:34: group flow: unknown code 'fine.cod' (hint: did you mean 'fine.code'?)",
+        f"{path}:35: group flow: unknown code 'zzzzzz' (hint: use a code or theme id of this codebook)",
+        f"{path}:31: group flow: missing label",
+    ]
+
+
+def test_group_members_keep_their_order_once_and_may_be_themes(tmp_path: Path) -> None:
+    text = """codebook: {id: g, version: 1, languages: [en]}
+themes:
+  - {id: fmt, label: {en: Format}, codable: true}
+  - id: fine
+    label: {en: Fine}
+    codes: [{id: fine.code, label: {en: Code}}, {id: fine.other, label: {en: Other}}]
+groups:
+  - label: {en: Mixed}
+    id: mixed
+    codes: [fine.other, fmt, fine.other, fine.code]
+"""
+    cb = load_codebook(write(tmp_path / "codebook.yml", text))
+    assert [(g.id, g.label, g.codes, g.description) for g in cb.groups] == [
+        ("mixed", {"en": "Mixed"}, ("fine.other", "fmt", "fine.code"), {})]
