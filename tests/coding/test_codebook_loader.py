@@ -364,3 +364,44 @@ groups:
     cb = load_codebook(write(tmp_path / "codebook.yml", text))
     assert [(g.id, g.label, g.codes, g.description) for g in cb.groups] == [
         ("mixed", {"en": "Mixed"}, ("fine.other", "fmt", "fine.code"), {})]
+
+
+def test_file_level_mistakes_name_the_key_and_what_is_allowed(tmp_path: Path) -> None:
+    path = write(tmp_path / "codebook.yml", """# written by hand
+codebook:
+  id: x
+  versoin: 1
+  languages: 5
+themes:
+  - {id: t, label: {en: T}, codes: [{id: t.a, label: {en: A}}]}
+zzz: 1
+codebok: 2
+""")
+    with pytest.raises(GtnaError) as info:
+        load_codebook(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:8: codebook file: unknown key 'zzz' (hint: allowed: codebook, themes, groups)",
+        f"{path}:9: codebook file: unknown key 'codebok' (hint: did you mean 'codebook'?)",
+        f"{path}:4: codebook: unknown key 'versoin' (hint: did you mean 'version'?)",
+        f"{path}:5: codebook.languages must be a list such as [ka, en]",
+    ]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("just a string\n", ":1: a codebook is a mapping with 'codebook' and 'themes'"),
+    ("# header\n\ncodebook: [1]\nthemes: []\n", ":3: 'codebook' must be a mapping {id, version, languages}"),
+])
+def test_not_a_codebook_is_located(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path / "codebook.yml", text)
+    with pytest.raises(GtnaError) as info:
+        load_codebook(path)
+    assert str(info.value) == f"{path}{message}"
+
+
+def test_one_language_may_be_written_without_brackets(tmp_path: Path) -> None:
+    path = write(tmp_path / "codebook.yml", """codebook: {id: one, version: 3, languages: ka}
+themes:
+  - {id: t, label: {ka: თ}, codes: [{id: t.a, label: {ka: ა}, patterns: {ka: [ქალ*]}}]}
+""")
+    cb = load_codebook(path)
+    assert (cb.id, cb.version, cb.languages, cb.code("t.a").patterns) == ("one", "3", ["ka"], {"ka": ("ქალ*",)})
