@@ -1,5 +1,6 @@
 """Reading codings from projects other tools wrote (``exchange.qdpx.read_qdpx_codings``): the source text inline
-(``PlainTextContent``) with a byte-order mark, old Mac line ends (CR only), and where each coding then lands.
+(``PlainTextContent``) with a byte-order mark, old Mac line ends (CR only), and where each coding then lands; files
+that are no zip or are damaged; a second ``.qde`` in the archive; codes renamed in the other tool.
 
 The project is the MAXQDA-style fixture of ``tests/fixtures/interop/maxqda_project`` with its ``<Sources>`` replaced;
 the source text is the sample build's transcript of MOES-01, so positions can be checked against its segments."""
@@ -12,11 +13,13 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 import pytest
-from shared_coding import sample_tables
+from lxml import etree
+from shared_coding import sample_codebook, sample_tables
 
 from gtna_analysis.errors import GtnaError
 from gtna_analysis.exchange.qdc import qdc_to_codebook
-from gtna_analysis.exchange.qdpx import read_qdpx_codings
+from gtna_analysis.exchange.qdpx import export_qdpx, read_qdpx_codings
+from gtna_analysis.exchange.refi_xml import NS_PROJECT
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "interop" / "maxqda_project" / "project.qde"
 SOURCE = "{b0000000-0000-4000-8000-000000000001}"
@@ -44,7 +47,7 @@ def write_project(dest: Path, source_xml: str, files: dict[str, str] | None = No
     project = FIXTURE.read_text(encoding="utf-8")
     head, rest = project.split("  <Sources>", 1)
     _, tail = rest.split("  </Sources>", 1)
-    with zipfile.ZipFile(dest, "w") as archive:
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", f"{head}  <Sources>{source_xml}\n  </Sources>{tail}")
         for name, text in (files or {}).items():
             archive.writestr(name, text.encode("utf-8"))
@@ -109,3 +112,62 @@ def test_a_changed_source_text_is_refused_with_the_segment(tmp_path: Path) -> No
         f"{path}:project.qde:18: source 'MOES-01': its text differs from the build's transcript of MOES-01 "
         f"(segment {seg['segment_id']}) (hint: code the sources exported by `gtna export --format qdpx` from the "
         "same build)"]
+
+
+def test_not_a_zip_and_a_damaged_project_member_name_the_file(tmp_path: Path) -> None:
+    _text, segments = moes01()
+    codebook, _ = qdc_to_codebook(write_project(tmp_path / "fine.qdpx", ""))
+    not_zip = tmp_path / "notes.qdpx"
+    not_zip.write_text("plain text, saved with the wrong extension", encoding="utf-8")
+    with pytest.raises(GtnaError) as info:
+        read_qdpx_codings(not_zip, segments, codebook)
+    assert str(info.value).startswith(f"{not_zip}: not a .qdpx (zip) file: ")
+    damaged = tmp_path / "damaged.qdpx"
+    data = bytearray(write_project(tmp_path / "whole.qdpx", "").read_bytes())
+    header = data.index(b"project.qde") + len("project.qde")
+    data[header + 40:header + 60] = bytes(20)  # inside the deflated project file
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(GtnaError) as info:
+        read_qdpx_codings(damaged, segments, codebook)
+    assert str(info.value).startswith(f"{damaged}: member 'project.qde' is damaged (")
+
+
+def test_project_qde_is_preferred_to_another_qde_file_in_the_archive(tmp_path: Path) -> None:
+    text, segments = moes01()
+    seg = participant_segment(segments)
+    start, end = int(seg["start_char"]), int(seg["end_char"])
+    source = f"""
+    <TextSource guid="{SOURCE}" name="MOES-01" plainTextPath="internal://{SOURCE}.txt" creatingUser="{USER}">
+      {selection(start, end)}
+    </TextSource>"""
+    path = tmp_path / "with-backup.qdpx"
+    project = write_project(tmp_path / "p.qdpx", source, {f"sources/{SOURCE}.txt": text})
+    with zipfile.ZipFile(project) as old, zipfile.ZipFile(path, "w") as new:
+        new.writestr("autosave.qde", "<Project/>")  # an older, broken save listed first
+        for name in old.namelist():
+            new.writestr(name, old.read(name))
+    codebook, _ = qdc_to_codebook(project)
+    rows = read_qdpx_codings(path, segments, codebook).codings
+    assert rows["segment_id"].tolist() == [seg["segment_id"]]
+
+
+def test_codes_renamed_in_another_tool_are_matched_by_their_guid(tmp_path: Path) -> None:
+    """A researcher renames codes in the other tool and its export drops our descriptions (and so the 'Code id:'
+    line); the GUIDs we wrote stay, and they alone still match the codes."""
+    t = sample_tables("documents", "segments", "codings", "interviews", "participants", "codes")
+    ours = export_qdpx(sample_codebook(), t, tmp_path / "ours.qdpx", "gtna-sample")
+    renamed = tmp_path / "renamed.qdpx"
+    with zipfile.ZipFile(ours) as old, zipfile.ZipFile(renamed, "w") as new:
+        for name in old.namelist():
+            data = old.read(name)
+            if name == "project.qde":
+                root = etree.fromstring(data)
+                for n, code in enumerate(root.iter(f"{{{NS_PROJECT}}}Code")):
+                    code.set("name", f"renamed {n}")
+                    for description in code.findall(f"{{{NS_PROJECT}}}Description"):
+                        code.remove(description)
+                data = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+            new.writestr(name, data)
+    back = read_qdpx_codings(renamed, t["segments"], sample_codebook())
+    key = ["segment_id", "code_id", "coder", "start_char", "end_char"]
+    assert back.codings[key].sort_values(key).values.tolist() == t["codings"][key].sort_values(key).values.tolist()
