@@ -171,3 +171,55 @@ def test_codes_renamed_in_another_tool_are_matched_by_their_guid(tmp_path: Path)
     back = read_qdpx_codings(renamed, t["segments"], sample_codebook())
     key = ["segment_id", "code_id", "coder", "start_char", "end_char"]
     assert back.codings[key].sort_values(key).values.tolist() == t["codings"][key].sort_values(key).values.tolist()
+
+
+def test_every_unreadable_source_and_selection_is_reported_at_its_line(tmp_path: Path) -> None:
+    text, segments = moes01()
+    other = "{b0000000-0000-4000-8000-000000000002}"
+    latin1 = "{b0000000-0000-4000-8000-000000000003}"
+    sources = f"""
+    <TextSource guid="{other}" name="lost" plainTextPath="internal://{{b0000000-0000-4000-8000-00000000000f}}.txt"/>
+    <TextSource guid="{other}" name="linked" plainTextPath="file:///C:/Users/tamar/interview.txt"/>
+    <TextSource guid="{latin1}" name="latin" plainTextPath="internal://{latin1}.txt"/>
+    <TextSource guid="{SOURCE}" name="MOES-01" plainTextPath="internal://{SOURCE}.txt">
+      <PlainTextSelection guid="{{c0000000-0000-4000-8000-000000000009}}" startPosition="ten" endPosition="20"/>
+      <PlainTextSelection guid="{{c0000000-0000-4000-8000-000000000008}}" startPosition="0" endPosition="20">
+        <Coding guid="{{d0000000-0000-4000-8000-000000000009}}" creatingUser="{USER}"/>
+      </PlainTextSelection>
+    </TextSource>"""
+    path = write_project(tmp_path / "broken.qdpx", sources, {f"sources/{SOURCE}.txt": text})
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(f"sources/{latin1}.txt", "caf\xe9 au lait".encode("latin-1"))
+    codebook, _ = qdc_to_codebook(path)
+    with pytest.raises(GtnaError) as info:
+        read_qdpx_codings(path, segments, codebook)
+    where = f"{path}:project.qde"
+    assert [str(p) for p in info.value.problems] == [
+        f"{where}:18: source 'lost': internal://{{b0000000-0000-4000-8000-00000000000f}}.txt is not in the archive",
+        f"{where}:19: source 'linked': only internal:// plain text sources or PlainTextContent are supported "
+        "(got 'file:///C:/Users/tamar/interview.txt')",
+        f"{path}:sources/{latin1}.txt: source 'latin' is not UTF-8 text (invalid continuation byte at byte 3) "
+        "(hint: REFI-QDA plain-text sources must be UTF-8; re-export the project)",
+        f"{where}:22: PlainTextSelection needs integer startPosition and endPosition",
+        f"{where}:24: Coding without CodeRef",
+    ]
+
+
+def test_a_user_known_only_by_guid_is_named_by_it(tmp_path: Path) -> None:
+    text, segments = moes01()
+    seg = participant_segment(segments)
+    source = f"""
+    <TextSource guid="{SOURCE}" name="MOES-01" plainTextPath="internal://{SOURCE}.txt" creatingUser="{USER}">
+      {selection(int(seg["start_char"]), int(seg["end_char"]))}
+    </TextSource>"""
+    path = write_project(tmp_path / "anonymous.qdpx", source, {f"sources/{SOURCE}.txt": text})
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    members["project.qde"] = members["project.qde"].replace(b' name="Tamar"', b"")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    assert path.read_bytes() != data
+    codebook, _ = qdc_to_codebook(path)
+    assert read_qdpx_codings(path, segments, codebook).codings["coder"].tolist() == [USER]
