@@ -405,3 +405,48 @@ themes:
 """)
     cb = load_codebook(path)
     assert (cb.id, cb.version, cb.languages, cb.code("t.a").patterns) == ("one", "3", ["ka"], {"ka": ("ქალ*",)})
+
+
+def test_codebook_header_mistakes_are_located_at_their_key(tmp_path: Path) -> None:
+    path = write(tmp_path / "codebook.yml", """# header
+themes: []
+codebook:
+  languages: [ka, de]
+  id: "GTNA 2026"
+""")
+    with pytest.raises(GtnaError) as info:
+        load_codebook(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:4: unknown language 'de' (hint: use ka, en)",
+        f"{path}:5: codebook id 'GTNA 2026': use letters, digits, '-', '_' or '.'",
+        f"{path}:2: 'themes' must be a non-empty list",
+    ]
+    path = write(tmp_path / "codebook.yml", """codebook:
+  version: 2
+  title: [not, a, mapping]
+  id: GTNA-2026.v1
+themes:
+  - {id: t, label: {en: T}, codes: [{id: t.a, label: {en: A}}]}
+groups: 5
+""")
+    with pytest.raises(GtnaError) as info:
+        load_codebook(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:3: codebook title: expected {{ka: …, en: …}}",
+        f"{path}:7: 'groups' must be a list of {{id, label, codes}}",
+    ]
+
+
+def test_codebook_header_defaults_and_source(tmp_path: Path) -> None:
+    """Without an id the file name is the id, without a version it is 1; upper-case ids are fine; the codebook
+    remembers its file (messages and the lint name it)."""
+    path = write(tmp_path / "team-codebook.yml", """codebook: {title: {ka: კოდების წიგნი, en: Codebook}}
+themes:
+  - {id: t, label: {en: T}, codes: [{id: t.a, label: {en: A}}]}
+""")
+    cb = load_codebook(path)
+    assert (cb.id, cb.version, cb.languages, cb.title, cb.source) == (
+        "team-codebook", "1", ["ka", "en"], {"ka": "კოდების წიგნი", "en": "Codebook"}, path)
+    upper = write(tmp_path / "upper.yml", "codebook: {id: GTNA-2026.v1, version: 2.1}\n"
+                                          "themes: [{id: t, label: {en: T}, codes: [{id: t.a, label: {en: A}}]}]\n")
+    assert (load_codebook(upper).id, load_codebook(upper).version) == ("GTNA-2026.v1", "2.1")
