@@ -152,8 +152,9 @@ def test_project_qde_is_preferred_to_another_qde_file_in_the_archive(tmp_path: P
 
 
 def test_codes_renamed_in_another_tool_are_matched_by_their_guid(tmp_path: Path) -> None:
-    """A researcher renames codes in the other tool and its export drops our descriptions (and so the 'Code id:'
-    line); the GUIDs we wrote stay, and they alone still match the codes."""
+    """A researcher renames codes and documents in the other tool and its export drops our descriptions (and so
+    the 'Code id:' line); the GUIDs we wrote stay, and they alone still match codes and interviews — also when the
+    project is saved without its code system."""
     t = sample_tables("documents", "segments", "codings", "interviews", "participants", "codes")
     ours = export_qdpx(sample_codebook(), t, tmp_path / "ours.qdpx", "gtna-sample")
     renamed = tmp_path / "renamed.qdpx"
@@ -166,11 +167,25 @@ def test_codes_renamed_in_another_tool_are_matched_by_their_guid(tmp_path: Path)
                     code.set("name", f"renamed {n}")
                     for description in code.findall(f"{{{NS_PROJECT}}}Description"):
                         code.remove(description)
+                for n, source in enumerate(root.iter(f"{{{NS_PROJECT}}}TextSource")):
+                    source.set("name", f"Interview {n + 1}")
                 data = etree.tostring(root, xml_declaration=True, encoding="utf-8")
             new.writestr(name, data)
-    back = read_qdpx_codings(renamed, t["segments"], sample_codebook())
     key = ["segment_id", "code_id", "coder", "start_char", "end_char"]
-    assert back.codings[key].sort_values(key).values.tolist() == t["codings"][key].sort_values(key).values.tolist()
+    expected = t["codings"][key].sort_values(key).values.tolist()
+    back = read_qdpx_codings(renamed, t["segments"], sample_codebook())
+    assert back.codings[key].sort_values(key).values.tolist() == expected
+    without_codes = tmp_path / "without-code-system.qdpx"
+    with zipfile.ZipFile(renamed) as old, zipfile.ZipFile(without_codes, "w") as new:
+        for name in old.namelist():
+            data = old.read(name)
+            if name == "project.qde":
+                root = etree.fromstring(data)
+                root.remove(root.find(f"{{{NS_PROJECT}}}CodeBook"))
+                data = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+            new.writestr(name, data)
+    back = read_qdpx_codings(without_codes, t["segments"], sample_codebook())
+    assert back.codings[key].sort_values(key).values.tolist() == expected
 
 
 def test_every_unreadable_source_and_selection_is_reported_at_its_line(tmp_path: Path) -> None:
@@ -180,6 +195,7 @@ def test_every_unreadable_source_and_selection_is_reported_at_its_line(tmp_path:
     sources = f"""
     <TextSource guid="{other}" name="lost" plainTextPath="internal://{{b0000000-0000-4000-8000-00000000000f}}.txt"/>
     <TextSource guid="{other}" name="linked" plainTextPath="file:///C:/Users/tamar/interview.txt"/>
+    <TextSource guid="{other}" name="nothing"/>
     <TextSource guid="{latin1}" name="latin" plainTextPath="internal://{latin1}.txt"/>
     <TextSource guid="{SOURCE}" name="MOES-01" plainTextPath="internal://{SOURCE}.txt">
       <PlainTextSelection guid="{{c0000000-0000-4000-8000-000000000009}}" startPosition="ten" endPosition="20"/>
@@ -198,14 +214,17 @@ def test_every_unreadable_source_and_selection_is_reported_at_its_line(tmp_path:
         f"{where}:18: source 'lost': internal://{{b0000000-0000-4000-8000-00000000000f}}.txt is not in the archive",
         f"{where}:19: source 'linked': only internal:// plain text sources or PlainTextContent are supported "
         "(got 'file:///C:/Users/tamar/interview.txt')",
+        f"{where}:20: source 'nothing': only internal:// plain text sources or PlainTextContent are supported "
+        "(got '')",
         f"{path}:sources/{latin1}.txt: source 'latin' is not UTF-8 text (invalid continuation byte at byte 3) "
         "(hint: REFI-QDA plain-text sources must be UTF-8; re-export the project)",
-        f"{where}:22: PlainTextSelection needs integer startPosition and endPosition",
-        f"{where}:24: Coding without CodeRef",
+        f"{where}:23: PlainTextSelection needs integer startPosition and endPosition",
+        f"{where}:25: Coding without CodeRef",
     ]
 
 
-def test_a_user_known_only_by_guid_is_named_by_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("user", "coder"), [(b"", USER), (b' id="tamar.b"', "tamar.b")])
+def test_a_user_without_a_name_is_known_by_id_or_guid(tmp_path: Path, user: bytes, coder: str) -> None:
     text, segments = moes01()
     seg = participant_segment(segments)
     source = f"""
@@ -216,10 +235,10 @@ def test_a_user_known_only_by_guid_is_named_by_it(tmp_path: Path) -> None:
     data = path.read_bytes()
     with zipfile.ZipFile(path) as archive:
         members = {n: archive.read(n) for n in archive.namelist()}
-    members["project.qde"] = members["project.qde"].replace(b' name="Tamar"', b"")
+    members["project.qde"] = members["project.qde"].replace(b' name="Tamar"', user)
     with zipfile.ZipFile(path, "w") as archive:
         for name, content in members.items():
             archive.writestr(name, content)
     assert path.read_bytes() != data
     codebook, _ = qdc_to_codebook(path)
-    assert read_qdpx_codings(path, segments, codebook).codings["coder"].tolist() == [USER]
+    assert read_qdpx_codings(path, segments, codebook).codings["coder"].tolist() == [coder]
