@@ -41,7 +41,7 @@ MODULES: dict[str, list[str]] = {
                             "tests/coding/test_agreement_tables.py", "-k", "not cli"],
     "coding/preferences.py": ["tests/coding/test_preferences.py", "tests/coding/test_preferences_gaps.py"],
     "coding/codebook.py": ["tests/coding/test_codebook.py", "tests/exchange/test_interop_refi.py",
-                           "tests/coding/test_codebook_edges.py"],
+                           "tests/coding/test_codebook_edges.py", "tests/coding/test_codebook_loader.py"],
     "coding/human.py": ["tests/coding/test_human.py", "tests/coding/test_human_sheets.py"],
     "ingest/pseudonymise.py": ["tests/ingest/test_pseudonymise.py", "tests/ingest/test_pseudonymise_corpus.py",
                                "tests/ingest/test_pseudonymise_names.py", "tests/ingest/test_pseudonymise_edges.py"],
@@ -56,7 +56,7 @@ MODULES: dict[str, list[str]] = {
     "exchange/refi_xml.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
     "exchange/qdc.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
     "exchange/qdpx.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py",
-                         "tests/exchange/test_qdpx_container.py"],
+                         "tests/exchange/test_qdpx_container.py", "tests/exchange/test_qdpx_reader.py"],
     "exchange/coding_files.py": ["tests/exchange/test_interop_refi.py", "tests/coding/test_human.py",
                                  "tests/exchange/test_coding_files.py"],
 }
