@@ -450,3 +450,47 @@ themes:
     upper = write(tmp_path / "upper.yml", "codebook: {id: GTNA-2026.v1, version: 2.1}\n"
                                           "themes: [{id: t, label: {en: T}, codes: [{id: t.a, label: {en: A}}]}]\n")
     assert (load_codebook(upper).id, load_codebook(upper).version) == ("GTNA-2026.v1", "2.1")
+
+
+def test_context_lists_and_code_colours_are_checked_at_their_own_line(tmp_path: Path) -> None:
+    """``exclude_patterns`` and ``requires`` have the same shape as ``patterns`` and are reported at their own key;
+    a language whose list is broken does not hide the next language; a code colour is checked like a theme's."""
+    path = write(tmp_path / "codebook.yml", """codebook: {id: c, version: 1, languages: [ka, en]}
+themes:
+  - id: t
+    label: {en: T}
+    codes:
+      - id: t.a
+        label: {en: A}
+        exclude_patterns: [not here]
+        requires: also wrong
+        color: red
+        patterns:
+          ka: {a: b}
+          en: [[1]]
+""")
+    with pytest.raises(GtnaError) as info:
+        load_codebook(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:12: code t.a patterns.ka: expected a list of patterns",
+        f"{path}:13: code t.a patterns.en: a pattern must be text, got LineList",
+        f"{path}:8: code t.a exclude_patterns: expected a mapping of language -> list of patterns "
+        '(hint: e.g. patterns: {ka: ["ძალადობ*"], en: ["violence"]})',
+        f"{path}:9: code t.a requires: expected a mapping of language -> list of patterns "
+        '(hint: e.g. patterns: {ka: ["ძალადობ*"], en: ["violence"]})',
+        f"{path}:10: code t.a: colour 'red' must look like #0072B2",
+    ]
+
+
+def test_a_field_given_as_an_empty_mapping_is_an_empty_field(tmp_path: Path) -> None:
+    """``definition: {ka: "", en: ""}`` (a template not filled in yet) is no definition, not an error."""
+    cb = load_codebook(write(tmp_path / "codebook.yml", """codebook: {id: c, version: 1, languages: [ka, en]}
+themes:
+  - id: t
+    label: {en: T}
+    codes:
+      - id: t.a
+        label: {en: A}
+        definition: {ka: "", en: ""}
+"""))
+    assert (cb.code("t.a").definition, cb.code("t.a").translations) == ("", {"definition": {}})
