@@ -126,8 +126,9 @@ def run_module(module: str, tests: list[str], time_box: float, jobs: int) -> dic
     counts = {key: int(stats.get(key, 0)) for key in STATUS_KEYS}
     checked = counts["killed"] + counts["survived"] + counts["timeout"] + counts["suspicious"] + counts["no_tests"]
     killed = counts["killed"] + counts["timeout"]  # a mutant that makes the tests hang is detected
-    return {"module": module, "tests": tests, "seconds": round(seconds, 1), "timed_out": timed_out,
-            "total": int(stats.get("total", checked)), "checked": checked, "killed": killed, **counts,
+    # counts first: its raw "killed" must not overwrite killed-plus-timeouts
+    return {**counts, "module": module, "tests": tests, "seconds": round(seconds, 1), "timed_out": timed_out,
+            "total": int(stats.get("total", checked)), "checked": checked, "killed": killed,
             "score": round(killed / checked, 3) if checked else None}
 
 
