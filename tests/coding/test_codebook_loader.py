@@ -389,7 +389,7 @@ codebok: 2
 
 @pytest.mark.parametrize(("text", "message"), [
     ("just a string\n", ":1: a codebook is a mapping with 'codebook' and 'themes'"),
-    ("# header\n\ncodebook: [1]\nthemes: []\n", ":3: 'codebook' must be a mapping {id, version, languages}"),
+    ("# header\nthemes: []\ncodebook: [1]\n", ":3: 'codebook' must be a mapping {id, version, languages}"),
 ])
 def test_not_a_codebook_is_located(tmp_path: Path, text: str, message: str) -> None:
     path = write(tmp_path / "codebook.yml", text)
@@ -409,17 +409,17 @@ themes:
 
 def test_codebook_header_mistakes_are_located_at_their_key(tmp_path: Path) -> None:
     path = write(tmp_path / "codebook.yml", """# header
-themes: []
 codebook:
-  languages: [ka, de]
   id: "GTNA 2026"
+  languages: [ka, de]
+themes: []
 """)
     with pytest.raises(GtnaError) as info:
         load_codebook(path)
     assert [str(p) for p in info.value.problems] == [
         f"{path}:4: unknown language 'de' (hint: use ka, en)",
-        f"{path}:5: codebook id 'GTNA 2026': use letters, digits, '-', '_' or '.'",
-        f"{path}:2: 'themes' must be a non-empty list",
+        f"{path}:3: codebook id 'GTNA 2026': use letters, digits, '-', '_' or '.'",
+        f"{path}:5: 'themes' must be a non-empty list",
     ]
     path = write(tmp_path / "codebook.yml", """codebook:
   version: 2
