@@ -41,7 +41,7 @@ MODULES: dict[str, list[str]] = {
                             "tests/coding/test_agreement_tables.py", "-k", "not cli"],
     "coding/preferences.py": ["tests/coding/test_preferences.py", "tests/coding/test_preferences_gaps.py"],
     "coding/codebook.py": ["tests/coding/test_codebook.py", "tests/exchange/test_interop_refi.py",
-                           "tests/coding/test_codebook_edges.py"],
+                           "tests/coding/test_codebook_edges.py", "tests/coding/test_codebook_loader.py"],
     "coding/human.py": ["tests/coding/test_human.py", "tests/coding/test_human_sheets.py"],
     "ingest/pseudonymise.py": ["tests/ingest/test_pseudonymise.py", "tests/ingest/test_pseudonymise_corpus.py",
                                "tests/ingest/test_pseudonymise_names.py", "tests/ingest/test_pseudonymise_edges.py"],
@@ -56,7 +56,7 @@ MODULES: dict[str, list[str]] = {
     "exchange/refi_xml.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
     "exchange/qdc.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
     "exchange/qdpx.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py",
-                         "tests/exchange/test_qdpx_container.py"],
+                         "tests/exchange/test_qdpx_container.py", "tests/exchange/test_qdpx_reader.py"],
     "exchange/coding_files.py": ["tests/exchange/test_interop_refi.py", "tests/coding/test_human.py",
                                  "tests/exchange/test_coding_files.py"],
 }
@@ -126,8 +126,9 @@ def run_module(module: str, tests: list[str], time_box: float, jobs: int) -> dic
     counts = {key: int(stats.get(key, 0)) for key in STATUS_KEYS}
     checked = counts["killed"] + counts["survived"] + counts["timeout"] + counts["suspicious"] + counts["no_tests"]
     killed = counts["killed"] + counts["timeout"]  # a mutant that makes the tests hang is detected
-    return {"module": module, "tests": tests, "seconds": round(seconds, 1), "timed_out": timed_out,
-            "total": int(stats.get("total", checked)), "checked": checked, "killed": killed, **counts,
+    # counts first: its raw "killed" must not overwrite killed-plus-timeouts
+    return {**counts, "module": module, "tests": tests, "seconds": round(seconds, 1), "timed_out": timed_out,
+            "total": int(stats.get("total", checked)), "checked": checked, "killed": killed,
             "score": round(killed / checked, 3) if checked else None}
 
 
@@ -142,9 +143,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown module(s) {', '.join(unknown)}; known: {', '.join(MODULES)}")
     OUT.mkdir(parents=True, exist_ok=True)
     summary_file = OUT / "summary.json"
-    summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
+    summary: dict = {}
     for module in args.modules or list(MODULES):
         result = run_module(module, MODULES[module], args.time_box, args.jobs)
+        # read again just before writing: another run (another module) may have finished in the meantime
+        summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
         summary[module] = result
         summary_file.write_text(json.dumps(summary, indent=2, sort_keys=True), "utf-8")
         print(f"{module}: {result['killed']}/{result['checked']} killed "

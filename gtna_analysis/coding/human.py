@@ -219,7 +219,8 @@ def _known_code(code_id: str, column: str, codebook: Codebook, code_ids: list[st
 def codings_frame(rows: list[dict]) -> pd.DataFrame:
     """A codings table with the standard columns and dtypes."""
     frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
-    frame["polarity"] = frame["polarity"].fillna(STATED).astype(str)
+    # rows without a polarity leave an all-NaN float column: cast before filling (pandas 4 refuses str into float)
+    frame["polarity"] = frame["polarity"].astype(object).fillna(STATED).astype(str)
     return frame.astype({"start_char": "int64", "end_char": "int64", "n_matches": "int64"})
 
 

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 from shared_coding import sample_codebook, sample_tables, write
 
-from gtna_analysis.coding.human import HumanCoding, load_coding_sheet, load_gold, merge_codings
+from gtna_analysis.coding.human import HumanCoding, codings_frame, load_coding_sheet, load_gold, merge_codings
 from gtna_analysis.errors import GtnaError
 from gtna_analysis.schema import CODING_COLUMNS
 
@@ -144,3 +144,16 @@ def test_gold_splits_are_named_from_the_file(tmp_path: Path) -> None:
     with pytest.raises(GtnaError) as info:
         load_gold(tmp_path, segments(), sample_codebook(), "test")
     assert str(info.value) == f"{gold / 'split.csv'}: unknown split 'test' (hint: use all or one of locked, tuning)"
+
+
+@pytest.mark.filterwarnings("error::pandas.errors.Pandas4Warning")
+def test_codings_without_a_polarity_are_stated_without_a_pandas_warning() -> None:
+    """Readers of other tools' files (a .qdpx) give no polarity: the table says ``stated``. Filling a str into the
+    all-missing float column warned that pandas 4 will refuse it (then every .qdpx import would fail)."""
+    row = {"segment_id": "MOES-01-002", "interview_id": "MOES-01", "agency": "MOES", "code_id": "gbv.domestic_violence",
+           "theme_id": "gbv", "start_char": 0, "end_char": 4, "matched_text": "ქალი", "n_matches": 1,
+           "source": "human", "coder": "nino"}
+    frame = codings_frame([row, {**row, "coder": "giorgi", "polarity": "rejected"}])
+    assert frame["polarity"].tolist() == ["stated", "rejected"]
+    assert codings_frame([row])["polarity"].tolist() == ["stated"]
+    assert list(codings_frame([]).columns) == CODING_COLUMNS
