@@ -184,7 +184,11 @@ class _Loader:
                 self.add(line, f"{what}: missing label", "give {ka: …, en: …}")
             return {}
         if isinstance(value, str):
-            return {"en": value.strip()} if value.strip() else {}
+            if value.strip():
+                return {"en": value.strip()}
+            if required:  # blank is no label, as a missing one or {ka: "", en: ""} is
+                self.add(line, f"{what}: missing label", "give {ka: …, en: …}")
+            return {}
         if not isinstance(value, dict):
             self.add(line, f"{what}: expected {{ka: …, en: …}}")
             return {}

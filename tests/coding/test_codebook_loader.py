@@ -201,9 +201,6 @@ def test_labels_in_each_language_for_reports(tmp_path: Path) -> None:
         cb.theme("nothing")
 
 
-@pytest.mark.xfail(strict=True, reason="a blank plain-text label ('label: \"  \"') is silently no label, while "
-                                       "a missing label or {ka: '', en: ''} is an error (coding/codebook.py "
-                                       "_Loader.labels; module owned by other work)")
 def test_a_blank_plain_label_is_a_missing_label(tmp_path: Path) -> None:
     text = LABELS.replace('label: {ka: კოდი, en: Code}', 'label: "   "')
     path = write(tmp_path / "codebook.yml", text)
