@@ -30,7 +30,7 @@ from .measure import MIB, PYTHON, ROOT, child_main, median, run_child
 # --------------------------------------------------------------------------------------------- plain Python
 def child_plain(processed: str, study: str, agencies: list[str], languages: list[str]) -> dict:
     """Every report's sections in this process (imports once), as the notebooks make them: a chart as
-    ``sections.show`` renders it (PNG for Word export, wide and narrow SVG for the page), a figure to PNG."""
+    ``sections.show`` renders it in an HTML-only batch (wide and narrow SVG), a figure to PNG."""
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 
@@ -45,10 +45,8 @@ def child_plain(processed: str, study: str, agencies: list[str], languages: list
         if isinstance(item, list | tuple):
             for part in item:
                 render(part)
-        elif isinstance(item, plots.Chart):  # what ``sections.show`` makes of a chart: a PNG and wide/narrow SVG,
-            fig = item.figure()               # the wide SVG saved from the figure drawn for the PNG
-            plots.png_bytes(fig)
-            plots.chart_html(item, wide=fig)
+        elif isinstance(item, plots.Chart):  # what ``sections.show`` makes of a chart in an HTML-only batch: the
+            plots.chart_html(item)            # wide and narrow SVG (the PNG only comes with a Word copy)
             pieces += 1
         elif isinstance(item, Figure):
             plots.png_bytes(item)
