@@ -30,7 +30,7 @@ from .measure import MIB, PYTHON, ROOT, child_main, median, run_child
 # --------------------------------------------------------------------------------------------- plain Python
 def child_plain(processed: str, study: str, agencies: list[str], languages: list[str]) -> dict:
     """Every report's sections in this process (imports once), as the notebooks make them: a chart as
-    ``sections.show`` renders it (PNG for Word export, wide and narrow SVG for the page), a figure to PNG."""
+    ``sections.show`` renders it in an HTML-only batch (wide and narrow SVG), a figure to PNG."""
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 
@@ -45,10 +45,8 @@ def child_plain(processed: str, study: str, agencies: list[str], languages: list
         if isinstance(item, list | tuple):
             for part in item:
                 render(part)
-        elif isinstance(item, plots.Chart):  # what ``sections.show`` makes of a chart: a PNG and wide/narrow SVG,
-            fig = item.figure()               # the wide SVG saved from the figure drawn for the PNG
-            plots.png_bytes(fig)
-            plots.chart_html(item, wide=fig)
+        elif isinstance(item, plots.Chart):  # what ``sections.show`` makes of a chart in an HTML-only batch: the
+            plots.chart_html(item)            # wide and narrow SVG (the PNG only comes with a Word copy)
             pieces += 1
         elif isinstance(item, Figure):
             plots.png_bytes(item)
@@ -120,12 +118,18 @@ def run(config: dict, codebook: Path, workdir: Path, log) -> dict:
     study, processed = workdir / f"study-{n}ag", workdir / f"processed-{n}ag"
     sample = load_sample()
     per_agency_words = sample.words / max(len(sample.agencies), 1)
-    log(f"batch: writing a {n}-agency study")
-    counts = write_study(study, n_agencies=n, seed=config["seed"], codebook=codebook,
-                         words=round(n * per_agency_words))
-    build = run_child([PYTHON, "-m", "gtna_analysis", "build", "--study", str(study), "--out", str(processed)])
-    if not build.ok:
-        return {"agencies": n, "error": f"build failed: {build.tail()}"}
+    if config.get("reuse") and (study / "study.yml").exists() and (processed / "CURRENT").exists():
+        log(f"batch: reusing the {n}-agency study and build in {workdir}")  # same seed: the same study
+        counts = json.loads((workdir / f"study-{n}ag.json").read_text(encoding="utf-8")) \
+            if (workdir / f"study-{n}ag.json").exists() else {}
+    else:
+        log(f"batch: writing a {n}-agency study")
+        counts = write_study(study, n_agencies=n, seed=config["seed"], codebook=codebook,
+                             words=round(n * per_agency_words))
+        build = run_child([PYTHON, "-m", "gtna_analysis", "build", "--study", str(study), "--out", str(processed)])
+        if not build.ok:
+            return {"agencies": n, "error": f"build failed: {build.tail()}"}
+        (workdir / f"study-{n}ag.json").write_text(json.dumps(counts, default=str), encoding="utf-8")
     agencies = agency_ids(sample, n)
     languages = ["ka", "en"]
     plain_spec = json.dumps({"processed": str(processed), "study": str(study), "agencies": agencies,
@@ -133,17 +137,26 @@ def run(config: dict, codebook: Path, workdir: Path, log) -> dict:
     results: dict = {"agencies": n, "languages": languages, "study": counts, "reports": (n + 1) * len(languages),
                      "cores": os.cpu_count(), "plain": [], "batch": {str(j): [] for j in config["batch_jobs"]},
                      "load_start": os.getloadavg()}
+    partial = config.get("partial")  # a long run: each run's figures saved as soon as it ends
     for i in range(config["batch_repeats"]):
         log(f"batch: plain Python, run {i + 1}")
         results["plain"].append(run_sampled([PYTHON, "-m", "benchmarks.bench_batch", "--child", plain_spec]))
+        _save_partial(partial, results, log)
         for jobs in config["batch_jobs"]:
             out = workdir / f"reports-{n}ag-j{jobs}"
             log(f"batch: gtna report --all --jobs {jobs}, run {i + 1}")
             results["batch"][str(jobs)].append(run_sampled(
                 [PYTHON, "-m", "gtna_analysis", "report", "--all", "--study", str(study), "--processed",
                  str(processed), "--out", str(out), "--jobs", str(jobs), "-q"]))
+            _save_partial(partial, results, log)
     results["load_end"] = os.getloadavg()
     return results
+
+
+def _save_partial(path: Path | None, results: dict, log) -> None:
+    if path is not None:
+        path.write_text(json.dumps({**results, "load_now": os.getloadavg()}, indent=1, default=str), encoding="utf-8")
+        log(f"batch: figures so far in {path}")
 
 
 def summarise(results: dict) -> dict:
@@ -206,13 +219,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20180313)
     parser.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / "out" / "batch")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "batch.json")
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse the study and build an earlier run left in --workdir (same --agencies and seed)")
     args = parser.parse_args(argv)
     config = {"batch_agencies": args.agencies, "batch_repeats": args.repeats, "batch_jobs": args.jobs,
-              "seed": args.seed}
+              "seed": args.seed, "reuse": args.reuse, "partial": args.out.with_suffix(".partial.json")}
 
     def log(message: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     raw = run(config, ROOT / "data" / "raw" / "codebook.yml", args.workdir, log)
     summary = summarise(raw)
     args.out.parent.mkdir(parents=True, exist_ok=True)

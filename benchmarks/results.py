@@ -62,7 +62,9 @@ def render(data: dict) -> str:
               "Do not edit by hand: rerun the benchmarks."
               + (f" This text was re-rendered from that run's raw figures on {data['rerendered']} "
                  "(`python -m benchmarks.run --render`); nothing was re-measured." if data.get("rerendered") else ""),
-              ""]
+              "",
+              "Figures measured by hand for particular issues (not by `make bench`; each with its commands, commit "
+              "and load) are in [`benchmarks/measured/`](measured/).", ""]
     if data["quick"]:
         lines += ["> **Quick mode**: small scales and single runs — a smoke test of the harness, not the figures to "
                   "quote.", ""]

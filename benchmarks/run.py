@@ -1,6 +1,7 @@
 """``make bench``: coding throughput, report batch cost, build time/memory and a profile → benchmarks/RESULTS.md.
 
-    .venv/bin/python -m benchmarks.run             # full run (< 20 min on 2 cores), writes benchmarks/RESULTS.md
+    .venv/bin/python -m benchmarks.run             # full run, writes benchmarks/RESULTS.md (its 60-agency batch
+                                                   # stage alone: est. 30–40 min on 2 idle cores)
     .venv/bin/python -m benchmarks.run --quick     # < 2 min smoke run, writes benchmarks/out/RESULTS-quick.md
     .venv/bin/python -m benchmarks.run --only coding,build --out /tmp/r.md
 

@@ -23,6 +23,7 @@ agency = "moes"
 lang = "en"
 study = "../data/raw"
 processed = "../data/processed"
+word_copy = False  # also a PNG of each chart, for the Word copy (`gtna report --format docx` sets it)
 
 # %%
 # %config InlineBackend.figure_formats = ["png"]
@@ -31,4 +32,4 @@ from gtna_analysis.reports import sections as report
 ctx = report.ReportContext.load(processed, agency, lang, study or None)
 
 # %%
-report.show_report(ctx)  # every section of report.SECTIONS, in order; pass only=[...] to show some
+report.show_report(ctx, word_copy=word_copy)  # every section of report.SECTIONS, in order; pass only=[...] to show some

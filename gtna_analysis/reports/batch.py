@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import datetime as _dt
+import functools
 import html
 import os
 import time
@@ -101,10 +102,12 @@ def notebook_path(name: str) -> Path:
 
 
 def plan_jobs(processed: Path, out: Path, agencies: list[str], languages: list[str], include_cross: bool,
-              study: Path | None) -> list[Job]:
-    """One job per agency × language, plus the cross-agency report per language."""
+              study: Path | None, word_copy: bool = False) -> list[Job]:
+    """One job per agency × language, plus the cross-agency report per language. ``word_copy``: the notebooks
+    store a PNG of each chart for the Word copy (only when one is asked for: it is a third drawing per chart)."""
     jobs = []
-    base = {"processed": str(processed.resolve()), "study": str(study.resolve()) if study else ""}
+    base = {"processed": str(processed.resolve()), "study": str(study.resolve()) if study else "",
+            "word_copy": word_copy}
     for agency in agencies:
         for lang in languages:
             folder = out / agency
@@ -150,7 +153,8 @@ def run_job(job: Job, kernel_name: str = KERNEL_NAME, warm: bool = True) -> JobR
     """Execute one notebook with papermill and export it; never raises for notebook errors.
 
     ``warm``: on this process's warm kernel (reset to a fresh namespace); otherwise on a new kernel that is
-    stopped afterwards."""
+    stopped afterwards. The notebook is written once, when it finished or failed (papermill would otherwise write
+    the whole notebook, megabytes of charts, at every cell's start and end)."""
     papermill = import_papermill()
     register_engine(papermill)
 
@@ -165,7 +169,7 @@ def run_job(job: Job, kernel_name: str = KERNEL_NAME, warm: bool = True) -> JobR
             with _atomic_notebook(job.ipynb_path) as tmp:
                 try:
                     kernel.execute(papermill, job.notebook, tmp, job.html_path.parent, parameters=job.parameters,
-                                   progress_bar=False, log_output=False,
+                                   progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                                    execution_timeout=EXECUTION_TIMEOUT, start_timeout=120)
                 except papermill.PapermillExecutionError as exc:
                     error = f"{exc.ename}: {exc.evalue}"  # the notebook (with its error) is still saved
@@ -205,26 +209,31 @@ def _atomic_notebook(target: Path) -> Iterator[Path]:
 def export_html(ipynb: Path, html_path: Path, failed: bool = False) -> None:
     """Executed notebook → self-contained HTML: no code, no parameters cell, no stderr, images inline."""
     import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(str(ipynb), as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.get("outputs", [])
                             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    title = _title(nb, html_path)
+    body, _ = _exporter(failed).from_notebook_node(nb, resources={"gtna_footer": f"{__version__} · {title}",
+                                                                  "metadata": {"name": title}})
+    write_text_atomic(html_path, body)
+
+
+@functools.cache
+def _exporter(failed: bool):
+    """The HTML exporter, made once per process: a new one compiles its ten Jinja templates again (~0.1 s of CPU
+    per report in a batch). ``failed``: keep the code visible, to show where it broke."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
     exporter = HTMLExporter(template_name="gtna_report", extra_template_basedirs=[str(nbconvert_templates_dir())])
-    exporter.exclude_input = True
+    exporter.exclude_input = not failed
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    if failed:  # show where it broke: keep code of the failing cell visible
-        exporter.exclude_input = False
-    remover = TagRemovePreprocessor(remove_cell_tags=REMOVE_TAGS, enabled=True)
-    exporter.register_preprocessor(remover, enabled=True)
-    title = _title(nb, html_path)
-    body, _ = exporter.from_notebook_node(nb, resources={"gtna_footer": f"{__version__} · {title}",
-                                                         "metadata": {"name": title}})
-    write_text_atomic(html_path, body)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=REMOVE_TAGS, enabled=True), enabled=True)
+    return exporter
 
 
 def _title(nb, html_path: Path) -> str:
@@ -288,7 +297,7 @@ def render_reports(processed_dir: Path, out_dir: Path, agencies: list[str] | Non
     present = set(read_table(processed_dir, "interviews", columns=["agency"])["agency"])
     selected = agencies or [a for a in known if a in present]
     plan = plan_jobs(Path(processed_dir), Path(out_dir), selected, languages or manifest.get("languages", ["en"]),
-                     include_cross, study)
+                     include_cross, study, word_copy="docx" in formats)
     recover_batches(out_dir)  # an interrupted batch: finished if it was complete, else removed
     for folder in {Path(out_dir), *(job.html_path.parent for job in plan)}:
         clean_litter(folder)  # .tmp.ipynb / .tmp files of an interrupted batch

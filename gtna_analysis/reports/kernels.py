@@ -3,9 +3,9 @@
 Why: a report's own cells take about as long as starting a kernel and importing pandas, matplotlib and seaborn
 into it, so a batch that starts one kernel per report (papermill's default) spends half its time starting
 kernels. A ``WarmKernel`` is started once (per batch worker), and before each report after the first it gets
-``fresh()``: IPython's ``%reset -f`` (user namespace and output history), the execution counter back to 1,
-``kernel_state.fresh`` (working directory, figures closed, matplotlib settings as a new kernel has them, the
-library's memo caches and warning registries cleared) — what a new kernel would give, minus the imports. The
+``fresh()``: ``kernel_state.fresh`` (working directory, figures closed, matplotlib settings as a new kernel has
+them, the library's memo caches and warning registries cleared), IPython's ``%reset -f`` (user namespace and output
+history), the execution counter back to 1 — what a new kernel would give, minus the imports. The
 reports' HTML is the same either way (tests/reports/test_kernels.py compares a warm run with a cold one).
 
 The notebook still runs through papermill (parameters cell, error markers, metadata), on a papermill engine that
@@ -29,11 +29,14 @@ from typing import Any
 RECYCLE_AFTER = 40  # reports per kernel before it is replaced (bounds memory in batches of hundreds)
 IPC_SUPPORTED = os.name != "nt"  # ZeroMQ's ipc:// transport needs Unix domain sockets
 
+# ``fresh`` before ``%reset`` so that whatever it releases (closed figures, cleared caches) is collected by the
+# reset's garbage collection; then ``kernel_state.freeze`` (see there: why the reset's collections stay cheap).
 _RESET_CELL = """\
-get_ipython().run_line_magic("reset", "-f")
 import gtna_analysis.reports.kernel_state as _gtna_kernel_state
 _gtna_kernel_state.fresh({cwd!r})
 del _gtna_kernel_state
+get_ipython().run_line_magic("reset", "-f")
+__import__("gtna_analysis.reports.kernel_state").reports.kernel_state.freeze()
 get_ipython().execution_count = 1
 """
 _WARM_UP_CELL = "import gtna_analysis.reports.kernel_state as _k; _k.warm_up(); del _k"

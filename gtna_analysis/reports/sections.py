@@ -429,22 +429,28 @@ def analysts_note(ctx: ReportContext) -> Markup:
                   '#0072B2;padding:.5em 1em;margin:1em 0">{}{}</aside>').format(title, memo.html())
 
 
-def show(*items: object) -> None:
-    """Display report pieces in a notebook: HTML fragments as HTML, figures as inline PNG (then closed)."""
+def show(*items: object, word_copy: bool = False) -> None:
+    """Display report pieces in a notebook: HTML fragments as HTML, charts as wide and narrow SVG, figures as
+    inline PNG (then closed).
+
+    ``word_copy``: store a 2× PNG of each chart with it, for the Word (.docx) copy (Word cannot show the SVG).
+    Only a batch asked for Word copies needs it, and it costs a third drawing-and-saving of every chart, so it is
+    off otherwise; the page looks the same either way (the HTML shows the SVG)."""
     import matplotlib.pyplot as plt
     from IPython.display import HTML, Image, display
     from matplotlib.figure import Figure
 
     for item in items:
         if isinstance(item, list | tuple):
-            show(*item)
+            show(*item, word_copy=word_copy)
         elif isinstance(item, plots.Chart):
-            # HTML (wide and narrow SVG) for the report page; a 2× PNG in the same output for Word export
             fig = item.figure()
-            png = plots.png_bytes(fig)
-            html = plots.chart_html(item, wide=fig)  # the wide SVG from the same drawing (closes it)
-            display({"text/html": html, "image/png": base64.b64encode(png).decode("ascii")},
-                    raw=True, metadata={"image/png": {"alt": item.title}})
+            data = {}
+            if word_copy:  # the PNG from the drawing the wide SVG is then saved from
+                data["image/png"] = base64.b64encode(plots.png_bytes(fig)).decode("ascii")
+            html = plots.chart_html(item, wide=fig)  # wide SVG from that drawing (closes it), then the narrow one
+            display({"text/html": html, **data}, raw=True,
+                    metadata={"image/png": {"alt": item.title}} if word_copy else {})
         elif isinstance(item, Figure):
             display(Image(data=plots.png_bytes(item), format="png", metadata={"alt": item.get_label()}))
             plt.close(item)
@@ -476,11 +482,12 @@ def section(ctx: ReportContext, name: str) -> list:
     return [part(ctx) for part in SECTION_PARTS[name]]
 
 
-def show_report(ctx: ReportContext, only: list[str] | None = None) -> None:
+def show_report(ctx: ReportContext, only: list[str] | None = None, word_copy: bool = False) -> None:
     """Display the whole report (title block, then every section of its kind in order), or ``only`` some
-    sections — e.g. ``show_report(ctx, only=["training"])`` while working on the recommendation."""
+    sections — e.g. ``show_report(ctx, only=["training"])`` while working on the recommendation. ``word_copy``:
+    see :func:`show` (``gtna report --format docx`` sets it through the notebook's parameter)."""
     names = SECTIONS[ctx.kind] if only is None else only
     if only is None:
-        show(header(ctx))
+        show(header(ctx), word_copy=word_copy)
     for name in names:
-        show(section(ctx, name))
+        show(section(ctx, name), word_copy=word_copy)

@@ -52,6 +52,9 @@ def test_plan_has_one_job_per_agency_and_language_plus_cross(tmp_path: Path) -> 
     assert [j.label for j in jobs] == ["moes/ka", "moes/en", "geostat/ka", "geostat/en", "cross_agency/ka",
                                        "cross_agency/en"]
     assert len({j.html_path.parent for j in jobs}) == 3  # each job writes into its own folder
+    assert not any(j.parameters["word_copy"] for j in jobs)  # no PNGs unless a Word copy is asked for
+    word = reporting.plan_jobs(tmp_path / "p", tmp_path / "r", ["moes"], ["ka"], True, None, word_copy=True)
+    assert all(j.parameters["word_copy"] for j in word)
 
 
 def test_papermill_import_skips_the_iri_grammar_but_notebooks_still_validate() -> None:

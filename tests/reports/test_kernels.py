@@ -72,13 +72,14 @@ def test_warm_kernel_renders_what_a_new_kernel_renders(processed: Path, tmp_path
 def test_fresh_namespace_forgets_the_previous_report(processed: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """A name the previous report defined is gone; the working directory is the new report's folder, also when
-    it was given relative to ours (``gtna report --out reports``)."""
+    it was given relative to ours (``gtna report --out reports``); the kernel's long-lived objects are frozen."""
     import nbformat
 
     probe = tmp_path / "probe.ipynb"
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("agency = 'x'", metadata={"tags": ["parameters"]}),
-                                         nbformat.v4.new_code_cell("import os\nprint(sorted(k for k in globals() "
-                                                                   "if k == 'leftover'), os.getcwd())\nleftover = 1")])
+                                         nbformat.v4.new_code_cell("import gc, os\nprint(sorted(k for k in globals() "
+                                                                   "if k == 'leftover'), os.getcwd(), "
+                                                                   "gc.get_freeze_count() > 0)\nleftover = 1")])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "python3", "language": "python"}
     nbformat.write(nb, probe)
     papermill = reporting.import_papermill()
@@ -92,4 +93,6 @@ def test_fresh_namespace_forgets_the_previous_report(processed: Path, tmp_path: 
             kernel.execute(papermill, probe, folder / "out.ipynb", folder, parameters={}, progress_bar=False)
             outputs.append(nbformat.read(folder / "out.ipynb", as_version=4).cells[-1].outputs[0]["text"])
         assert kernel.started == 1
-    assert outputs == [f"[] {tmp_path / 'a'}\n", f"[] {tmp_path / 'b'}\n"]
+    # … and what outlives a report is frozen out of the collector's sight (kernel_state.freeze: the reset's full
+    # collections would otherwise walk the whole kernel, slower with every report)
+    assert outputs == [f"[] {tmp_path / 'a'} True\n", f"[] {tmp_path / 'b'} True\n"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
@@ -25,7 +26,7 @@ def shown(request: pytest.FixtureRequest) -> dict[str, list[str]]:
         items: list[object] = []
         original = sections.show
 
-        def collect(*parts: object, _items: list[object] = items) -> None:
+        def collect(*parts: object, _items: list[object] = items, word_copy: bool = False) -> None:
             for part in parts:
                 (_items.extend(part) if isinstance(part, list | tuple) else _items.append(part))
 
@@ -60,7 +61,7 @@ def test_unknown_section_is_refused() -> None:
 def test_report_notebooks_do_not_repeat_the_section_list(name: str) -> None:
     source = "\n".join(c.source for c in jupytext.read(ROOT / "notebooks" / f"{name}.ipynb").cells
                        if c.cell_type == "code")
-    assert "report.show_report(ctx)" in source
+    assert "report.show_report(ctx, word_copy=word_copy)" in source
     called = set(re.findall(r"report\.(\w+)\(", source)) - {"show_report", "show"}
     assert called <= {"ReportContext"}, called
 
@@ -74,3 +75,23 @@ def test_every_recommendation_element_links_to_quotes_that_exist(lang: str) -> N
     targets = set(re.findall(r'id="(ev-\d+)"', html))
     assert links and links <= targets and targets <= links  # every claim cites, every quote is cited
     assert re.search(r'<strong>(?:Format|ფორმატი):</strong>[^<]*(?:<[^>]+>[^<]*)*?<sup class="gtna-ref">', html)
+
+
+@pytest.mark.parametrize("word_copy", [False, True])
+def test_a_chart_carries_a_png_only_for_the_word_copy(word_copy: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page shows the SVG either way; the PNG (a third drawing of each chart) is stored only when a Word copy
+    will be made from the notebook (``gtna report --format docx``)."""
+    import IPython.display
+
+    shown: list[tuple] = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.append((objs, kw)))
+    study, processed = built_sample()
+    ctx = sections.ReportContext.load(processed, "moes", "en", study)
+    sections.show(sections.section(ctx, "priorities"), word_copy=word_copy)
+    charts = [objs[0] for objs, _ in shown if isinstance(objs[0], dict) and "gtna-chart" in objs[0]["text/html"]]
+    assert charts, "the priorities section shows a chart"
+    for data in charts:
+        assert "data:image/svg+xml;base64," in data["text/html"]
+        assert ("image/png" in data) is word_copy
+        if word_copy:
+            assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")

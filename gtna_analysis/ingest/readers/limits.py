@@ -11,8 +11,9 @@ run or one machine), the study's ``limits:`` mapping in study.yml (``max_transcr
 it is for; see ``study_limits``), and the default below. The settings:
 
 - ``max_transcript_mb`` (20): largest transcript file; above ``warn_transcript_mb`` (5) a build warns that the
-  file is unusually large. It stays 20: a build still holds a transcript's segments in memory (a 19.3 MB one
-  peaked at 1.1 GiB, see benchmarks/RESULTS.md), so a larger file is a decision for the study, not a default;
+  file is unusually large. It stays 20: a build still holds a transcript's segments and codings in memory (a
+  20 MB one peaked at 0.8 GiB, see benchmarks/measured/large-transcripts.md), so a larger file is a decision for
+  the study, not a default;
 - ``max_unzipped_mb`` (200): largest uncompressed member of a ZIP container, checked against the size the
   archive declares and, while reading, against the bytes actually inflated;
 - ``max_zip_members`` (10000): most members in one ZIP container;
