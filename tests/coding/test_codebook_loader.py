@@ -13,6 +13,14 @@ from shared_coding import SMALL_CODEBOOK, write
 from gtna_analysis.coding.codebook import context_warnings, dump_codebook_yaml, load_codebook
 from gtna_analysis.errors import GtnaError
 
+
+def problems(path: Path) -> list[str]:
+    """Every ``path:line: message`` the loader reports for ``path`` at once (it must refuse the file)."""
+    with pytest.raises(GtnaError) as info:
+        load_codebook(path)
+    return [str(p) for p in info.value.problems]
+
+
 SHORTHANDS = """codebook: {id: hand, version: 1, languages: [ka, en]}
 themes:
   - id: t
@@ -87,9 +95,7 @@ def test_every_pattern_and_field_mistake_has_its_line_and_hint(tmp_path: Path) -
     """A mistake does not hide the ones after it in the same mapping or list: each language and each pattern is
     checked on its own."""
     path = write(tmp_path / "codebook.yml", MISTAKES)
-    with pytest.raises(GtnaError) as info:
-        load_codebook(path)
-    got = [str(p) for p in info.value.problems]
+    got = problems(path)
     expected = [
         f"{path}:8: code t.a patterns: expected a mapping of language -> list of patterns "
         '(hint: e.g. patterns: {ka: ["ძალადობ*"], en: ["violence"]})',
@@ -136,9 +142,7 @@ def test_codes_structure_mistakes_and_a_duplicate_theme_reported_once(tmp_path: 
     ``codes:`` under a code is allowed. A duplicate theme is one message: its codes are not read again (they would
     each be reported as duplicates too)."""
     path = write(tmp_path / "codebook.yml", STRUCTURE)
-    with pytest.raises(GtnaError) as info:
-        load_codebook(path)
-    assert [str(p) for p in info.value.problems] == [
+    assert problems(path) == [
         f"{path}:6: t: each code must be a mapping with id, label, patterns",
         f"{path}:8: code t.a: missing label",
         f"{path}:9: code t.a: 'codes' must be a list of sub-codes",
@@ -268,9 +272,7 @@ def test_ids_are_located_at_their_own_line_even_when_not_written_first(tmp_path:
     duplicate: every message names the id line (or the item's line when there is no id), and the mistakes after
     a bad item are still reported."""
     path = write(tmp_path / "codebook.yml", IDS)
-    with pytest.raises(GtnaError) as info:
-        load_codebook(path)
-    assert [str(p) for p in info.value.problems] == [
+    assert problems(path) == [
         f"{path}:3: each theme must be a mapping with id, label, codes",
         f"{path}:4: theme id '' must be lowercase snake_case",
         f"{path}:12: duplicate id 't.a' (first at line 10)",
@@ -325,9 +327,7 @@ def test_theme_and_group_mistakes_are_located_at_the_key_they_are_about(tmp_path
     that is not a boolean counts as false (so a theme without codes is still reported); a group without codes is
     fine; a group member may be a theme."""
     path = write(tmp_path / "codebook.yml", THEMES_AND_GROUPS)
-    with pytest.raises(GtnaError) as info:
-        load_codebook(path)
-    assert [str(p) for p in info.value.problems] == [
+    assert problems(path) == [
         f"{path}:6: theme fmt: codable must be true or false",
         f"{path}:3: theme fmt: needs a non-empty 'codes' list",
         f"{path}:5: theme fmt: expected {{ka: …, en: …}}",
@@ -374,9 +374,7 @@ themes:
 zzz: 1
 codebok: 2
 """)
-    with pytest.raises(GtnaError) as info:
-        load_codebook(path)
-    assert [str(p) for p in info.value.problems] == [
+    assert problems(path) == [
         f"{path}:8: codebook file: unknown key 'zzz' (hint: allowed: codebook, themes, groups)",
         f"{path}:9: codebook file: unknown key 'codebok' (hint: did you mean 'codebook'?)",
         f"{path}:4: codebook: unknown key 'versoin' (hint: did you mean 'version'?)",
@@ -411,9 +409,7 @@ codebook:
   languages: [ka, de]
 themes: []
 """)
-    with pytest.raises(GtnaError) as info:
-        load_codebook(path)
-    assert [str(p) for p in info.value.problems] == [
+    assert problems(path) == [
         f"{path}:4: unknown language 'de' (hint: use ka, en)",
         f"{path}:3: codebook id 'GTNA 2026': use letters, digits, '-', '_' or '.'",
         f"{path}:5: 'themes' must be a non-empty list",
@@ -426,9 +422,7 @@ themes:
   - {id: t, label: {en: T}, codes: [{id: t.a, label: {en: A}}]}
 groups: 5
 """)
-    with pytest.raises(GtnaError) as info:
-        load_codebook(path)
-    assert [str(p) for p in info.value.problems] == [
+    assert problems(path) == [
         f"{path}:3: codebook title: expected {{ka: …, en: …}}",
         f"{path}:7: 'groups' must be a list of {{id, label, codes}}",
     ]
@@ -466,9 +460,7 @@ themes:
           ka: {a: b}
           en: [[1]]
 """)
-    with pytest.raises(GtnaError) as info:
-        load_codebook(path)
-    assert [str(p) for p in info.value.problems] == [
+    assert problems(path) == [
         f"{path}:12: code t.a patterns.ka: expected a list of patterns",
         f"{path}:13: code t.a patterns.en: a pattern must be text, got LineList",
         f"{path}:8: code t.a exclude_patterns: expected a mapping of language -> list of patterns "

@@ -8,6 +8,7 @@ the source text is the sample build's transcript of MOES-01, so positions can be
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -151,39 +152,41 @@ def test_project_qde_is_preferred_to_another_qde_file_in_the_archive(tmp_path: P
     assert rows["segment_id"].tolist() == [seg["segment_id"]]
 
 
+def edit_project(source: Path, target: Path, edit: Callable[[etree._Element], object]) -> Path:
+    """A copy of the ``.qdpx`` ``source`` whose project.qde was changed by ``edit``, as another tool's save would."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for name in old.namelist():
+            data = old.read(name)
+            if name == "project.qde":
+                root = etree.fromstring(data)
+                edit(root)
+                data = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+            new.writestr(name, data)
+    return target
+
+
 def test_codes_renamed_in_another_tool_are_matched_by_their_guid(tmp_path: Path) -> None:
     """A researcher renames codes and documents in the other tool and its export drops our descriptions (and so
     the 'Code id:' line); the GUIDs we wrote stay, and they alone still match codes and interviews — also when the
     project is saved without its code system."""
     t = sample_tables("documents", "segments", "codings", "interviews", "participants", "codes")
     ours = export_qdpx(sample_codebook(), t, tmp_path / "ours.qdpx", "gtna-sample")
-    renamed = tmp_path / "renamed.qdpx"
-    with zipfile.ZipFile(ours) as old, zipfile.ZipFile(renamed, "w") as new:
-        for name in old.namelist():
-            data = old.read(name)
-            if name == "project.qde":
-                root = etree.fromstring(data)
-                for n, code in enumerate(root.iter(f"{{{NS_PROJECT}}}Code")):
-                    code.set("name", f"renamed {n}")
-                    for description in code.findall(f"{{{NS_PROJECT}}}Description"):
-                        code.remove(description)
-                for n, source in enumerate(root.iter(f"{{{NS_PROJECT}}}TextSource")):
-                    source.set("name", f"Interview {n + 1}")
-                data = etree.tostring(root, xml_declaration=True, encoding="utf-8")
-            new.writestr(name, data)
+
+    def rename(root: etree._Element) -> None:
+        for n, code in enumerate(root.iter(f"{{{NS_PROJECT}}}Code")):
+            code.set("name", f"renamed {n}")
+            for description in code.findall(f"{{{NS_PROJECT}}}Description"):
+                code.remove(description)
+        for n, source in enumerate(root.iter(f"{{{NS_PROJECT}}}TextSource")):
+            source.set("name", f"Interview {n + 1}")
+
+    renamed = edit_project(ours, tmp_path / "renamed.qdpx", rename)
     key = ["segment_id", "code_id", "coder", "start_char", "end_char"]
     expected = t["codings"][key].sort_values(key).values.tolist()
     back = read_qdpx_codings(renamed, t["segments"], sample_codebook())
     assert back.codings[key].sort_values(key).values.tolist() == expected
-    without_codes = tmp_path / "without-code-system.qdpx"
-    with zipfile.ZipFile(renamed) as old, zipfile.ZipFile(without_codes, "w") as new:
-        for name in old.namelist():
-            data = old.read(name)
-            if name == "project.qde":
-                root = etree.fromstring(data)
-                root.remove(root.find(f"{{{NS_PROJECT}}}CodeBook"))
-                data = etree.tostring(root, xml_declaration=True, encoding="utf-8")
-            new.writestr(name, data)
+    without_codes = edit_project(renamed, tmp_path / "without-code-system.qdpx",
+                                 lambda root: root.remove(root.find(f"{{{NS_PROJECT}}}CodeBook")))
     back = read_qdpx_codings(without_codes, t["segments"], sample_codebook())
     assert back.codings[key].sort_values(key).values.tolist() == expected
 
