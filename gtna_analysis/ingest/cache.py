@@ -18,6 +18,7 @@ import base64
 import hashlib
 import os
 import pickle
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +30,27 @@ from gtna_analysis.atomic import write_bytes_atomic
 CACHE_FORMAT = 3  # 3: segments carry original_text and script_conversion
 
 
-def context_hash(*parts: bytes | str) -> str:
-    """A hash of everything besides the transcript itself that reading/parsing depends on."""
-    digest = hashlib.sha256(f"gtna-cache-v{CACHE_FORMAT}|{__version__}".encode())
+def _digest(prefix: str, parts: Iterable[bytes | str]) -> hashlib._Hash:
+    """SHA-256 of ``prefix`` and each part length-prefixed, so ("ab", "c") and ("a", "bc") never collide."""
+    digest = hashlib.sha256(prefix.encode())
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
+    return digest
+
+
+def _prune(directory: Path, pattern: str, used: set[str]) -> None:
+    """Delete the entries matching ``pattern`` that this build did not use."""
+    if not directory.is_dir():
+        return
+    for path in directory.glob(pattern):
+        if path.name not in used:
+            path.unlink(missing_ok=True)
+
+
+def context_hash(*parts: bytes | str) -> str:
+    """A hash of everything besides the transcript itself that reading/parsing depends on."""
+    return _digest(f"gtna-cache-v{CACHE_FORMAT}|{__version__}", parts).hexdigest()
 
 
 class BuildCache:
@@ -77,11 +92,7 @@ class BuildCache:
 
     def prune(self) -> None:
         """Delete entries not used by this build (old versions of transcripts, removed files)."""
-        if not self.directory.is_dir():
-            return
-        for path in self.directory.glob("*.bin"):
-            if path.name not in self.used:
-                path.unlink(missing_ok=True)
+        _prune(self.directory, "*.bin", self.used)
 
 
 def software_fingerprint() -> str:
@@ -127,11 +138,7 @@ class DerivedCache:
         self.pending: dict[str, bytes] = {}  # entry name -> encrypted result, written by ``flush``
 
     def _name_and_key(self, kind: str, parts: list[bytes | str]) -> tuple[str, bytes]:
-        digest = hashlib.sha256(f"gtna-derived-v{CACHE_FORMAT}|{kind}".encode())
-        for part in parts:
-            data = part.encode() if isinstance(part, str) else part
-            digest.update(len(data).to_bytes(8, "big") + data)
-        material = digest.digest()
+        material = _digest(f"gtna-derived-v{CACHE_FORMAT}|{kind}", parts).digest()
         name = hashlib.sha256(b"id|" + material).hexdigest()[:40] + self.SUFFIX
         return name, base64.urlsafe_b64encode(hashlib.sha256(b"key|" + material).digest())
 
@@ -178,8 +185,4 @@ class DerivedCache:
 
     def prune(self) -> None:
         """Delete derived entries not used by this build (old versions of interviews, an old codebook)."""
-        if not self.directory.is_dir():
-            return
-        for path in self.directory.glob(f"*{self.SUFFIX}"):
-            if path.name not in self.used:
-                path.unlink(missing_ok=True)
+        _prune(self.directory, f"*{self.SUFFIX}", self.used)
