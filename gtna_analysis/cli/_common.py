@@ -6,11 +6,11 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from gtna_analysis.errors import GtnaError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas only when a command reads tables: report workers import this module too
+    import pandas as pd
+
     from gtna_analysis.coding.codebook import Codebook
 
 

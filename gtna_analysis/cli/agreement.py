@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from gtna_analysis.console import OUTPUT
 from gtna_analysis.errors import GtnaError
 
 from ._common import common, load_tables, processed_dir, study_codebook, write_csv
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EPILOG_AGREEMENT = """examples:
   gtna agreement gold data/raw/codings/coder_b.csv     # two human coders: kappa, alpha, % agreement
@@ -74,6 +76,8 @@ def _fmt(frame: pd.DataFrame) -> str:
 
 def cmd_designs(args: argparse.Namespace) -> int:
     """``gtna agreement designs gold``: extracted training designs against <study>/gold/designs.csv."""
+    import pandas as pd
+
     from gtna_analysis.coding.design_check import check_designs
     from gtna_analysis.paths import GOLD_FOLDER
 
@@ -101,6 +105,8 @@ def cmd_designs(args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from gtna_analysis.coding.agreement import agreement, disagreements, target_summary, validate
 
     if args.a == "designs":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from gtna_analysis.console import OUTPUT
 from gtna_analysis.errors import GtnaError
@@ -44,13 +45,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from gtna_analysis.build import build, write_outputs
-
     out = args.out or args.processed or default_processed(args.study)
     if args.out or args.processed:  # the default lies in the study folder, which build() checks itself
         check_out_folder(out)
+    return build_into(args.study, out, keep_going=args.keep_going, use_cache=not args.no_cache)
+
+
+def build_into(study: Path, out: Path, keep_going: bool = False, use_cache: bool = True) -> int:
+    """``gtna build``'s work and messages (also run by ``gtna report --build``): the exit code."""
+    from gtna_analysis.build import build, write_outputs
+
     try:
-        result = build(args.study, keep_going=args.keep_going, cache_dir=None if args.no_cache else out / ".cache",
+        result = build(study, keep_going=keep_going, cache_dir=out / ".cache" if use_cache else None,
                        progress=OUTPUT.progress)
         OUTPUT.detail(f"read {len(result.reread)} transcript(s); the others were unchanged (cache)")
         for warning in result.warnings:

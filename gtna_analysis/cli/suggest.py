@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-import pandas as pd
-
 from gtna_analysis.console import OUTPUT
 from gtna_analysis.errors import GtnaError
 
@@ -24,6 +22,8 @@ Suggestions never enter codings or reports until someone accepts them.
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from gtna_analysis.coding.codebook import load_codebook
     from gtna_analysis.coding.human import load_gold
     from gtna_analysis.coding.suggest import review_sheet, suggest

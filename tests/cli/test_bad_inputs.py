@@ -264,6 +264,12 @@ CASES: dict[str, tuple[int, Case]] = {
                                         p.tmp / "np")),
     "report --agency unknown": (1, lambda p: (["report", "--processed", p.processed, "--agency", "nasa", "--out",
                                                p.tmp / "r"], "manifest.json")),
+    # --build with two jobs: the report workers (and their kernels) are already starting when the build fails
+    "report --build: empty transcript": (1, lambda p: (["report", "--build", "--jobs", "2", "--study",
+                                                        p.study({"transcripts/moes/MOES-95.md": ""}), "--out",
+                                                        p.tmp / "r"], "MOES-95.md")),
+    "report --build --processed a file": (1, lambda p: (["report", "--build", "--study", p.study(), "--processed",
+                                                         p.file("pf"), "--out", p.tmp / "r"], p.tmp / "pf")),
     "export --out a folder": (1, lambda p: (["export", "--format", "xlsx", "--processed", p.processed, "--out",
                                              p.folder("adir")], p.tmp / "adir")),
     "export --out in missing folder": (1, lambda p: (["export", "--format", "xlsx", "--processed", p.processed,

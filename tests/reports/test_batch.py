@@ -94,3 +94,54 @@ def test_jobs_run_on_the_warm_kernel_engine(tmp_path: Path, monkeypatch: pytest.
     finally:
         reporting.release_kernel()
     assert reporting._WORKER_KERNEL is None
+
+
+def _worker_state() -> dict:
+    """Run in a report worker: what its start-up left it with."""
+    import os
+    import sys
+
+    from gtna_analysis.reports import kernels
+
+    return {"pid": os.getpid(), "exporter_made": reporting._exporter.cache_info().currsize == 1,
+            "engine": kernels.ENGINE_NAME in sys.modules["papermill"].engines.papermill_engines._engines,
+            "pandas": "pandas" in sys.modules}
+
+
+def test_workers_are_ready_before_their_first_report() -> None:
+    """``report_workers`` spawns every worker at once, and each has papermill's engine and its HTML exporter
+    before any report reaches it, without pandas (a worker never reads a table: its start-up is on the clock)."""
+    import time
+
+    with reporting.report_workers(2, warm=False) as pool:
+        assert pool is not None
+        states = []
+        for _ in range(20):  # until both workers have answered (a single worker may take several tasks)
+            states += [f.result(timeout=600) for f in [pool.submit(_worker_state) for _ in range(2)]]
+            if len({s["pid"] for s in states}) == 2:
+                break
+            time.sleep(0.1)
+    assert len({s["pid"] for s in states}) == 2
+    assert all(s["exporter_made"] and s["engine"] and not s["pandas"] for s in states)
+    with reporting.report_workers(1) as serial:
+        assert serial is None  # a serial batch renders in this process
+
+
+def test_work_given_as_before_overlaps_the_workers_and_its_failure_renders_nothing(tmp_path: Path) -> None:
+    """``before`` (the build of ``gtna report --build``) runs once the workers exist; if it fails, nothing is
+    rendered or published and the error reaches the caller."""
+    import multiprocessing
+
+    from gtna_analysis.errors import GtnaError
+
+    seen: list[int] = []
+
+    def failing_build() -> None:
+        seen.append(len(multiprocessing.active_children()))
+        raise GtnaError.at(tmp_path / "study" / "MOES-01.md", 3, "broken")
+
+    with pytest.raises(GtnaError, match=r"MOES-01\.md:3: broken"):
+        reporting.render_reports(tmp_path / "processed", tmp_path / "reports", jobs=2, warm=False,
+                                 before=failing_build)
+    assert seen and seen[0] >= 2  # both workers were already starting while the build ran
+    assert not (tmp_path / "reports").exists()

@@ -63,9 +63,10 @@ def study(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def rendered(study: Path) -> Path:
     processed = study.parent / "processed"
     out = study.parent / "reports"
-    assert main(["build", "--study", str(study), "--out", str(processed), "-q"]) == 0
-    assert main(["report", "--all", "--study", str(study), "--processed", str(processed), "--out", str(out),
-                 "--jobs", "2", "--format", "docx", "-q"]) == 0
+    # what `make reports` runs: the build, then the reports, with the workers starting while the build runs
+    assert main(["report", "--all", "--build", "--study", str(study), "--processed", str(processed), "--out",
+                 str(out), "--jobs", "2", "--format", "docx", "-q"]) == 0
+    assert (processed / "CURRENT").exists()
     return out
 
 
