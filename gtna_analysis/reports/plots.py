@@ -165,20 +165,44 @@ def _label_chars(width: float) -> int:
     return max(14, int(width * 3.6))
 
 
+LINE_INCH = 0.2   # height of one line of a 10 pt row label in a bar chart
+ROW_GAP = 0.5     # space between two rows' labels, in label lines
+BAR_LINES = 1.2   # bar thickness, in label lines (the same for every row, whatever its label's length)
+DOT_LINES = 2.0   # a dot chart's row: room for a ringed marker (15 pt), in label lines
+DOT_ROW_GAP = 1.0
+LEGEND_CHARS = 26  # characters per line of a legend entry (agency names)
+
+
+def row_centres(line_counts: list[int], gap: float = ROW_GAP, least: float = BAR_LINES
+                ) -> tuple[list[float], float]:
+    """Where each row of a horizontal bar chart goes, in label lines from the top, and the rows' total height.
+
+    Why not one row per unit: a theme label wrapped onto three or four lines (Georgian labels are long, and the
+    phone drawing wraps them narrowly) needs three or four lines of height, and evenly spaced rows let it run
+    into its neighbours' labels. Each row gets the height of its own label plus a gap, and never less than its
+    bar (``least``: the marks' own height, in label lines)."""
+    centres, top = [], 0.0
+    for lines in line_counts:
+        slot = max(lines, least) + gap
+        centres.append(top + slot / 2)
+        top += slot
+    return centres, top
+
+
 def prevalence_bars(prev: pd.DataFrame, lang: str, title: str, measure: str = "share_interviews",
                     top: int | None = None, width: float = WIDE) -> Figure:
     """Horizontal bars of a prevalence table (largest at the top), bars in the theme colours, % labels."""
     use_style()
     data = prev.head(top) if top else prev
     labels = [wrap(v, _label_chars(width)) for v in data["label"]]
-    lines = sum(max(1, lbl.count("\n") + 1) for lbl in labels)
+    y, rows_height = row_centres([lbl.count("\n") + 1 for lbl in labels])
     # rows as tight as their labels allow (0.2 inch a label line, 10 pt text): the priorities chart follows
     # the report's first page of text and should fit under it on A4
-    fig, ax = plt.subplots(figsize=(width, 0.2 * lines + 0.1 * len(data) + 1.3))
-    y = range(len(data))[::-1]
-    ax.barh(list(y), data[measure], color=data["color"].tolist(), edgecolor="white")
-    ax.set_yticks(list(y), labels)
-    ax.set_xlim(0, 1.25)
+    fig, ax = plt.subplots(figsize=(width, LINE_INCH * rows_height + 1.3))
+    ax.barh(y, data[measure], height=BAR_LINES, color=data["color"].tolist(), edgecolor="white")
+    ax.set_ylim(rows_height, 0)  # first row at the top; no margins: the rows' own gaps space them
+    ax.set_yticks(y, labels)
+    ax.set_xlim(0, 1.25 if width >= 6 else 1.42)  # room for "100% (12)" after a full bar, on a phone too
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
     count_col = "interviews" if measure == "share_interviews" else "participants"
@@ -218,21 +242,21 @@ def contrast_chart(contrast: pd.DataFrame, lang: str, title: str, me: str, other
     data = contrast.reset_index(drop=True)
     labels = [("★ " if sig else "") + wrap(v, _label_chars(width))
               for v, sig in zip(data["label"], data["significant"], strict=True)]
-    lines = sum(lbl.count("\n") + 1 for lbl in labels)
-    fig, ax = plt.subplots(figsize=(width, 0.22 * lines + 0.3 * max(len(data), 1) + 2.0))
-    y = list(range(len(data)))[::-1]
+    y, rows_height = row_centres([lbl.count("\n") + 1 for lbl in labels], gap=DOT_ROW_GAP, least=DOT_LINES)
+    fig, ax = plt.subplots(figsize=(width, LINE_INCH * rows_height + 2.0))
     for yi, row in zip(y, data.itertuples(), strict=True):
         color = row.color if row.significant else "#777777"
         ax.plot([row.ci_low, row.ci_high], [yi, yi], color=color, linewidth=2, alpha=0.6, solid_capstyle="butt")
         ax.plot([row.share_others], [yi], marker="o", markersize=8, markerfacecolor="white",
                 markeredgecolor="#333333", linestyle="none")
         ax.plot([row.share], [yi], marker="o", markersize=8, color=color, linestyle="none")
-    _share_rows_axis(ax, y, labels, lang, margin=0.02)
+    _share_rows_axis(ax, y, rows_height, labels, lang, margin=0.02)
     handles = [matplotlib.lines.Line2D([], [], marker="o", color="#333333", linestyle="none", markersize=8,
-                                       label=me),
+                                       label=wrap(me, LEGEND_CHARS)),
                matplotlib.lines.Line2D([], [], marker="o", markerfacecolor="white", markeredgecolor="#333333",
-                                       linestyle="none", markersize=8, label=others)]
+                                       linestyle="none", markersize=8, label=wrap(others, LEGEND_CHARS))]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1 - 0.35 / fig.get_figheight()),
+              bbox_transform=_figure_x_axes_y(fig, ax),
               ncol=2 if width >= 6 else 1, frameon=False)
     _title(fig, title)
     return _finish(fig, title)
@@ -245,22 +269,24 @@ def agency_dots(shares: pd.DataFrame, significant: pd.DataFrame, lang: str, titl
     use_style()
     themes = list(shares.columns)
     labels = [wrap(v, _label_chars(width)) for v in themes]
-    lines = sum(lbl.count("\n") + 1 for lbl in labels)
-    fig, ax = plt.subplots(figsize=(width, 0.22 * lines + 0.3 * max(len(themes), 1) + 2.2))
-    y = list(range(len(themes)))[::-1]
+    y, rows_height = row_centres([lbl.count("\n") + 1 for lbl in labels], gap=DOT_ROW_GAP, least=DOT_LINES)
+    fig, ax = plt.subplots(figsize=(width, LINE_INCH * rows_height + 2.2))
     markers = ["o", "s", "D", "^", "v", "P", "X", "h"]
     for k, agency in enumerate(shares.index):
         color = OKABE_ITO[k % len(OKABE_ITO)]
         marker = markers[k % len(markers)]
         ax.plot(shares.loc[agency].to_numpy(), y, marker=marker, linestyle="none", markersize=8, color=color,
-                alpha=0.9, label=str(agency))
+                alpha=0.9, label=wrap(str(agency), LEGEND_CHARS))
         sig = significant.loc[agency].to_numpy()
         ax.plot(shares.loc[agency].to_numpy()[sig], [yy for yy, s in zip(y, sig, strict=True) if s],
                 marker="o", markersize=15, markerfacecolor="none", markeredgecolor="black", markeredgewidth=1.5,
                 linestyle="none")
-    _share_rows_axis(ax, y, labels, lang, margin=0.03)
+    _share_rows_axis(ax, y, rows_height, labels, lang, margin=0.03)
+    # agency names are long (a ministry's full name): wrapped, and one column on a phone, so the legend stays
+    # inside the drawing (two columns of full names ran off its left edge at 390 px)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1 - 0.35 / fig.get_figheight()),
-              ncol=min(len(shares.index), 4 if width >= 6 else 2), frameon=False)
+              bbox_transform=_figure_x_axes_y(fig, ax),
+              ncol=min(len(shares.index), 3 if width >= 6 else 1), frameon=False)
     _title(fig, title)
     return _finish(fig, title)
 
@@ -337,11 +363,18 @@ def duration_chart(preferences: pd.DataFrame, lang: str, title: str, by: str = "
     return _finish(fig, title)
 
 
-def _share_rows_axis(ax, y, labels: list[str], lang: str, margin: float) -> None:
-    """The shared frame of the dot charts of shares: one labelled row per theme, a 0–100 % axis of participants
-    (``margin`` leaves room for the markers at 0 and 100 %), no horizontal grid lines."""
+def _figure_x_axes_y(fig: Figure, ax) -> matplotlib.transforms.Transform:
+    """x across the whole figure, y along the axes: a legend under the axes, centred on the drawing rather than
+    on the axes (which sit right of the theme labels), so a wide legend does not run off the right edge."""
+    return matplotlib.transforms.blended_transform_factory(fig.transFigure, ax.transAxes)
+
+
+def _share_rows_axis(ax, y, rows_height: float, labels: list[str], lang: str, margin: float) -> None:
+    """The shared frame of the dot charts of shares: one labelled row per theme (at ``y``, from
+    :func:`row_centres`), a 0–100 % axis of participants (``margin`` leaves room for the markers at 0 and 100 %),
+    no horizontal grid lines."""
     ax.set_yticks(y, labels)
-    ax.set_ylim(-0.7, len(labels) - 0.3)
+    ax.set_ylim(rows_height, 0)  # first row at the top
     ax.set_xlim(-margin, 1 + margin)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
     ax.set_xlabel(t("share_participants", lang))

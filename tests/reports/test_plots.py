@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import matplotlib.pyplot as plt
@@ -131,3 +132,43 @@ def test_chart_html_offers_a_wide_and_a_narrow_svg_and_is_deterministic() -> Non
     assert widths[0] == round(plots.WIDE * 96) and widths[1] == round(plots.NARROW * 96)
     wide_min, narrow_min = (int(m) for m in re.findall(r"min-width:(\d+)px", html))
     assert narrow_min <= 358 < wide_min  # the narrow drawing fits a 390 px phone (16 px margins) without scrolling
+
+
+LONG_AND_SHORT = ["შრომის, ჯანმრთელობისა და სოციალური დაცვის სექტორის საკითხები და ინსტიტუციური მექანიზმები",
+                  "სტატისტიკა", "ოჯახში ძალადობის პრევენცია და მსხვერპლთა დაცვის სისტემის გაძლიერება", "ბიუჯეტი",
+                  "ცოდნა"]
+MINISTRIES = ["შრომის, ჯანმრთელობისა და სოციალური დაცვის სამინისტრო", "განათლებისა და მეცნიერების სამინისტრო",
+              "საქსტატი"]
+
+
+def _row_charts(width: float) -> list:
+    """The three charts with one row per theme, with labels of one to four lines next to each other."""
+    n = len(LONG_AND_SHORT)
+    prev = pd.DataFrame({"label": LONG_AND_SHORT, "color": ["#0072B2"] * n,
+                         "share_interviews": [1.0, 0.8, 0.6, 0.4, 0.0], "interviews": [12, 10, 7, 5, 0]})
+    contrast = pd.DataFrame({"label": LONG_AND_SHORT, "color": ["#0072B2"] * n, "share": [1.0, 0.4, 0.2, 0.0, 0.5],
+                             "share_others": [0.1, 0.4, 0.3, 0.2, 0.5], "ci_low": [0.6, 0.1, 0.0, 0.0, 0.2],
+                             "ci_high": [1.0, 0.8, 0.6, 0.5, 0.8], "significant": [True, False, False, False, False]})
+    shares = pd.DataFrame([[0.5, 0.2, 0.1, 0.0, 1.0], [0.1, 0.2, 0.3, 0.4, 0.0], [0.9, 0.0, 0.5, 0.2, 0.1]],
+                          index=MINISTRIES, columns=LONG_AND_SHORT)
+    return [plots.prevalence_bars(prev, "ka", "პრიორიტეტები", width=width),
+            plots.contrast_chart(contrast, "ka", "შედარება", MINISTRIES[0], "დანარჩენი უწყებები", width=width),
+            plots.agency_dots(shares, shares > 0.8, "ka", "უწყებები", width=width)]
+
+
+def test_row_labels_of_different_lengths_never_overlap_and_all_text_stays_inside_the_drawing() -> None:
+    """At 390 px the theme labels wrap onto three or four lines; evenly spaced rows let them run into their
+    neighbours, and a legend of two columns of ministry names ran off the drawing's left edge."""
+    for width in (plots.WIDE, plots.NARROW):
+        for fig in _row_charts(width):
+            assert max(t.get_text().count("\n") for t in fig.axes[0].get_yticklabels()) >= 2  # really wrapped
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()
+            boxes = sorted((t.get_window_extent(renderer) for t in fig.axes[0].get_yticklabels() if t.get_text()),
+                           key=lambda b: b.y0)
+            for lower, upper in itertools.pairwise(boxes):
+                assert lower.y1 <= upper.y0, f"{fig.get_label()} at {width} in: row labels overlap"
+            drawn = fig.get_tightbbox(renderer)  # inches: every text and mark that is drawn
+            assert drawn.x0 >= -0.01 and drawn.x1 <= width + 0.01, \
+                f"{fig.get_label()} at {width} in: text runs off the drawing ({drawn.x0:.2f}–{drawn.x1:.2f} in)"
+            plt.close(fig)
