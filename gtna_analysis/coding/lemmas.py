@@ -37,6 +37,7 @@ _POSTPOSITIONS = ("ისათვის", "ისთვის", "თვის",
 _CASES = ("ისა", "ის", "ითა", "ით", "ად", "მა", "ს", "თა", "ო")
 _PLURALS = ("ებ", "ნ")
 _FINAL_VOWELS = ("ი", "ა", "ე", "ო")
+_PLURAL_NOMINATIVES = ("ები", "ებო")
 
 
 def _strip_one(word: str, endings: tuple[str, ...]) -> str:
@@ -51,6 +52,8 @@ def strip_georgian(word: str) -> str:
     word = _strip_one(word, _PARTICLES)
     word = _strip_one(word, _POSTPOSITIONS)
     word = _strip_one(word, _CASES)
+    if word.endswith(_PLURAL_NOMINATIVES) and len(word) - 3 >= MIN_STEM:
+        word = word[:-1]  # nominative/vocative plural (ტრენინგები): its vowel sits after -ებ-, not before it
     plural = _strip_one(word, _PLURALS[:1])  # -ებ- only: a final -ნ is mostly part of the stem
     word = plural
     return _strip_one(word, _FINAL_VOWELS)
