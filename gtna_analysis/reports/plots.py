@@ -132,8 +132,11 @@ def chart_html(chart: Chart, wide: Figure | None = None) -> str:
     from html import escape
 
     parts = []
+    drawn: dict[float, Rendering] = {}  # a chart whose phone drawing is its wide one is drawn once
     for variant, width in (("wide", WIDE), ("narrow", chart.narrow_width)):
-        r = render(wide if variant == "wide" and wide is not None else chart.draw(width))
+        if width not in drawn:
+            drawn[width] = render(wide if variant == "wide" and wide is not None else chart.draw(width))
+        r = drawn[width]
         src = "data:image/svg+xml;base64," + base64.b64encode(r.svg).decode("ascii")
         parts.append(
             f'<div class="gtna-chart-scroll gtna-chart-{variant}"><img src="{src}" alt="{escape(chart.title)}" '
@@ -291,6 +294,21 @@ def agency_dots(shares: pd.DataFrame, significant: pd.DataFrame, lang: str, titl
     return _finish(fig, title)
 
 
+def triangle_width(themes: int, width: float) -> float:
+    """The co-occurrence triangle's drawing width (inches) for ``themes`` themes, asked for at ``width``: ~0.45 inch
+    a column, at most 11 — with eight or more columns the same at every width asked for."""
+    return min(11.0, max(width, 0.45 * (themes - 1) + 4.4))
+
+
+def cooccurrence_chart(matrix: pd.DataFrame, title: str) -> Chart:
+    """The triangle as a :class:`Chart`. When its phone drawing would be the wide one (enough themes that the
+    triangle is wider than a phone at any width, and it scrolls), it is drawn once: the cross-agency report's
+    costliest chart, drawn twice for the same bytes before."""
+    n = len(matrix)
+    same = triangle_width(n, NARROW) == triangle_width(n, WIDE)
+    return Chart(title, lambda w: cooccurrence_triangle(matrix, title, width=w), WIDE if same else NARROW)
+
+
 def cooccurrence_triangle(matrix: pd.DataFrame, title: str, label_width: int = 40, width: float = WIDE) -> Figure:
     """Theme pairs coded in the same segment: the lower triangle of a symmetric count matrix, diagonal left out.
 
@@ -305,7 +323,7 @@ def cooccurrence_triangle(matrix: pd.DataFrame, title: str, label_width: int = 4
     labels = [f"{name} ({total})" for name, total in zip(matrix.index, totals, strict=True)]
     pairs = matrix.iloc[1:, :-1].astype(float)
     hide = [[col > row for col in range(n - 1)] for row in range(n - 1)]  # cells above the diagonal
-    fig, ax = plt.subplots(figsize=(min(11.0, max(width, 0.45 * (n - 1) + 4.4)), min(11.0, 0.45 * (n - 1) + 3.2)))
+    fig, ax = plt.subplots(figsize=(triangle_width(n, width), min(11.0, 0.45 * (n - 1) + 3.2)))
     sns.heatmap(pairs, mask=pd.DataFrame(hide, index=pairs.index, columns=pairs.columns), annot=True, fmt=".0f",
                 cmap="Blues", vmin=0, cbar=False, linewidths=0.5, linecolor="white", ax=ax,
                 annot_kws={"fontsize": MIN_FONT_PT})

@@ -398,7 +398,7 @@ def cooccurrence_chart(ctx: ReportContext):
     if len(matrix) < 2:
         return []  # nothing coded yet (the section text says so), or a single theme, which has no pairs
     title = CHART_TITLES["cooccurrence"][ctx.lang]
-    return plots.Chart(title, lambda w: plots.cooccurrence_triangle(matrix, title, width=w))
+    return plots.cooccurrence_chart(matrix, title)
 
 
 def cooccurrence_text(ctx: ReportContext) -> Markup:

@@ -172,3 +172,23 @@ def test_row_labels_of_different_lengths_never_overlap_and_all_text_stays_inside
             assert drawn.x0 >= -0.01 and drawn.x1 <= width + 0.01, \
                 f"{fig.get_label()} at {width} in: text runs off the drawing ({drawn.x0:.2f}–{drawn.x1:.2f} in)"
             plt.close(fig)
+
+
+def test_a_chart_whose_phone_drawing_is_its_wide_one_is_drawn_once() -> None:
+    """The co-occurrence triangle of eight or more themes has the same width whatever width is asked for (it
+    scrolls on a phone): one drawing serves both variants, the bytes those two drawings had."""
+    import re
+
+    for themes, drawings in ((12, 1), (4, 2)):
+        names = [f"თემა {i}" for i in range(themes)]
+        matrix = pd.DataFrame([[(i * j) % 5 + (i == j) * 9 for j in range(themes)] for i in range(themes)],
+                              index=names, columns=names)
+        chart = plots.cooccurrence_chart(matrix, "ერთად")
+        calls: list[float] = []
+        counted = plots.Chart(chart.title, lambda w, c=chart, seen=calls: seen.append(w) or c.draw(w),
+                              chart.narrow_width)
+        html = plots.chart_html(counted)
+        assert len(calls) == drawings, themes
+        wide, narrow = re.findall(r'src="([^"]+)"', html)
+        separate = [plots.render(chart.draw(w)).svg for w in (plots.WIDE, plots.NARROW)]
+        assert (wide == narrow) == (separate[0] == separate[1]) == (drawings == 1)
