@@ -96,9 +96,11 @@ def split_tail(word: str, min_base: int = 3) -> list[tuple[str, str]]:
 
 @cache
 def _known(word: str, lang: str) -> bool:
-    import simplemma
+    """``simplemma.is_known``, through the build cache's copy of its dictionary when there is one (lexicon.py:
+    decoding the Georgian and English dictionaries took ~1 s of every rebuild that parses a transcript)."""
+    from .lexicon import is_known
 
-    return bool(simplemma.is_known(word, lang=lang))
+    return is_known(word, lang)
 
 
 def known_georgian(word: str) -> bool:
