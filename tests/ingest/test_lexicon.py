@@ -205,3 +205,17 @@ def test_a_rebuild_decodes_no_dictionary(tmp_path: Path, monkeypatch: pytest.Mon
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in generation.iterdir() if p.is_file()}
 
     assert published(out) == published(fresh_out)
+
+
+def test_a_given_name_spelled_as_an_english_word_is_no_name() -> None:
+    """``GivenNames.latin_name`` asks whether a spelling is an English word when it is looked up (not for all
+    ~2,000 spellings of the list up front): the answer must be the one the list used to be filtered by."""
+    given = names.given_names()
+    spellings = sorted(given.latin)
+    english = [s for s in spellings if names.known_english(s)]
+    assert {"marina", "davit", "sofia", "tea"} <= set(english)  # known English words: no names
+    assert len(english) < len(spellings) // 10
+    for spelling in spellings:
+        found = given.latin_name(spelling.capitalize())
+        assert (found is None) == (spelling in english), spelling
+    assert given.latin_name("Marinas") is None and given.latin_name("Giorgis") == "გიორგი"
