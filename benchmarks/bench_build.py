@@ -309,11 +309,11 @@ def main(argv: list[str] | None = None) -> None:
     results = researcher_loop(study, args.work, args.repeats, roots)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
-    print("\n| tree | step | work CPU s (runs) | median | start-up CPU s |\n|---|---|---|---|---|")
+    print("\n| tree | step | work CPU s (load average) per run | median | start-up CPU s |\n|---|---|---|---|---|")
     for name, steps in results.items():
         for step in LOOP_STEPS:
             ok = [r for r in steps[step] if "work_cpu" in r]
-            runs = ", ".join(f"{r['work_cpu']:.2f}" for r in ok)
+            runs = ", ".join(f"{r['work_cpu']:.2f} ({r['load']:.1f})" for r in ok)
             print(f"| {name} | {step} | {runs} | "
                   f"{median([r['work_cpu'] for r in ok]):.2f} | "
                   f"{median([r['startup_cpu'] for r in ok]):.2f} |")

@@ -36,6 +36,7 @@ from gtna_analysis.coding.preferences import extract_preferences
 from gtna_analysis.errors import GtnaError, Problem, ProblemLog
 from gtna_analysis.exchange.coding_files import load_study_codings
 from gtna_analysis.ingest.cache import BuildCache, DerivedCache, context_hash, software_fingerprint
+from gtna_analysis.ingest.lexicon import LEXICON
 from gtna_analysis.ingest.pseudonymise import Pseudonymiser, StudyNames
 from gtna_analysis.ingest.readers.limits import study_limits
 from gtna_analysis.ingest.transcripts import (
@@ -81,7 +82,8 @@ def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path
     (``gtna validate`` lists everything in one run), and then the build stops even with ``keep_going``.
     """
     study = load_study(study_dir)
-    with study_limits(study.limits):  # the study's limits: (environment variables still override them)
+    # the study's limits (environment variables still override them); simplemma's dictionaries from the cache
+    with study_limits(study.limits), LEXICON.reading_from(cache_dir):
         return _build(study, keep_going, cache_dir, progress)
 
 
@@ -125,6 +127,7 @@ def _build(study: Study, keep_going: bool, cache_dir: str | Path | None, progres
         derived.flush()
         if not log:
             derived.prune()
+        LEXICON.save(cache_dir)  # copies of the dictionaries this build decoded, for the next (ingest/lexicon.py)
     warnings = [w for item in items for w in item.warnings] + [w for p in parsed for w in p.warnings]
     sources = {p.meta.interview_id: p.meta.source for p in parsed}
     read_ids = {item.meta.interview_id: item.source.path for item in items}
@@ -325,7 +328,8 @@ def per_interview(derived: DerivedCache, kind: str, inputs: dict[str, list[bytes
     # strings (pyarrow strings) or floats, and the concatenation is then object where the table made in one go
     # is typed (its parquet file differs). Such columns are inferred again from all their values, as the
     # table's own constructor does.
-    mixed = [c for c in table.columns if len({str(f[c].dtype) for f in frames}) > 1]
+    dtypes = [f.dtypes for f in frames]  # one Series each (not a column look-up per frame and column)
+    mixed = [c for c in table.columns if len({str(d[c]) for d in dtypes}) > 1]
     if mixed:
         again = pd.DataFrame(table[mixed].to_dict("records"), columns=mixed)
         for column in mixed:

@@ -26,6 +26,7 @@ from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 import ahocorasick
 import numpy as np
@@ -37,7 +38,7 @@ from gtna_analysis.schema import CODING_COLUMNS, CODING_UNITS
 from . import polarity as _polarity
 from .codebook import Codebook
 from .lemmas import stem_pattern, stem_text
-from .patterns import CompiledPattern, blank_non_word, compile_pattern, match_text, scan_keys
+from .patterns import CompiledPattern, TimedRegex, blank_non_word, compile_pattern, match_text, scan_keys
 
 CHUNK_SEGMENTS = 5_000  # segments scanned at once (bounds memory; the automaton itself is shared)
 _SEPARATOR = " \x00 "  # between segments in the scan text: no key, phrase or stem can match across the NUL
@@ -78,9 +79,11 @@ class _Context:
     where one of its context patterns also matches (surface or stem text)."""
 
     def __init__(self, codebook: Codebook, languages: tuple[str, ...] | None = None):
-        # code → (search regex, literal the regex cannot match without): the literal (a word pattern's first
-        # stem; None for a raw regex) is checked with ``in`` first, which rules out most regex passes exactly
-        self.searchers: dict[str, list[tuple[re.Pattern[str], str | None]]] = {}
+        # code → (pattern, literal its search regex cannot match without): the literal (a word pattern's first
+        # stem; None for a raw regex) is checked with ``in`` first, which rules out most regex passes exactly;
+        # the regex is compiled at the first text that holds the literal (``_search_regex``), not here: most
+        # never run, and a coder loaded from the build cache would otherwise compile them all again (~240)
+        self.searchers: dict[str, list[tuple[CompiledPattern, str | None]]] = {}
         for code in codebook.codes:
             found = []
             for lang, patterns in code.requires.items():
@@ -88,11 +91,11 @@ class _Context:
                     continue
                 for p in patterns:
                     compiled = compile_pattern(p)
-                    found.append((compiled.search_regex(), compiled.anchor))
+                    found.append((compiled, compiled.anchor))
                     stemmed = stem_pattern(p)
                     if stemmed is not None:
                         compiled = compile_pattern(stemmed)
-                        found.append((compiled.search_regex(), compiled.anchor))
+                        found.append((compiled, compiled.anchor))
             if found:
                 self.searchers[code.id] = found
 
@@ -103,9 +106,15 @@ class _Context:
         if not searchers:
             return spans
         bounds = sentence_bounds(text)
-        ok = {_unit_of(bounds, m.start()) for rx, literal in searchers for version in prepared
-              if literal is None or literal in version for m in rx.finditer(version) if _found(m, rx)}
+        ok = {_unit_of(bounds, m.start()) for pattern, literal in searchers for version in prepared
+              if literal is None or literal in version
+              for rx in (_search_regex(pattern),) for m in rx.finditer(version) if _found(m, rx)}
         return [(s, e) for s, e in spans if _unit_of(bounds, s) in ok]
+
+
+@cache
+def _search_regex(pattern: CompiledPattern) -> re.Pattern[str] | TimedRegex:
+    return pattern.search_regex()
 
 
 def _found(m: re.Match[str], rx: re.Pattern[str]) -> bool:

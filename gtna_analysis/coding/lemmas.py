@@ -24,6 +24,8 @@ from typing import TypeVar
 
 import simplemma
 
+from gtna_analysis.ingest.lexicon import lemmatize
+
 from .patterns import pattern_words
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -61,7 +63,8 @@ def strip_georgian(word: str) -> str:
 
 # Memo tables of word -> stem key and pattern word -> "is a dictionary form". Both depend only on the word,
 # simplemma's data and the rules above, so a build keeps them in its cache folder (``KeyCache``): a rebuild then
-# needs no lemma data at all, and simplemma decodes a language's dictionary (~0.3–0.7 s each) only on a miss.
+# needs no lemma data at all, and a miss reads simplemma's dictionary from the build cache's copy
+# (``ingest/lexicon.py``; decoding it took ~0.3–0.7 s per language).
 _T = TypeVar("_T")
 _KEYS: dict[str, str] = {}
 _DICTIONARY_FORMS: dict[str, bool] = {}
@@ -85,12 +88,12 @@ def word_key(word: str) -> str:
 
 def _word_key(word: str) -> str:
     if _GEORGIAN.search(word):
-        lemma = simplemma.lemmatize(word, lang="ka")
+        lemma = lemmatize(word, "ka")
         key = strip_georgian(lemma.lower())
         if key == lemma.lower() and lemma == word:
             key = strip_georgian(word)
     else:
-        key = simplemma.lemmatize(word, lang="en").lower()
+        key = lemmatize(word, "en").lower()
     return key if 0 < len(key) <= len(word) else word
 
 
@@ -115,7 +118,7 @@ def is_dictionary_form(word: str) -> bool:
 
 
 def _is_dictionary_form(word: str) -> bool:
-    lemma = simplemma.lemmatize(word, lang="ka" if _GEORGIAN.search(word) else "en").lower()
+    lemma = lemmatize(word, "ka" if _GEORGIAN.search(word) else "en").lower()
     if lemma != word:
         return False
     if not _GEORGIAN.search(word):

@@ -15,6 +15,7 @@ transcript can read its entry. Entry file names are hashes that do not reveal th
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import os
 import pickle
@@ -48,6 +49,19 @@ def _prune(directory: Path, pattern: str, used: set[str]) -> None:
             path.unlink(missing_ok=True)
 
 
+def _unpickle(data: bytes) -> Any:
+    """``pickle.loads`` with the cyclic garbage collector paused: unpickling the compiled coder creates ~130,000
+    objects, and every few hundred of them the collector would walk all the objects of the process (pandas'
+    modules included) to find no garbage — unpickling creates none. Collection resumes afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def context_hash(*parts: bytes | str) -> str:
     """A hash of everything besides the transcript itself that reading/parsing depends on."""
     return _digest(f"gtna-cache-v{CACHE_FORMAT}|{__version__}", parts).hexdigest()
@@ -76,7 +90,7 @@ class BuildCache:
         except OSError:
             return None
         try:
-            value = pickle.loads(Fernet(key).decrypt(blob))
+            value = _unpickle(Fernet(key).decrypt(blob))
         except InvalidToken:  # tampered, or written for other content: never unpickled
             return None
         except Exception:  # an entry from another version of the code: rebuild it
@@ -147,7 +161,7 @@ class DerivedCache:
         name, key = self._name_and_key(kind, parts)
         try:
             blob = (self.directory / name).read_bytes()
-            value = pickle.loads(Fernet(key).decrypt(blob))
+            value = _unpickle(Fernet(key).decrypt(blob))
         except Exception:  # absent, tampered (InvalidToken) or from another version of the code: recompute
             return None
         self.used.add(name)

@@ -96,9 +96,11 @@ def split_tail(word: str, min_base: int = 3) -> list[tuple[str, str]]:
 
 @cache
 def _known(word: str, lang: str) -> bool:
-    import simplemma
+    """``simplemma.is_known``, through the build cache's copy of its dictionary when there is one (lexicon.py:
+    decoding the Georgian and English dictionaries took ~1 s of every rebuild that parses a transcript)."""
+    from .lexicon import is_known
 
-    return bool(simplemma.is_known(word, lang=lang))
+    return is_known(word, lang)
 
 
 def known_georgian(word: str) -> bool:
@@ -114,7 +116,7 @@ class GivenNames:
     """The shipped list of Georgian given names, as head → name look-ups in both scripts."""
 
     heads: dict[str, tuple[str, str]]  # Georgian head -> (kind, name)
-    latin: dict[str, str]  # lowercase Latin spelling -> name
+    latin: dict[str, str]  # lowercase Latin spelling -> name (those that are English words do not count)
 
     def georgian(self, word: str) -> str | None:
         """The given name a Georgian word is a form of (ნინოსთან → ნინო), or None."""
@@ -130,7 +132,9 @@ class GivenNames:
             return None
         low = word.lower()
         for candidate in (low, low[:-2] if low.endswith("'s") else "", low[:-1] if low.endswith("s") else ""):
-            if candidate and candidate in self.latin:
+            # an English word is no name (May, Grace): asked here, of the few spellings a text holds, rather
+            # than of all ~2,000 spellings of the list in every process (~0.05 s of a rebuild)
+            if candidate and candidate in self.latin and not known_english(candidate):
                 return self.latin[candidate]
         return None
 
@@ -150,7 +154,7 @@ def given_names() -> GivenNames:
         for kind, head in georgian_heads(name):
             heads.setdefault(head, (kind, name))
         for spelling in romanisations(name):
-            if len(spelling) >= 3 and not known_english(spelling):
+            if len(spelling) >= 3:
                 latin.setdefault(spelling, name)
     return GivenNames(heads, latin)
 

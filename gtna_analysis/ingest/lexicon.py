@@ -1,0 +1,272 @@
+"""simplemma's Georgian and English dictionaries, read from a derived copy in the build cache instead of decoded.
+
+Why: the pseudonymiser asks "is this a known word?" for every surname candidate (``names.known_georgian``,
+``known_english``) and the coder lemmatises every new word (``coding/lemmas.py``). Both need simplemma's form →
+lemma dictionaries, which simplemma ships front-coded and lzma-compressed and decodes into a Python dict on first
+use: ~0.65 s for Georgian and ~0.35 s for English, paid by every rebuild that parses one edited transcript —
+most of such a rebuild's time. Here the decoded dictionary is kept as one flat file per language in the build
+cache (``<out>/.cache/simplemma-<lang>-<fingerprint>.lexicon``): the keys sorted as UTF-8 bytes in one blob with
+an offset array, each key's lemma as an index into the blob of distinct lemmas. Loading it is one read and a
+checksum (~0.02 s for Georgian), a look-up a binary search (a few µs), and nothing is decoded that is not looked
+up. (sqlite, measured: ~1.4 s to write the Georgian table and ~12 µs per look-up; marisa-trie, which simplemma's
+own ``TrieDictionaryFactory`` uses, is not available to this project.)
+
+The copy is simplemma's public word data and nothing else: it is derived from simplemma's data files alone, never
+from a study (``tests/ingest/test_lexicon.py`` checks a build's copy against one written with no study at all),
+so unlike the transcript entries it needs no encryption. It is keyed by this format, simplemma's version and the
+SHA-256 of the language's shipped data file: another simplemma — even the same version with other data — is a
+different file name, and the old file is removed by the next successful build. A copy that is truncated, fails
+its CRC-32 or does not match its header is ignored (the dictionary is decoded as before) and written again.
+The CRC detects damage, not forgery: whoever can write the output folder can as well edit the published tables.
+
+Look-ups go through simplemma's own strategies (``DictionaryLookupStrategy`` for ``is_known``, ``DefaultStrategy``
+for ``lemmatize``), given this module's ``Lexicon`` through simplemma's public ``DictionaryFactory`` protocol, so
+the answers are simplemma's: the same key → value data, looked up by the same rules. Without a cache folder (or
+for a language without a copy) the ``Lexicon`` hands out simplemma's own decoded dictionary, shared with every
+other user of simplemma in the process (``letter_model`` trains on it).
+"""
+
+from __future__ import annotations
+
+import array
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import zlib
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Mapping
+from functools import cache
+from itertools import accumulate
+from pathlib import Path
+
+import simplemma
+from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
+from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY, DictionaryFactory
+from simplemma.utils import normalize_token
+
+FORMAT = 1
+MAGIC = b"GTNA-LEXICON\n"
+SUFFIX = ".lexicon"
+LANGUAGES = ("ka", "en")  # the languages kept as copies: the ones this package looks words up in
+_BLOCK = 64  # keys per block of the in-memory index (see ``FlatDictionary``)
+_DATA = Path(simplemma.__file__).parent / "strategies" / "dictionaries" / "data"
+
+
+@cache
+def fingerprint(lang: str) -> str | None:
+    """What a copy of ``lang`` depends on: this format, simplemma's version and its shipped data file's bytes.
+    None when the data file is not where simplemma 1.x/2.x keep it (another layout): no copy is then used."""
+    path = _DATA / f"{lang}.plzma"
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    version = getattr(simplemma, "__version__", "?")
+    digest = hashlib.sha256(f"gtna-lexicon-v{FORMAT}|{version}|{lang}|".encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def file_name(lang: str) -> str | None:
+    fp = fingerprint(lang)
+    return None if fp is None else f"simplemma-{lang}-{fp[:24]}{SUFFIX}"
+
+
+class FlatDictionary(Mapping[str, str]):
+    """A read-only str → str mapping over the flat file's bytes (see the module docstring for the layout)."""
+
+    __slots__ = ("_firsts", "_key_ends", "_keys", "_positions", "_value_ends", "_value_of", "_values", "raw")
+
+    def __init__(self, raw: bytes, header: dict):
+        sections = _sections(raw, header)
+        self.raw = raw  # the whole file, so another cache folder can be given the same bytes
+        self._key_ends = _array("I", sections["key_ends"], header["count"])
+        self._value_ends = _array("I", sections["value_ends"], header["values"])
+        self._value_of = _array(header["value_index"], sections["value_of"], header["count"])
+        self._keys, self._values = sections["keys"], sections["values"]
+        if (self._key_ends and self._key_ends[-1] != len(self._keys)) or \
+                (self._value_ends and self._value_ends[-1] != len(self._values)):
+            raise ValueError("offsets do not match the blobs")
+        self._positions = range(len(self._key_ends))
+        # every _BLOCK-th key as bytes: a C-level bisect finds the block, ~6 Python-level probes the key in it
+        self._firsts = [self._key(i) for i in range(0, len(self._positions), _BLOCK)]
+
+    def _key(self, i: int) -> bytes:
+        return self._keys[self._key_ends[i - 1] if i else 0:self._key_ends[i]]
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        """The lemma of ``key``, or ``default``: what simplemma's look-ups call (a miss is the common case)."""
+        target = key.encode()
+        block = bisect_right(self._firsts, target) - 1
+        if block < 0:
+            return default
+        start = block * _BLOCK
+        i = bisect_left(self._positions, target, start, min(start + _BLOCK, len(self._positions)), key=self._key)
+        if i == len(self._positions) or self._key(i) != target:
+            return default
+        v = self._value_of[i]
+        return self._values[self._value_ends[v - 1] if v else 0:self._value_ends[v]].decode()
+
+    def __getitem__(self, key: str) -> str:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._key(i).decode() for i in self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+
+def _array(typecode: str, data: bytes, count: int) -> array.array:
+    values = array.array(typecode)
+    if values.itemsize * count != len(data):
+        raise ValueError("section size")
+    values.frombytes(data)
+    return values
+
+
+_SECTIONS = ("key_ends", "value_ends", "value_of", "keys", "values")
+
+
+def _sections(raw: bytes, header: dict) -> dict[str, bytes]:
+    """The body's sections, in order, each ``header["sizes"][name]`` bytes long; the body must end with the last."""
+    body = raw.index(b"\n", len(MAGIC)) + 1
+    sections, at = {}, body
+    for name in _SECTIONS:
+        size = header["sizes"][name]
+        sections[name] = raw[at:at + size]
+        at += size
+    if at != len(raw) or any(len(sections[n]) != header["sizes"][n] for n in _SECTIONS):
+        raise ValueError("truncated or padded")
+    return sections
+
+
+def encode(lang: str, dictionary: Mapping[str, str]) -> bytes:
+    """The flat file of a form → lemma dictionary; a pure function of ``dictionary`` and ``fingerprint(lang)``
+    (keys sorted, lemmas numbered in key order: the same dictionary always gives the same bytes)."""
+    raw = getattr(dictionary, "_dict", None)  # simplemma 2 keeps bytes -> bytes behind its str facade: no decoding
+    if not isinstance(raw, dict):
+        raw = {k.encode(): v.encode() for k, v in dictionary.items()}
+    keys = sorted(raw)  # simplemma's own order is sorted already (then this is one pass, and so is values)
+    values = list(raw.values()) if keys == list(raw) else [raw[k] for k in keys]
+    numbers = {value: i for i, value in enumerate(dict.fromkeys(values))}
+    index_type = "H" if len(numbers) <= 0xFFFF else "I"
+    sections = {
+        "key_ends": array.array("I", accumulate(map(len, keys))).tobytes(),
+        "value_ends": array.array("I", accumulate(map(len, numbers))).tobytes(),
+        "value_of": array.array(index_type, map(numbers.__getitem__, values)).tobytes(),
+        "keys": b"".join(keys),
+        "values": b"".join(numbers),
+    }
+    body = b"".join(sections[n] for n in _SECTIONS)
+    header = {"format": FORMAT, "lang": lang, "fingerprint": fingerprint(lang), "byteorder": sys.byteorder,
+              "count": len(keys), "values": len(numbers), "value_index": index_type,
+              "sizes": {n: len(sections[n]) for n in _SECTIONS}, "crc32": zlib.crc32(body)}
+    return MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n" + body
+
+
+def decode(lang: str, raw: bytes) -> FlatDictionary:
+    """The mapping a flat file holds; ValueError when it is not a complete, undamaged copy of ``lang`` for this
+    simplemma and format."""
+    if not raw.startswith(MAGIC):
+        raise ValueError("not a lexicon file")
+    try:
+        end = raw.index(b"\n", len(MAGIC))
+        header = json.loads(raw[len(MAGIC):end])
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError("damaged header") from exc
+    expected = {"format": FORMAT, "lang": lang, "fingerprint": fingerprint(lang), "byteorder": sys.byteorder}
+    if not isinstance(header, dict) or any(header.get(k) != v for k, v in expected.items()):
+        raise ValueError("written for another simplemma, language, format or byte order")
+    try:
+        if zlib.crc32(memoryview(raw)[end + 1:]) != header["crc32"]:
+            raise ValueError("checksum")
+        return FlatDictionary(raw, header)
+    except (KeyError, TypeError) as exc:
+        raise ValueError("damaged header") from exc
+
+
+class Lexicon(DictionaryFactory):
+    """simplemma's ``DictionaryFactory``: each language's dictionary from its copy in ``directory`` when there is
+    a valid one, else simplemma's own (decoded once per process, shared with every other simplemma user)."""
+
+    def __init__(self) -> None:
+        self.directory: Path | None = None
+        self._loaded: dict[str, Mapping[str, str]] = {}
+        self._valid: set[Path] = set()  # copies read (or written) intact in this process
+
+    def get_dictionary(self, lang: str) -> Mapping[str, str]:
+        mapping = self._loaded.get(lang)
+        if mapping is None:
+            mapping = self._read(lang) or DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
+            self._loaded[lang] = mapping
+        return mapping
+
+    def _read(self, lang: str) -> FlatDictionary | None:
+        name = file_name(lang) if lang in LANGUAGES else None
+        if self.directory is None or name is None:
+            return None
+        path = self.directory / name
+        try:
+            mapping = decode(lang, path.read_bytes())
+        except (OSError, ValueError):  # absent, or damaged: decode simplemma's data; ``save`` writes it again
+            return None
+        self._valid.add(path)
+        return mapping
+
+    @contextlib.contextmanager
+    def reading_from(self, directory: str | Path | None) -> Iterator[None]:
+        """Look for copies in ``directory`` (a build's cache folder) while the block runs."""
+        previous, self.directory = self.directory, None if directory is None else Path(directory)
+        try:
+            yield
+        finally:
+            self.directory = previous
+
+    def save(self, directory: str | Path) -> None:
+        """Write a copy of each language this process looked words up in that ``directory`` has no intact copy
+        of (atomically; a cache that cannot be written is no error), and remove copies for another simplemma."""
+        directory = Path(directory)
+        current = {name for name in map(file_name, LANGUAGES) if name}
+        for lang, mapping in list(self._loaded.items()):
+            name = file_name(lang) if lang in LANGUAGES else None
+            if name is None or directory / name in self._valid:
+                continue
+            raw = mapping.raw if isinstance(mapping, FlatDictionary) else encode(lang, mapping)
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+                tmp = directory / f".{name}.{os.getpid()}.tmp"
+                tmp.write_bytes(raw)
+                os.replace(tmp, directory / name)
+            except OSError:
+                continue
+            self._valid.add(directory / name)
+        if directory.is_dir():
+            for path in directory.glob(f"simplemma-*{SUFFIX}"):
+                if path.name not in current:
+                    path.unlink(missing_ok=True)
+
+
+LEXICON = Lexicon()
+_LOOKUP = DictionaryLookupStrategy(LEXICON)
+_LEMMATIZER = simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=LEXICON))
+
+
+def is_known(word: str, lang: str) -> bool:
+    """``simplemma.is_known(word, lang=lang)`` for one language, through the ``Lexicon``."""
+    if not isinstance(word, str) or not word:
+        raise ValueError(f"not a word: {word!r}")
+    return _LOOKUP.get_lemma(normalize_token(word), lang) is not None
+
+
+def lemmatize(word: str, lang: str) -> str:
+    """``simplemma.lemmatize(word, lang=lang)`` through the ``Lexicon``."""
+    return _LEMMATIZER.lemmatize(word, lang)
