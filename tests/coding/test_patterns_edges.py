@@ -96,3 +96,62 @@ def test_raw_regex_size_and_repeat_bounds_are_inclusive() -> None:
         compile_pattern(f"re:qz{{2,{MAX_REPEAT + 1}}}")
     bound = f"{{2,{MAX_REPEAT + 1}}}"
     assert str(caught.value) == f"bad regex 'qz{bound}': repeat count {bound} is above 1000"
+
+
+def test_the_budget_rest_equal_to_the_timeout_is_still_a_timeout() -> None:
+    clock = RegexClock(timeout=0.25, budget=1.0)
+    clock.charge("re:a", 0.75)
+    assert clock.allowance("re:a") == (0.25, False)
+
+
+class _Hangs:
+    """A compiled pattern whose every search runs out of time (as a catastrophic one would), noting the time
+    it was given: the timeout path without waiting for a real one."""
+
+    pattern, flags, groups = "(x+x+)+y", 0, 1
+
+    def __init__(self) -> None:
+        self.given: list[float] = []
+
+    def search(self, string: str, pos: int, endpos: int | None, timeout: float) -> None:
+        self.given.append(timeout)
+        raise TimeoutError
+
+
+def test_a_search_cut_by_the_budget_rest_names_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gtna_analysis.coding import patterns
+
+    clock = RegexClock(timeout=30.0, budget=2.0)
+    clock.charge("re:(x+x+)+y", 1.5)
+    monkeypatch.setattr(patterns, "_CLOCK", clock)
+    hangs = _Hangs()
+    regex = TimedRegex(hangs, "re:(x+x+)+y")
+    with pytest.raises(PatternBudgetExceeded) as caught:
+        regex.search("x" * 50)
+    assert hangs.given == [0.5]  # the budget's rest, not the 30 s timeout
+    assert caught.value.source == "re:(x+x+)+y" and "its 2 s budget" in str(caught.value)
+    assert clock.spent["re:(x+x+)+y"] > 1.5  # the failed search is charged too
+    monkeypatch.setattr(patterns, "_CLOCK", RegexClock(timeout=0.5, budget=30.0))
+    with pytest.raises(PatternTimeout) as caught:
+        regex.search("x" * 50)
+    assert hangs.given[-1] == 0.5
+    assert type(caught.value) is PatternTimeout and "more than 0.5 s on one text" in str(caught.value)
+    monkeypatch.setattr(patterns, "REGEX_BUDGET", 7.0)
+    monkeypatch.setattr(patterns, "_CLOCK", RegexClock(timeout=30.0, budget=2.0))
+    with pytest.raises(PatternBudgetExceeded) as caught:
+        regex.search("x" * 50)
+    assert hangs.given[-1] == 7.0 and "its 7 s budget" in str(caught.value)  # the module override wins
+
+
+def test_outside_a_build_a_clock_is_started_on_first_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gtna_analysis.coding import patterns
+
+    monkeypatch.setattr(patterns, "_CLOCK", None)
+    regex = TimedRegex(timed_re.compile("gap"), "re:gap")
+    assert regex.search("a gender gap").span() == (9, 12)
+    assert isinstance(patterns._CLOCK, RegexClock) and patterns._CLOCK.spent["re:gap"] >= 0
+
+
+def test_timed_finditer_steps_over_empty_matches_one_character_at_a_time() -> None:
+    regex = TimedRegex(timed_re.compile("(?=x)"), "re:(?=x)")
+    assert [m.span() for m in regex.finditer("xxx")] == [(0, 0), (1, 1), (2, 2)]

@@ -207,3 +207,15 @@ def test_a_numeric_attribute_is_written_as_its_text(codebook: Codebook) -> None:
     tables["participants"] = tables["participants"].assign(level=[2.5, float("nan"), 3])
     root = etree.fromstring(build_project(codebook, tables)[0])
     assert [values(c, root)["level"] for c in root.findall(f"{Q}Cases/{Q}Case")] == ["3.0", "", "2.5"]
+
+
+def test_a_coding_of_a_segment_missing_from_the_table_has_no_speaker(codebook: Codebook) -> None:
+    tables = small_tables()
+    extra = pd.DataFrame([("B-01", "B-01-099", "training.online", "nina", 0, 3, "")],
+                         columns=tables["codings"].columns)
+    tables["codings"] = pd.concat([tables["codings"], extra], ignore_index=True)
+    root = etree.fromstring(build_project(codebook, tables)[0])
+    (orphan,) = [s for s in root.iter(f"{Q}PlainTextSelection") if s.get("startPosition") == "0"]
+    assert orphan.get("name") == "B-01-099"  # the segment id alone, no "None" or trailing space
+    refs = {r.get("targetGUID") for r in root.iter(f"{Q}SelectionRef")}
+    assert orphan.get("guid") not in refs  # no participant said it
