@@ -170,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="go on in the module's scratch folder of an interrupted run (mutmut keeps its verdicts)")
     parser.add_argument("--timeout-multiplier", type=float,
                         help="mutmut's timeout_multiplier (default 15: a mutant that loops forever may take "
-                             "30 x (its tests' time + 1) CPU seconds, many minutes at nice 19 on a shared machine)")
+                             "30 x (its tests' time + 1) CPU seconds, many minutes at nice 19 on a shared machine). "
+                             "mutmut also stops a mutant after half that many *wall* seconds: with a low multiplier "
+                             "on a starved machine, slow but correct runs are counted as timeouts (killed)")
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:

@@ -59,3 +59,12 @@ def test_bounds_of_another_text_are_not_used() -> None:
     lectures = text.index("lectures")
     assert classify(text, start, start + 6, shared) == STATED
     assert classify(text, lectures, lectures + 8, shared) == REJECTED
+
+
+def test_clause_bounds_of_a_mention() -> None:
+    from gtna_analysis.coding.polarity import clause_bounds
+
+    text = "We want online, not lectures; but maybe later."
+    assert clause_bounds(text, 8, 14) == (0, 14)
+    assert clause_bounds(text, 20, 28) == (15, 28)
+    assert clause_bounds(text, 39, 44) == (33, 45)  # from after "but" to the full stop
