@@ -53,7 +53,7 @@ def test_timed_regex_searches_from_a_position_up_to_an_end() -> None:
     regex = TimedRegex(timed_re.compile("gender", timed_re.IGNORECASE), "re:gender")
     assert regex.source == "re:gender"
     text = "a gender gap"
-    assert regex.match(text) is None
+    assert regex.match(text) is None and regex.match("gender gap").span() == (0, 6)  # from the start by default
     assert regex.match(text, 2).span() == (2, 8)
     assert regex.match(text, 2, 7) is None  # the end cuts the word
     assert regex.search(text, 3) is None and regex.search(text, 0, 8).span() == (2, 8)
