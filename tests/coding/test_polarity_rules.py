@@ -20,6 +20,7 @@ def polarity(text: str, mention: str) -> str:
     ("We want online training, but short sessions.", "online", STATED),  # a "but" alone rejects nothing
     # Georgian answers: the clause holds no cue, the answer after the mention rejects it
     ("ონლაინ? არა, პირისპირ.", "ონლაინ", REJECTED),
+    ("ონლაინ? არა.", "ონლაინ", REJECTED),  # the whole answer within a few characters of the text's end
     ("ლექცია — არა.", "ლექცია", REJECTED),
     ("ლექცია — არა\nსხვა რამე", "ლექცია", REJECTED),  # the answer ends at the line break
     ("ლექცია — არასდროს ვყოფილვარ.", "ლექცია", STATED),  # not a bare "no"
