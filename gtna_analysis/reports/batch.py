@@ -356,7 +356,7 @@ def _render_staged(plan: list[Job], out: Path, stage: Path, processed_dir: Path,
     out_dir = out
     summary = Summary()
     output.info(f"rendering {len(plan)} report(s) with {max(jobs, 1)} job(s) → {out_dir}")
-    if pool is None or len(plan) == 1:
+    if pool is None:  # with a pool, even a single report goes to a worker: its kernel is already warm
         try:
             for job in output.progress(plan, "reports", total=len(plan)):
                 summary.results.append(_report(run_job(job, kernel_name, warm), output))
