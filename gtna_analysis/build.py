@@ -439,8 +439,8 @@ def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
     }
     with publish_generation(out) as stage:
         for name, frame in result.tables.items():
-            write_table(frame, stage, name, csv=name != "documents")
-        write_table(result.codebook.codes_frame(), stage, "codes")
+            write_table(frame, stage, name, csv=name != "documents", staged=True)
+        write_table(result.codebook.codes_frame(), stage, "codes", staged=True)
         write_json(stage / "manifest.json", manifest)
     _remove_flat_layout(out, [*result.tables, "codes", "suggestions"])
     return out

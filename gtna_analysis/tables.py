@@ -18,14 +18,22 @@ from gtna_analysis.atomic import atomic_path, current_generation, write_text_ato
 from gtna_analysis.schema import DESIGN_COLUMNS
 
 
-def write_table(frame: pd.DataFrame, directory: Path, name: str, csv: bool = True) -> None:
-    """Write ``name.parquet`` (and ``name.csv``) so that the same frame always gives the same bytes."""
+def write_table(frame: pd.DataFrame, directory: Path, name: str, csv: bool = True, staged: bool = False) -> None:
+    """Write ``name.parquet`` (and ``name.csv``) so that the same frame always gives the same bytes.
+
+    Each file is replaced atomically and durably — unless ``staged``: ``directory`` is then a staging folder that
+    no reader sees until ``publish_generation`` syncs all of it and renames it, so a temporary file, a rename and
+    two fsyncs per file would only repeat what publishing does once for the whole folder."""
     frame = frame.reset_index(drop=True)
-    with atomic_path(directory / f"{name}.parquet") as tmp:
-        frame.to_parquet(tmp, index=False, compression="zstd")
+    targets = [(directory / f"{name}.parquet", lambda path: frame.to_parquet(path, index=False, compression="zstd"))]
     if csv:
-        with atomic_path(directory / f"{name}.csv") as tmp:
-            frame.to_csv(tmp, index=False, lineterminator="\n")
+        targets.append((directory / f"{name}.csv", lambda path: frame.to_csv(path, index=False, lineterminator="\n")))
+    for target, write in targets:
+        if staged:
+            write(target)
+            continue
+        with atomic_path(target) as tmp:
+            write(tmp)
 
 
 def table_path(directory: str | Path, name: str, suffix: str = ".parquet") -> Path:
