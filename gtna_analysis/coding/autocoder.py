@@ -475,10 +475,10 @@ class AutoCoder:
             if excludes:
                 _add(exc, i, start, find(" ", end_index) if stem else end_index, excludes)
             for pattern, group_includes, group_excludes in groups:
-                m = pattern.regex.match(corpus, start)
-                if m is not None:
-                    _add(inc, i, start, m.end(), group_includes)
-                    _add(exc, i, start, m.end(), group_excludes)
+                match_end = pattern.match_end(corpus, start)
+                if match_end is not None:
+                    _add(inc, i, start, match_end, group_includes)
+                    _add(exc, i, start, match_end, group_excludes)
 
     def code_texts(self, texts: list[str]) -> set[tuple[int, str]]:
         """(text index, code id) for every text a code applies to — the shape ``naive_code`` returns."""

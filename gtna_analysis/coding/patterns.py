@@ -200,11 +200,65 @@ class CompiledPattern:
         """Anchored verifier: ``regex.match(match_text, start)`` (a raw pattern's is set, timed, at compile)."""
         return re.compile(self.expression, self.flags)
 
+    def match_end(self, text: str, start: int) -> int | None:
+        """Where this pattern's match starting at ``start`` of the match text ``text`` ends, or None.
+
+        Why not always ``regex.match``: compiling a phrase's regex (~0.1 ms, ``re``'s parser is Python) costs as
+        much as thirty checks by hand, and a rebuild after one transcript edit checks most phrase patterns only a
+        few times. So a word pattern is checked by ``words_end`` (the same match, see there) until it has been
+        checked ``VERIFY_BY_HAND`` times in this process; then its regex is compiled and used."""
+        if self.anchor is not None:
+            checks = self.__dict__.get("_checks", 0)
+            if checks < VERIFY_BY_HAND:
+                self.__dict__["_checks"] = checks + 1  # frozen dataclass: its fields, not this counter
+                return words_end(text, start, self.words)
+        found = self.regex.match(text, start)
+        return None if found is None else found.end()
+
+    def __getstate__(self) -> dict:
+        """Pickled without a word pattern's compiled regex and check count (``re`` would compile the regex again
+        on unpickling, for every pattern a long-lived process had used: the build cache's coder must load fast);
+        a raw pattern keeps its regex, which is part of what it is."""
+        state = self.__dict__.copy()
+        if self.anchor is not None:
+            state.pop("regex", None)
+        state.pop("_checks", None)
+        return state
+
     def search_regex(self) -> re.Pattern[str] | TimedRegex:
         """A regex that finds every (overlapping) match start on its own — the naive coder's one pass."""
         if self.anchor is None:
             return self.regex
         return re.compile(r"(?<!\w)(?=(" + self.expression + "))")
+
+
+VERIFY_BY_HAND = 32  # checks of one word pattern by ``words_end`` before its regex is compiled (see ``match_end``)
+_WORD_RUN = re.compile(r"\w*")
+_SPACE_RUN = re.compile(r" +")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def words_end(text: str, start: int, words: tuple[str, ...]) -> int | None:
+    """The end of the match of a word pattern's verifier (``compile_pattern``: each word escaped, ``\\w*`` after
+    a stem, `` +`` between words, ``(?!\\w)`` at the end) at ``start``, found without compiling it.
+
+    The verifier never backtracks: ``\\w*`` is followed by a space or the end check, ``\\w`` never matches a
+    space, and every word starts with a word character; so matching greedily piece by piece finds the same end.
+    ``\\w`` is tested by ``re`` itself, so "word character" means exactly what it means to the regex."""
+    pos = start
+    last = len(words) - 1
+    for i, word in enumerate(words):
+        starred = word.endswith("*")
+        stem = word[:-1] if starred else word
+        if not text.startswith(stem, pos):
+            return None
+        pos = _WORD_RUN.match(text, pos + len(stem)).end() if starred else pos + len(stem)
+        if i < last:
+            gap = _SPACE_RUN.match(text, pos)
+            if gap is None:
+                return None
+            pos = gap.end()
+    return None if _WORD_CHAR.match(text, pos) else pos
 
 
 def match_text(text: str) -> str:
