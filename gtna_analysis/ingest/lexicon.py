@@ -77,24 +77,27 @@ def file_name(lang: str) -> str | None:
 class FlatDictionary(Mapping[str, str]):
     """A read-only str → str mapping over the flat file's bytes (see the module docstring for the layout)."""
 
-    __slots__ = ("_firsts", "_key_ends", "_keys", "_positions", "_value_ends", "_value_of", "_values", "raw")
+    __slots__ = ("_firsts", "_key_ends", "_keys_at", "_positions", "_value_ends", "_value_of", "_values_at", "raw")
 
     def __init__(self, raw: bytes, header: dict):
         sections = _sections(raw, header)
         self.raw = raw  # the whole file, so another cache folder can be given the same bytes
-        self._key_ends = _array("I", sections["key_ends"], header["count"])
-        self._value_ends = _array("I", sections["value_ends"], header["values"])
-        self._value_of = _array(header["value_index"], sections["value_of"], header["count"])
-        self._keys, self._values = sections["keys"], sections["values"]
-        if (self._key_ends and self._key_ends[-1] != len(self._keys)) or \
-                (self._value_ends and self._value_ends[-1] != len(self._values)):
+        self._key_ends = _array("I", raw, sections["key_ends"], header["count"])
+        self._value_ends = _array("I", raw, sections["value_ends"], header["values"])
+        self._value_of = _array(header["value_index"], raw, sections["value_of"], header["count"])
+        # the two blobs stay in ``raw`` (keys are cut straight from it): copying them out was a third of a load
+        (self._keys_at, keys_end), (self._values_at, values_end) = sections["keys"], sections["values"]
+        if (self._key_ends and self._key_ends[-1] != keys_end - self._keys_at) or \
+                (self._value_ends and self._value_ends[-1] != values_end - self._values_at):
             raise ValueError("offsets do not match the blobs")
         self._positions = range(len(self._key_ends))
         # every _BLOCK-th key as bytes: a C-level bisect finds the block, ~6 Python-level probes the key in it
-        self._firsts = [self._key(i) for i in range(0, len(self._positions), _BLOCK)]
+        ends, at = self._key_ends, self._keys_at
+        self._firsts = [raw[at + (ends[i - 1] if i else 0):at + ends[i]] for i in range(0, len(ends), _BLOCK)]
 
     def _key(self, i: int) -> bytes:
-        return self._keys[self._key_ends[i - 1] if i else 0:self._key_ends[i]]
+        at = self._keys_at
+        return self.raw[at + (self._key_ends[i - 1] if i else 0):at + self._key_ends[i]]
 
     def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
         """The lemma of ``key``, or ``default``: what simplemma's look-ups call (a miss is the common case)."""
@@ -107,7 +110,8 @@ class FlatDictionary(Mapping[str, str]):
         if i == len(self._positions) or self._key(i) != target:
             return default
         v = self._value_of[i]
-        return self._values[self._value_ends[v - 1] if v else 0:self._value_ends[v]].decode()
+        at = self._values_at
+        return self.raw[at + (self._value_ends[v - 1] if v else 0):at + self._value_ends[v]].decode()
 
     def __getitem__(self, key: str) -> str:
         value = self.get(key)
@@ -125,26 +129,30 @@ class FlatDictionary(Mapping[str, str]):
         return len(self._positions)
 
 
-def _array(typecode: str, data: bytes, count: int) -> array.array:
+def _array(typecode: str, raw: bytes, section: tuple[int, int], count: int) -> array.array:
     values = array.array(typecode)
-    if values.itemsize * count != len(data):
+    start, end = section
+    if values.itemsize * count != end - start:
         raise ValueError("section size")
-    values.frombytes(data)
+    values.frombytes(memoryview(raw)[start:end])
     return values
 
 
 _SECTIONS = ("key_ends", "value_ends", "value_of", "keys", "values")
 
 
-def _sections(raw: bytes, header: dict) -> dict[str, bytes]:
-    """The body's sections, in order, each ``header["sizes"][name]`` bytes long; the body must end with the last."""
+def _sections(raw: bytes, header: dict) -> dict[str, tuple[int, int]]:
+    """Where the body's sections lie in ``raw`` (start, end), in order, each ``header["sizes"][name]`` bytes long;
+    the body must end with the last. Offsets, not copies: the blobs are cut from ``raw`` look-up by look-up."""
     body = raw.index(b"\n", len(MAGIC)) + 1
     sections, at = {}, body
     for name in _SECTIONS:
         size = header["sizes"][name]
-        sections[name] = raw[at:at + size]
+        if not isinstance(size, int) or size < 0:
+            raise ValueError("damaged header")
+        sections[name] = (at, at + size)
         at += size
-    if at != len(raw) or any(len(sections[n]) != header["sizes"][n] for n in _SECTIONS):
+    if at != len(raw):
         raise ValueError("truncated or padded")
     return sections
 
