@@ -135,3 +135,24 @@ def test_problems_are_reported_even_when_other_files_are_cached(study: Path, tmp
     bad.write_text(bad.read_text(encoding="utf-8").replace("რესპონდენტი 3:", "რესპონდენტი 7:", 1), encoding="utf-8")
     with pytest.raises(GtnaError, match="unknown speaker label 'რესპონდენტი 7'"):
         build(study, cache_dir=cache)
+
+
+def test_sealed_entries_open_only_with_their_key_and_name() -> None:
+    """AES-GCM authenticates the ciphertext and the entry's name: an altered, truncated, renamed or foreign entry
+    raises instead of being unpickled (the callers then recompute it)."""
+    from cryptography.exceptions import InvalidTag
+
+    from gtna_analysis.ingest.cache import seal, unseal
+
+    key, other = hashlib.sha256(b"a").digest(), hashlib.sha256(b"b").digest()
+    value = {"segments": ["ნინო ამბობს", 3]}
+    blob = seal(key, "x.bin", value)
+    assert unseal(key, "x.bin", blob) == value
+    assert seal(key, "x.bin", value) != blob  # a fresh nonce each time
+    assert b"\xe1\x83\x9c\xe1\x83\x98" not in blob  # "ნი" in UTF-8: the text is not there in the clear
+    altered = bytearray(blob)
+    altered[len(blob) // 2] ^= 1
+    for bad_key, name, data in [(other, "x.bin", blob), (key, "y.bin", blob), (key, "x.bin", bytes(altered)),
+                                (key, "x.bin", blob[:-1]), (key, "x.bin", blob[:5]), (key, "x.bin", b"")]:
+        with pytest.raises(InvalidTag):
+            unseal(bad_key, name, data)
