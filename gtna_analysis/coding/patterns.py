@@ -215,16 +215,6 @@ class CompiledPattern:
         found = self.regex.match(text, start)
         return None if found is None else found.end()
 
-    def __getstate__(self) -> dict:
-        """Pickled without a word pattern's compiled regex and check count (``re`` would compile the regex again
-        on unpickling, for every pattern a long-lived process had used: the build cache's coder must load fast);
-        a raw pattern keeps its regex, which is part of what it is."""
-        state = self.__dict__.copy()
-        if self.anchor is not None:
-            state.pop("regex", None)
-        state.pop("_checks", None)
-        return state
-
     def search_regex(self) -> re.Pattern[str] | TimedRegex:
         """A regex that finds every (overlapping) match start on its own — the naive coder's one pass."""
         if self.anchor is None:

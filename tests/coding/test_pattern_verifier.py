@@ -86,15 +86,15 @@ def test_match_end_switches_to_the_regex_after_enough_checks_with_the_same_answe
     assert sum(end is not None for end in first) == 1
 
 
-def test_a_word_pattern_is_pickled_without_its_compiled_regex_or_count():
+def test_a_used_word_pattern_survives_pickling_with_the_same_answers():
+    """The compiled coder is pickled into the build cache, possibly after a long-lived process used it."""
     pattern = compile_pattern.__wrapped__("ტრენინგ* კურს*")
     for _ in range(patterns.VERIFY_BY_HAND + 1):
-        pattern.match_end(" ტრენინგის კურსი ", 1)
-    assert {"regex", "_checks"} <= pattern.__dict__.keys()
+        assert pattern.match_end(" ტრენინგის კურსი ", 1) == 16
     loaded = pickle.loads(pickle.dumps(pattern))
     assert loaded == pattern
-    assert "regex" not in loaded.__dict__ and "_checks" not in loaded.__dict__
     assert loaded.match_end(" ტრენინგის კურსი ", 1) == 16
+    assert loaded.match_end(" ტრენინგის კურ ", 1) is None
 
 
 def test_a_raw_pattern_keeps_its_regex_through_pickling():
