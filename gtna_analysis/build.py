@@ -36,6 +36,7 @@ from gtna_analysis.coding.preferences import extract_preferences
 from gtna_analysis.errors import GtnaError, Problem, ProblemLog
 from gtna_analysis.exchange.coding_files import load_study_codings
 from gtna_analysis.ingest.cache import BuildCache, DerivedCache, context_hash, software_fingerprint
+from gtna_analysis.ingest.letter_counts import LETTER_COUNTS
 from gtna_analysis.ingest.lexicon import LEXICON
 from gtna_analysis.ingest.pseudonymise import Pseudonymiser, StudyNames
 from gtna_analysis.ingest.readers.limits import study_limits
@@ -82,8 +83,9 @@ def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path
     (``gtna validate`` lists everything in one run), and then the build stops even with ``keep_going``.
     """
     study = load_study(study_dir)
-    # the study's limits (environment variables still override them); simplemma's dictionaries from the cache
-    with study_limits(study.limits), LEXICON.reading_from(cache_dir):
+    # the study's limits (environment variables still override them); simplemma's dictionaries and the letter
+    # models' counts from the cache
+    with study_limits(study.limits), LEXICON.reading_from(cache_dir), LETTER_COUNTS.reading_from(cache_dir):
         return _build(study, keep_going, cache_dir, progress)
 
 
@@ -128,6 +130,7 @@ def _build(study: Study, keep_going: bool, cache_dir: str | Path | None, progres
         if not log:
             derived.prune()
         LEXICON.save(cache_dir)  # copies of the dictionaries this build decoded, for the next (ingest/lexicon.py)
+        LETTER_COUNTS.save(cache_dir)  # and of the letter models' counts (ingest/letter_counts.py)
     warnings = [w for item in items for w in item.warnings] + [w for p in parsed for w in p.warnings]
     sources = {p.meta.interview_id: p.meta.source for p in parsed}
     read_ids = {item.meta.interview_id: item.source.path for item in items}

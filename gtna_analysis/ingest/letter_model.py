@@ -10,7 +10,9 @@ forms. Both are derived from the word forms in simplemma's lemma data, which shi
 Lists know which forms exist, not how often they are said; short function words (და, კი; the, yes) carry most
 of the evidence in a short answer, so counts of words in running interview text (word_counts.py) are mixed in:
 P(w) = f * count(w) / N + (1 - f) * (a * [w in list] / |list| + (1 - a) * P_ngram(w)). Everything is derived
-once per process, lazily, the first time a paragraph in Latin letters has to be judged.
+once per process, lazily, the first time a paragraph in Latin letters has to be judged; a build keeps the n-gram
+counts in its cache folder for the next build (letter_counts.py), and the word lists are looked up through the
+build's copy of simplemma's dictionaries (lexicon.py), so a rebuild decodes and derives nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache, lru_cache
 
+from .letter_counts import LETTER_COUNTS
+from .lexicon import LEXICON
 from .word_counts import word_counts
 
 _START, _END = "\x02", "\x03"
@@ -37,7 +41,9 @@ class LetterModel:
     """An interpolated (Witten-Bell) letter n-gram model of words, with an optional word list mixed in."""
 
     def __init__(self, words: Iterable[str], order: int = 4, listed: Callable[[str], bool] | None = None,
-                 list_size: int = 0, alphabet_size: int = 40, frequent: Mapping[str, int] | None = None):
+                 list_size: int = 0, alphabet_size: int = 40, frequent: Mapping[str, int] | None = None,
+                 counts: Counter[str] | None = None):
+        """``counts``: the n-gram counts of ``words`` if known already (``words`` is then not read)."""
         self.order = order
         self.frequent = frequent or {}
         total = sum(self.frequent.values())
@@ -46,7 +52,7 @@ class LetterModel:
         self.listed = listed or (lambda word: False)
         self._list_logp = math.log(_LIST_WEIGHT / list_size) if list_size else -math.inf
         self._ngram_weight = math.log(1 - _LIST_WEIGHT) if list_size else 0.0
-        counts = self._counts = _ngram_counts(words, order)
+        counts = self._counts = _ngram_counts(words, order) if counts is None else counts
         self._followers: Counter[str] = Counter(g[:-1] for g in counts)
         self._context_total: Counter[str] = Counter()
         for gram, c in counts.items():
@@ -138,22 +144,37 @@ def _simplemma_dictionary(lang: str) -> dict[bytes, bytes]:
 @cache
 def georgian_model() -> LetterModel:
     """Mkhedruli word model (33 letters); the word list is every Georgian form simplemma knows."""
-    forms = _simplemma_dictionary("ka")
-    sample = [w for w in (k.decode() for k in list(forms)[::_TRAIN_STRIDE]) if _GEORGIAN_WORD.match(w)]
+    forms = LEXICON.get_dictionary("ka")
     frequent = word_counts("ka")
-    return LetterModel(sample + _tokens(frequent), listed=lambda word: word.encode() in forms,
-                       list_size=len(forms), alphabet_size=33, frequent=frequent)
+    return LetterModel((), counts=_counts("ka", _TRAIN_STRIDE, _GEORGIAN_WORD),
+                       listed=forms.__contains__, list_size=len(forms), alphabet_size=33, frequent=frequent)
 
 
 @cache
 def english_model() -> LetterModel:
     """Lower-case English word model (26 letters); a word is listed in lower case or capitalised (Tbilisi)."""
-    forms = _simplemma_dictionary("en")
-    sample = [w for w in (k.decode().lower() for k in list(forms)[::_TRAIN_STRIDE // 2]) if _ENGLISH_WORD.match(w)]
+    forms = LEXICON.get_dictionary("en")
     frequent = word_counts("en")
-    return LetterModel(sample + _tokens(frequent),
-                       listed=lambda word: word.encode() in forms or word.capitalize().encode() in forms,
+    return LetterModel((), counts=_counts("en", _TRAIN_STRIDE // 2, _ENGLISH_WORD, lower=True),
+                       listed=lambda word: word in forms or word.capitalize() in forms,
                        list_size=len(forms), alphabet_size=26, frequent=frequent)
+
+
+def _training_words(lang: str, stride: int, alphabet: re.Pattern[str], lower: bool = False) -> list[str]:
+    """Every ``stride``-th form of simplemma's ``lang`` list (in its file's order, lower-cased if asked) written
+    in ``alphabet``, then the running-text words (``_tokens``)."""
+    forms = (k.decode() for k in list(_simplemma_dictionary(lang))[::stride])
+    sample = [w for w in ((f.lower() for f in forms) if lower else forms) if alphabet.match(w)]
+    return sample + _tokens(word_counts(lang))
+
+
+def _counts(lang: str, stride: int, alphabet: re.Pattern[str], lower: bool = False, order: int = 4) -> Counter[str]:
+    """``lang``'s n-gram counts from the build cache, else counted from ``_training_words`` (and kept for it)."""
+    counts = LETTER_COUNTS.load(lang)
+    if counts is None:
+        counts = _ngram_counts(_training_words(lang, stride, alphabet, lower), order)
+        LETTER_COUNTS.remember(lang, counts)
+    return counts
 
 
 def _tokens(counts: Mapping[str, int]) -> list[str]:

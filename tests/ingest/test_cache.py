@@ -12,6 +12,7 @@ from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY
 
 from gtna_analysis.atomic import current_generation
 from gtna_analysis.build import build, write_outputs
+from gtna_analysis.ingest import letter_counts
 from gtna_analysis.ingest.lexicon import encode
 
 
@@ -76,9 +77,12 @@ def test_a_new_name_anywhere_reparses_everything(study: Path, tmp_path: Path, re
 def test_cache_holds_no_readable_names(study: Path, tmp_path: Path) -> None:
     cache = tmp_path / "p" / ".cache"
     result = build(study, cache_dir=cache)
-    # simplemma's dictionaries (*.lexicon) hold public words, given names among them: they are checked apart,
-    # as exactly what simplemma's data alone gives (tests/ingest/test_lexicon.py)
-    blobs = b"".join(p.read_bytes() for p in cache.iterdir() if p.suffix != ".lexicon")
+    # simplemma's dictionaries (*.lexicon) hold public words, given names among them, and the letter models'
+    # counts their letter sequences ("ნატო" is a 4-gram of many words): they are checked apart, as exactly what
+    # simplemma's data alone gives (tests/ingest/test_lexicon.py, tests/ingest/test_letter_counts.py)
+    public = [p for p in cache.iterdir() if p.suffix == ".lexicon" or p.name.startswith(letter_counts.PREFIX)]
+    assert len(public) == 4  # ka and en of each: the sample has an English transcript
+    blobs = b"".join(p.read_bytes() for p in cache.iterdir() if p not in public)
     for path in cache.glob("*.lexicon"):
         lang = path.name.split("-")[1]
         assert path.read_bytes() == encode(lang, DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang))
