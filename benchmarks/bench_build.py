@@ -84,6 +84,19 @@ def change_one_transcript(study: Path, round_no: int) -> Path:
     return path
 
 
+def change_english_transcript(study: Path, round_no: int) -> Path:
+    """Append an English sentence to the transcript with the most Latin letters in its body (an interview held
+    in English): re-parsing it makes the build judge Latin paragraphs, which needs the letter models."""
+    def latin_letters(path: Path) -> int:
+        body = path.read_text(encoding="utf-8").split("\n---", 1)[-1]  # after the YAML front matter
+        return len(_LATIN.findall(body))
+
+    path = max(sorted((study / "transcripts").rglob("*.md")), key=latin_letters)
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    path.write_text(f"{text} {CHANGE_SENTENCES[1 + 2 * (round_no % 2)]}\n", encoding="utf-8")
+    return path
+
+
 def compare_outputs(a: Path, b: Path) -> list[str]:
     """Names of the tables (and manifest) that differ between two processed folders."""
     import pandas as pd
@@ -203,7 +216,9 @@ def summarise(results: dict) -> dict:
 
 # --------------------------------------------------------------------------- what a researcher waits for
 
-LOOP_STEPS = ("a_first_build", "b_nothing_changed", "c_codebook_edited", "d_transcript_edited")
+LOOP_STEPS = ("a_first_build", "b_nothing_changed", "c_codebook_edited", "d_transcript_edited",
+              "e_english_transcript_edited")
+_LATIN = re.compile(r"[A-Za-z]")
 _EDITABLE_LIST = re.compile(r"^(\s+en: \[)", re.MULTILINE)
 
 
@@ -244,10 +259,10 @@ def edit_codebook(study: Path, round_no: int) -> None:
 
 def researcher_loop(study: Path, out: Path, repeats: int, roots: dict[str, Path], log=print) -> dict:
     """(a) first build into an empty folder, (b) rebuild with nothing changed, (c) rebuild after a codebook edit,
-    (d) rebuild after a transcript edit — for each code tree in ``roots`` (name → checkout), interleaved round by
-    round so that load changes hit every tree alike. Each tree works on its own copy of ``study`` (the edits
-    accumulate over the rounds in the same way). Then, per tree, the last (c)/(d) outputs are compared with a
-    build of the edited study that uses no cache."""
+    (d) rebuild after a transcript edit, (e) rebuild after an edit of an English transcript — for each code tree
+    in ``roots`` (name → checkout), interleaved round by round so that load changes hit every tree alike. Each
+    tree works on its own copy of ``study`` (the edits accumulate over the rounds in the same way). Then, per
+    tree, the last warm output is compared with a build of the edited study that uses no cache."""
     results: dict = {name: {step: [] for step in LOOP_STEPS} for name in roots}
     copies = {}
     for name in roots:
@@ -263,6 +278,8 @@ def researcher_loop(study: Path, out: Path, repeats: int, roots: dict[str, Path]
                     edit_codebook(copies[name], round_no)
                 elif step == "d_transcript_edited":
                     change_one_transcript(copies[name], round_no)
+                elif step == "e_english_transcript_edited":
+                    change_english_transcript(copies[name], round_no)
                 run = _work_child(root, copies[name], target)
                 record = run.result() if run.ok else {"error": run.tail()}
                 record["load"] = os.getloadavg()[0]
@@ -317,7 +334,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"| {name} | {step} | {runs} | "
                   f"{median([r['work_cpu'] for r in ok]):.2f} | "
                   f"{median([r['startup_cpu'] for r in ok]):.2f} |")
-        print(f"| {name} | warm (c)+(d) output = build without cache | {steps['fresh_equals_warm']} | | |")
+        print(f"| {name} | warm (c)-(e) output = build without cache | {steps['fresh_equals_warm']} | | |")
 
 
 if __name__ == "__main__":
