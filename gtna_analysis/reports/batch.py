@@ -291,10 +291,14 @@ def render_reports(processed_dir: Path, out_dir: Path, agencies: list[str] | Non
     ``jobs`` worker processes (at most one per report) each keep a warm kernel; ``warm=False`` starts a new
     kernel per report instead. ``formats`` adds PDF / Word copies next to each HTML page. ``before``: work for
     this process while the workers start (``gtna report --build``: the build that makes ``processed_dir``); if
-    it raises, the workers are stopped and nothing is rendered."""
+    it raises, the workers are stopped and nothing is rendered). Without ``before`` the batch is planned first
+    and no more workers are started than it has reports; with it, ``jobs`` workers start at once (the number
+    of reports is known only once the build is done)."""
+    if before is None:
+        return _render_all(processed_dir, out_dir, agencies, languages, jobs, include_cross, study, output,
+                           kernel_name, warm, formats, None)
     with report_workers(jobs, kernel_name, warm) as pool:
-        if before is not None:
-            before()
+        before()
         return _render_all(processed_dir, out_dir, agencies, languages, jobs, include_cross, study, output,
                            kernel_name, warm, formats, pool)
 
@@ -323,7 +327,9 @@ def _render_all(processed_dir: Path, out_dir: Path, agencies: list[str] | None, 
     recover_batches(out_dir)  # an interrupted batch: finished if it was complete, else removed
     for folder in {Path(out_dir), *(job.html_path.parent for job in plan)}:
         clean_litter(folder)  # .tmp.ipynb / .tmp files of an interrupted batch
-    with publish_batch(out_dir) as stage:  # every page, then the index, published as one step
+    # workers not started yet (no build before the batch): at most one per report
+    workers = report_workers(min(jobs, len(plan)), kernel_name, warm) if pool is None else contextlib.nullcontext(pool)
+    with workers as pool, publish_batch(out_dir) as stage:  # every page, then the index, published as one step
         summary = _render_staged(plan, Path(out_dir), stage, Path(processed_dir), study, languages, selected,
                                  include_cross, jobs, output, kernel_name, warm, formats, pool)
     summary.index = Path(out_dir) / "index.html"
@@ -355,7 +361,7 @@ def _render_staged(plan: list[Job], out: Path, stage: Path, processed_dir: Path,
     plan = [_in_stage(job, out, stage) for job in plan]
     out_dir = out
     summary = Summary()
-    output.info(f"rendering {len(plan)} report(s) with {max(jobs, 1)} job(s) → {out_dir}")
+    output.info(f"rendering {len(plan)} report(s) with {min(max(jobs, 1), max(len(plan), 1))} job(s) → {out_dir}")
     if pool is None:  # with a pool, even a single report goes to a worker: its kernel is already warm
         try:
             for job in output.progress(plan, "reports", total=len(plan)):

@@ -145,3 +145,38 @@ def test_work_given_as_before_overlaps_the_workers_and_its_failure_renders_nothi
                                  before=failing_build)
     assert seen and seen[0] >= 2  # both workers were already starting while the build ran
     assert not (tmp_path / "reports").exists()
+
+
+def test_no_more_workers_than_reports_when_nothing_is_built_first(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without ``before`` the batch is planned first: one report with ``--jobs 2`` starts no worker process (it
+    renders in this process), four reports start two."""
+    import contextlib
+    import json
+
+    import pandas as pd
+
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    (processed / "manifest.json").write_text(json.dumps({
+        "agency_order": ["moes", "molhsa"], "languages": ["en", "ka"],
+        "agencies": {a: {"name": {"en": a}, "short": {"en": a}} for a in ("moes", "molhsa")}}))
+    pd.DataFrame({"agency": ["moes", "molhsa"]}).to_parquet(processed / "interviews.parquet")
+    started: list[int] = []
+    planned: list[int] = []
+
+    @contextlib.contextmanager
+    def workers(jobs, kernel_name=reporting.KERNEL_NAME, warm=True):
+        started.append(jobs)
+        yield None
+
+    def render(plan, *args, **kwargs):
+        planned.append(len(plan))
+        return reporting.Summary()
+
+    monkeypatch.setattr(reporting, "report_workers", workers)
+    monkeypatch.setattr(reporting, "_render_staged", render)
+    reporting.render_reports(processed, tmp_path / "r1", agencies=["moes"], languages=["en"], jobs=2,
+                             include_cross=False)
+    reporting.render_reports(processed, tmp_path / "r2", jobs=2, include_cross=False)
+    assert planned == [1, 4] and started == [1, 2]
