@@ -1,17 +1,20 @@
-"""The letter models' n-gram counts, kept in the build cache so that a rebuild does not derive them again.
+"""The letter models' n-gram tables, kept in the build cache so that a rebuild does not derive them again.
 
 Why: the first paragraph in Latin letters a process has to judge (English, chat-style Latin Georgian, a legacy
 font) makes ``letter_model`` derive its Georgian and English models from simplemma's word forms: ~0.6 s per
 language, plus decoding simplemma's dictionaries for the training sample. A researcher who edits one transcript
-with an English answer in it paid that on every rebuild. The counts are a pure function of simplemma's shipped
-data, the sample transcripts' word counts (``word_counts.tsv``) and the training recipe in ``letter_model.py``, so
-they are kept as ``<out>/.cache/letter-counts-<lang>-<fingerprint>.json`` after a successful build and read back
-(~0.02 s) by the next one. The file holds letter sequences of public dictionary words and nothing from a study:
-``tests/ingest/test_letter_counts.py`` compares a build's file with one derived without any study.
+with an English answer in it paid that on every rebuild. The tables are a pure function of simplemma's shipped
+data, the sample transcripts' word counts (``word_counts.tsv``) and the training recipe in ``letter_model.py``,
+so they are kept as ``<out>/.cache/letter-counts-<lang>-<fingerprint>.json`` after a successful build and read
+back (~0.03 s) by the next one: the n-gram counts and the two tables the model derives from them (distinct
+followers and totals per history), which took as long again to recompute. The file holds letter sequences of
+public dictionary words and nothing from a study: ``tests/ingest/test_letter_counts.py`` compares a build's file
+with one derived without any study.
 
-Format: a magic line, a JSON header (format, language, fingerprint, SHA-256 of the body) and a JSON body mapping
-each n-gram to its count. A file that fails any check is ignored (the counts are derived as before) and written
-again. The hash detects damage, not forgery: whoever can write the output folder can as well edit its tables.
+Format: a magic line, a JSON header (format, language, fingerprint, SHA-256 of the body) and a JSON body with the
+three tables (n-gram → count, history → distinct followers, history → total). A file that fails any check is
+ignored (the tables are derived as before) and written again. The hash detects damage, not forgery: whoever can
+write the output folder can as well edit its tables.
 """
 
 from __future__ import annotations
@@ -24,10 +27,20 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from . import lexicon, word_counts
 
-FORMAT = 1
+FORMAT = 2  # 2: the followers and totals tables too
+
+
+class NgramTables(NamedTuple):
+    """A letter model's tables (letter_model.LetterModel)."""
+
+    counts: Counter[str]  # every 1..order-gram of the training words → its count
+    followers: Counter[str]  # history → how many distinct letters follow it
+    context_total: Counter[str]  # history → how often any letter follows it
+
 MAGIC = b"GTNA-LETTER-COUNTS\n"
 PREFIX = "letter-counts-"
 LANGUAGES = ("ka", "en")
@@ -52,16 +65,17 @@ def file_name(lang: str) -> str | None:
     return None if fp is None else f"{PREFIX}{lang}-{fp[:24]}.json"
 
 
-def encode(lang: str, counts: Counter[str]) -> bytes:
-    """The file of ``counts``: the same counts always give the same bytes (n-grams sorted)."""
-    body = json.dumps(dict(sorted(counts.items())), ensure_ascii=False, separators=(",", ":")).encode()
+def encode(lang: str, tables: NgramTables) -> bytes:
+    """The file of ``tables``: the same tables always give the same bytes (keys sorted)."""
+    body = json.dumps({name: dict(sorted(table.items())) for name, table in tables._asdict().items()},
+                      ensure_ascii=False, separators=(",", ":")).encode()
     header = {"format": FORMAT, "lang": lang, "fingerprint": fingerprint(lang),
               "sha256": hashlib.sha256(body).hexdigest()}
     return MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n" + body
 
 
-def decode(lang: str, raw: bytes) -> Counter[str]:
-    """The counts a file holds; ValueError unless it is a complete, undamaged file for ``lang`` and this data."""
+def decode(lang: str, raw: bytes) -> NgramTables:
+    """The tables a file holds; ValueError unless it is a complete, undamaged file for ``lang`` and this data."""
     if not raw.startswith(MAGIC):
         raise ValueError("not a letter-counts file")
     end = raw.find(b"\n", len(MAGIC))
@@ -75,38 +89,39 @@ def decode(lang: str, raw: bytes) -> Counter[str]:
     body = memoryview(raw)[end + 1:]
     if hashlib.sha256(body).hexdigest() != header.get("sha256"):
         raise ValueError("checksum")
-    counts = json.loads(bytes(body))
-    if not isinstance(counts, dict) or not all(isinstance(c, int) and c > 0 for c in counts.values()):
-        raise ValueError("not a table of counts")
-    return Counter(counts)
+    tables = json.loads(bytes(body))
+    if not isinstance(tables, dict) or sorted(tables) != sorted(NgramTables._fields) or \
+            not all(isinstance(table, dict) for table in tables.values()):
+        raise ValueError("not a letter model's tables")
+    return NgramTables(**{name: Counter(table) for name, table in tables.items()})
 
 
 class LetterCounts:
-    """The counts of each language: read from a build cache folder while ``reading_from`` it, remembered once
+    """The tables of each language: read from a build cache folder while ``reading_from`` it, remembered once
     derived, and written by ``save`` into a folder that has no intact copy."""
 
     def __init__(self) -> None:
         self.directory: Path | None = None
-        self._known: dict[str, Counter[str]] = {}
+        self._known: dict[str, NgramTables] = {}
         self._valid: set[Path] = set()  # files read (or written) intact in this process
 
-    def load(self, lang: str) -> Counter[str] | None:
-        """The counts of ``lang`` from the current cache folder, or None (no folder, no file, or a damaged one)."""
+    def load(self, lang: str) -> NgramTables | None:
+        """The tables of ``lang`` from the current cache folder, or None (no folder, no file, or a damaged one)."""
         name = file_name(lang) if lang in LANGUAGES else None
         if self.directory is None or name is None:
             return None
         path = self.directory / name
         try:
-            counts = decode(lang, path.read_bytes())
+            tables = decode(lang, path.read_bytes())
         except (OSError, ValueError):
             return None
         self._valid.add(path)
-        self._known[lang] = counts
-        return counts
+        self._known[lang] = tables
+        return tables
 
-    def remember(self, lang: str, counts: Counter[str]) -> None:
-        """Counts this process derived: ``save`` writes them."""
-        self._known[lang] = counts
+    def remember(self, lang: str, tables: NgramTables) -> None:
+        """Tables this process derived: ``save`` writes them."""
+        self._known[lang] = tables
 
     @contextlib.contextmanager
     def reading_from(self, directory: str | Path | None) -> Iterator[None]:
@@ -117,17 +132,17 @@ class LetterCounts:
             self.directory = previous
 
     def save(self, directory: str | Path) -> None:
-        """Write the counts this process has for each language into ``directory`` unless an intact copy is there
+        """Write the tables this process has for each language into ``directory`` unless an intact copy is there
         (atomically; a cache that cannot be written is no error); remove files for other data or recipes."""
         directory = Path(directory)
-        for lang, counts in list(self._known.items()):
+        for lang, tables in list(self._known.items()):
             name = file_name(lang)
             if name is None or directory / name in self._valid:
                 continue
             try:
                 directory.mkdir(parents=True, exist_ok=True)
                 tmp = directory / f".{name}.{os.getpid()}.tmp"
-                tmp.write_bytes(encode(lang, counts))
+                tmp.write_bytes(encode(lang, tables))
                 os.replace(tmp, directory / name)
             except OSError:
                 continue

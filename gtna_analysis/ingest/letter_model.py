@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache, lru_cache
 
-from .letter_counts import LETTER_COUNTS
+from .letter_counts import LETTER_COUNTS, NgramTables
 from .lexicon import LEXICON
 from .word_counts import word_counts
 
@@ -42,8 +42,8 @@ class LetterModel:
 
     def __init__(self, words: Iterable[str], order: int = 4, listed: Callable[[str], bool] | None = None,
                  list_size: int = 0, alphabet_size: int = 40, frequent: Mapping[str, int] | None = None,
-                 counts: Counter[str] | None = None):
-        """``counts``: the n-gram counts of ``words`` if known already (``words`` is then not read)."""
+                 tables: NgramTables | None = None):
+        """``tables``: the n-gram tables of ``words`` if known already (``words`` is then not read)."""
         self.order = order
         self.frequent = frequent or {}
         total = sum(self.frequent.values())
@@ -52,11 +52,8 @@ class LetterModel:
         self.listed = listed or (lambda word: False)
         self._list_logp = math.log(_LIST_WEIGHT / list_size) if list_size else -math.inf
         self._ngram_weight = math.log(1 - _LIST_WEIGHT) if list_size else 0.0
-        counts = self._counts = _ngram_counts(words, order) if counts is None else counts
-        self._followers: Counter[str] = Counter(g[:-1] for g in counts)
-        self._context_total: Counter[str] = Counter()
-        for gram, c in counts.items():
-            self._context_total[gram[:-1]] += c
+        tables = tables or ngram_tables(_ngram_counts(words, order))
+        self._counts, self._followers, self._context_total = tables
         self._vocabulary = alphabet_size + 1
 
     @lru_cache(maxsize=200_000)  # noqa: B019  (models live for the process; the cache is the point)
@@ -117,6 +114,16 @@ def _ngram_counts(words: Iterable[str], order: int) -> Counter[str]:
     return counts
 
 
+def ngram_tables(counts: Counter[str]) -> NgramTables:
+    """The model's tables from its n-gram counts: how many distinct letters follow each history, and how often
+    any letter does (Witten-Bell needs both)."""
+    followers: Counter[str] = Counter(g[:-1] for g in counts)
+    context_total: Counter[str] = Counter()
+    for gram, c in counts.items():
+        context_total[gram[:-1]] += c
+    return NgramTables(counts, followers, context_total)
+
+
 def _logaddexp(a: float, b: float) -> float:
     if a == -math.inf:
         return b
@@ -146,7 +153,7 @@ def georgian_model() -> LetterModel:
     """Mkhedruli word model (33 letters); the word list is every Georgian form simplemma knows."""
     forms = LEXICON.get_dictionary("ka")
     frequent = word_counts("ka")
-    return LetterModel((), counts=_counts("ka", _TRAIN_STRIDE, _GEORGIAN_WORD),
+    return LetterModel((), tables=_tables("ka", _TRAIN_STRIDE, _GEORGIAN_WORD),
                        listed=forms.__contains__, list_size=len(forms), alphabet_size=33, frequent=frequent)
 
 
@@ -155,7 +162,7 @@ def english_model() -> LetterModel:
     """Lower-case English word model (26 letters); a word is listed in lower case or capitalised (Tbilisi)."""
     forms = LEXICON.get_dictionary("en")
     frequent = word_counts("en")
-    return LetterModel((), counts=_counts("en", _TRAIN_STRIDE // 2, _ENGLISH_WORD, lower=True),
+    return LetterModel((), tables=_tables("en", _TRAIN_STRIDE // 2, _ENGLISH_WORD, lower=True),
                        listed=lambda word: word in forms or word.capitalize() in forms,
                        list_size=len(forms), alphabet_size=26, frequent=frequent)
 
@@ -168,13 +175,13 @@ def _training_words(lang: str, stride: int, alphabet: re.Pattern[str], lower: bo
     return sample + _tokens(word_counts(lang))
 
 
-def _counts(lang: str, stride: int, alphabet: re.Pattern[str], lower: bool = False, order: int = 4) -> Counter[str]:
-    """``lang``'s n-gram counts from the build cache, else counted from ``_training_words`` (and kept for it)."""
-    counts = LETTER_COUNTS.load(lang)
-    if counts is None:
-        counts = _ngram_counts(_training_words(lang, stride, alphabet, lower), order)
-        LETTER_COUNTS.remember(lang, counts)
-    return counts
+def _tables(lang: str, stride: int, alphabet: re.Pattern[str], lower: bool = False, order: int = 4) -> NgramTables:
+    """``lang``'s n-gram tables from the build cache, else counted from ``_training_words`` (and kept for it)."""
+    tables = LETTER_COUNTS.load(lang)
+    if tables is None:
+        tables = ngram_tables(_ngram_counts(_training_words(lang, stride, alphabet, lower), order))
+        LETTER_COUNTS.remember(lang, tables)
+    return tables
 
 
 def _tokens(counts: Mapping[str, int]) -> list[str]:

@@ -17,6 +17,11 @@ from gtna_analysis.atomic import current_generation
 from gtna_analysis.build import build, write_outputs
 from gtna_analysis.ingest import letter_counts, letter_model, lexicon, script_detect, translit
 from gtna_analysis.ingest.letter_counts import LETTER_COUNTS, MAGIC, decode, encode, file_name
+from gtna_analysis.ingest.letter_model import ngram_tables
+
+
+def _tables(counts: dict[str, int]):
+    return ngram_tables(Counter(counts))
 
 WORDS = ["chventvis", "gamarjoba", "training", "tbilisi", "ministry", "genderuli", "qalebi", "budget", "the",
          "xelshekruleba", "zzq", "ქალი", "ტრენინგები", "და", "სამინისტრო"]
@@ -59,11 +64,12 @@ def test_counts_read_back_give_the_same_models(tmp_path, fresh_models, monkeypat
         assert _scores() == derived
 
 
-def test_the_file_is_a_pure_function_of_the_counts(fresh_models):
-    counts = Counter({"\x02\x02\x02ა": 3, "ბა": 1, "ა": 7})
-    raw = encode("ka", counts)
-    assert raw == encode("ka", Counter(dict(reversed(list(counts.items())))))
-    assert decode("ka", raw) == counts
+def test_the_file_is_a_pure_function_of_the_tables(fresh_models):
+    counts = {"\x02\x02\x02ა": 3, "ბა": 1, "ბე": 2, "ა": 7}
+    raw = encode("ka", _tables(counts))
+    assert raw == encode("ka", _tables(dict(reversed(list(counts.items())))))
+    assert decode("ka", raw) == _tables(counts)
+    assert decode("ka", raw).followers["ბ"] == 2 and decode("ka", raw).context_total["ბ"] == 3
     with pytest.raises(ValueError):
         decode("en", raw)  # written for the other language
 
@@ -75,7 +81,7 @@ def _damaged(raw: bytes) -> list[bytes]:
     flipped[len(raw) - 3] ^= 0x01
     other = dict(header, fingerprint="0" * 64)
     forged_sum = raw[:header_end + 1] + raw[header_end + 1:].replace(b":3", b":4", 1)
-    not_counts = b'{"a":-1}'
+    not_counts = b'{"counts":{"a":1}}'
     wrong_body = MAGIC + json.dumps(dict(header, sha256=hashlib.sha256(not_counts).hexdigest()),
                                     sort_keys=True).encode() + b"\n" + not_counts
     return [raw[:-1], bytes(flipped), b"", raw.replace(MAGIC, b"GTNA-OTHER\n", 1), raw[:len(MAGIC) + 5],
@@ -83,7 +89,7 @@ def _damaged(raw: bytes) -> list[bytes]:
 
 
 def test_damaged_files_are_ignored_and_written_again(tmp_path, fresh_models):
-    raw = encode("ka", Counter({"\x02\x02\x02ა": 3, "ბა": 1}))
+    raw = encode("ka", _tables({"\x02\x02\x02ა": 3, "ბა": 1}))
     for bad in _damaged(raw):
         with pytest.raises(ValueError):
             decode("ka", bad)
@@ -91,15 +97,15 @@ def test_damaged_files_are_ignored_and_written_again(tmp_path, fresh_models):
         with LETTER_COUNTS.reading_from(tmp_path):
             assert LETTER_COUNTS.load("ka") is None
     LETTER_COUNTS._valid.discard(tmp_path / file_name("ka"))
-    LETTER_COUNTS.remember("ka", Counter({"ა": 2}))
+    LETTER_COUNTS.remember("ka", _tables({"ა": 2}))
     LETTER_COUNTS.save(tmp_path)
-    assert decode("ka", (tmp_path / file_name("ka")).read_bytes()) == Counter({"ა": 2})
+    assert decode("ka", (tmp_path / file_name("ka")).read_bytes()) == _tables({"ა": 2})
 
 
 def test_files_for_other_data_are_removed(tmp_path, fresh_models):
     stale = tmp_path / f"{letter_counts.PREFIX}ka-{'0' * 24}.json"
     stale.write_bytes(b"old")
-    LETTER_COUNTS.remember("ka", Counter({"ა": 2}))
+    LETTER_COUNTS.remember("ka", _tables({"ა": 2}))
     LETTER_COUNTS.save(tmp_path)
     assert not stale.exists() and (tmp_path / file_name("ka")).exists()
 
@@ -107,7 +113,7 @@ def test_files_for_other_data_are_removed(tmp_path, fresh_models):
 def test_an_unwritable_cache_is_no_error(tmp_path, fresh_models):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
-    LETTER_COUNTS.remember("ka", Counter({"ა": 2}))
+    LETTER_COUNTS.remember("ka", _tables({"ა": 2}))
     LETTER_COUNTS.save(blocked)  # mkdir fails: nothing written, nothing raised
     assert blocked.read_text() == "not a folder"
 
