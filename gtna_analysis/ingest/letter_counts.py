@@ -19,17 +19,15 @@ write the output folder can as well edit its tables.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 from collections import Counter
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
 from . import lexicon, word_counts
+from .public_cache import PublicCacheFiles
 
 FORMAT = 2  # 2: the followers and totals tables too
 
@@ -96,62 +94,32 @@ def decode(lang: str, raw: bytes) -> NgramTables:
     return NgramTables(**{name: Counter(table) for name, table in tables.items()})
 
 
-class LetterCounts:
+class LetterCounts(PublicCacheFiles):
     """The tables of each language: read from a build cache folder while ``reading_from`` it, remembered once
     derived, and written by ``save`` into a folder that has no intact copy."""
 
     def __init__(self) -> None:
-        self.directory: Path | None = None
+        super().__init__()
         self._known: dict[str, NgramTables] = {}
-        self._valid: set[Path] = set()  # files read (or written) intact in this process
 
     def load(self, lang: str) -> NgramTables | None:
         """The tables of ``lang`` from the current cache folder, or None (no folder, no file, or a damaged one)."""
-        name = file_name(lang) if lang in LANGUAGES else None
-        if self.directory is None or name is None:
-            return None
-        path = self.directory / name
-        try:
-            tables = decode(lang, path.read_bytes())
-        except (OSError, ValueError):
-            return None
-        self._valid.add(path)
-        self._known[lang] = tables
+        tables = self.read(file_name(lang) if lang in LANGUAGES else None, lambda raw: decode(lang, raw))
+        if tables is not None:
+            self._known[lang] = tables
         return tables
 
     def remember(self, lang: str, tables: NgramTables) -> None:
         """Tables this process derived: ``save`` writes them."""
         self._known[lang] = tables
 
-    @contextlib.contextmanager
-    def reading_from(self, directory: str | Path | None) -> Iterator[None]:
-        previous, self.directory = self.directory, None if directory is None else Path(directory)
-        try:
-            yield
-        finally:
-            self.directory = previous
-
     def save(self, directory: str | Path) -> None:
         """Write the tables this process has for each language into ``directory`` unless an intact copy is there
         (atomically; a cache that cannot be written is no error); remove files for other data or recipes."""
         directory = Path(directory)
         for lang, tables in list(self._known.items()):
-            name = file_name(lang)
-            if name is None or directory / name in self._valid:
-                continue
-            try:
-                directory.mkdir(parents=True, exist_ok=True)
-                tmp = directory / f".{name}.{os.getpid()}.tmp"
-                tmp.write_bytes(encode(lang, tables))
-                os.replace(tmp, directory / name)
-            except OSError:
-                continue
-            self._valid.add(directory / name)
-        current = {name for name in map(file_name, LANGUAGES) if name}
-        if directory.is_dir():
-            for path in directory.glob(f"{PREFIX}*.json"):
-                if path.name not in current:
-                    path.unlink(missing_ok=True)
+            self.write(directory, file_name(lang), lambda lang=lang, tables=tables: encode(lang, tables))
+        self.remove_others(directory, f"{PREFIX}*.json", map(file_name, LANGUAGES))
 
 
 LETTER_COUNTS = LetterCounts()

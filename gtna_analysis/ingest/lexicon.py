@@ -29,10 +29,8 @@ other user of simplemma in the process (``letter_model`` trains on it).
 from __future__ import annotations
 
 import array
-import contextlib
 import hashlib
 import json
-import os
 import sys
 import zlib
 from bisect import bisect_left, bisect_right
@@ -45,6 +43,8 @@ import simplemma
 from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
 from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY, DictionaryFactory
 from simplemma.utils import normalize_token
+
+from .public_cache import PublicCacheFiles
 
 FORMAT = 1
 MAGIC = b"GTNA-LEXICON\n"
@@ -202,14 +202,13 @@ def decode(lang: str, raw: bytes) -> FlatDictionary:
         raise ValueError("damaged header") from exc
 
 
-class Lexicon(DictionaryFactory):
+class Lexicon(PublicCacheFiles, DictionaryFactory):
     """simplemma's ``DictionaryFactory``: each language's dictionary from its copy in ``directory`` when there is
     a valid one, else simplemma's own (decoded once per process, shared with every other simplemma user)."""
 
     def __init__(self) -> None:
-        self.directory: Path | None = None
+        super().__init__()
         self._loaded: dict[str, Mapping[str, str]] = {}
-        self._valid: set[Path] = set()  # copies read (or written) intact in this process
 
     def get_dictionary(self, lang: str) -> Mapping[str, str]:
         mapping = self._loaded.get(lang)
@@ -219,48 +218,19 @@ class Lexicon(DictionaryFactory):
         return mapping
 
     def _read(self, lang: str) -> FlatDictionary | None:
-        name = file_name(lang) if lang in LANGUAGES else None
-        if self.directory is None or name is None:
-            return None
-        path = self.directory / name
-        try:
-            mapping = decode(lang, path.read_bytes())
-        except (OSError, ValueError):  # absent, or damaged: decode simplemma's data; ``save`` writes it again
-            return None
-        self._valid.add(path)
-        return mapping
-
-    @contextlib.contextmanager
-    def reading_from(self, directory: str | Path | None) -> Iterator[None]:
-        """Look for copies in ``directory`` (a build's cache folder) while the block runs."""
-        previous, self.directory = self.directory, None if directory is None else Path(directory)
-        try:
-            yield
-        finally:
-            self.directory = previous
+        """The copy in the cache folder; None when absent or damaged (simplemma's data is decoded then, and
+        ``save`` writes the copy again)."""
+        return self.read(file_name(lang) if lang in LANGUAGES else None, lambda raw: decode(lang, raw))
 
     def save(self, directory: str | Path) -> None:
         """Write a copy of each language this process looked words up in that ``directory`` has no intact copy
         of (atomically; a cache that cannot be written is no error), and remove copies for another simplemma."""
         directory = Path(directory)
-        current = {name for name in map(file_name, LANGUAGES) if name}
         for lang, mapping in list(self._loaded.items()):
-            name = file_name(lang) if lang in LANGUAGES else None
-            if name is None or directory / name in self._valid:
-                continue
-            raw = mapping.raw if isinstance(mapping, FlatDictionary) else encode(lang, mapping)
-            try:
-                directory.mkdir(parents=True, exist_ok=True)
-                tmp = directory / f".{name}.{os.getpid()}.tmp"
-                tmp.write_bytes(raw)
-                os.replace(tmp, directory / name)
-            except OSError:
-                continue
-            self._valid.add(directory / name)
-        if directory.is_dir():
-            for path in directory.glob(f"simplemma-*{SUFFIX}"):
-                if path.name not in current:
-                    path.unlink(missing_ok=True)
+            self.write(directory, file_name(lang) if lang in LANGUAGES else None,
+                       lambda lang=lang, mapping=mapping: mapping.raw if isinstance(mapping, FlatDictionary)
+                       else encode(lang, mapping))
+        self.remove_others(directory, f"simplemma-*{SUFFIX}", map(file_name, LANGUAGES))
 
 
 LEXICON = Lexicon()
