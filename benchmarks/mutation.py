@@ -72,6 +72,7 @@ MODULES: dict[str, list[str]] = {
                             "-k", _FAST_CODING],
     "coding/patterns.py": ["tests/coding/test_patterns.py", "tests/coding/test_pattern_limits.py",
                            "tests/coding/test_regex_budget.py", "tests/coding/test_autocoder.py",
+                           "tests/coding/test_patterns_edges.py", "tests/coding/test_pattern_verifier.py",
                            "-k", _FAST_CODING],
     "coding/polarity.py": ["tests/coding/test_polarity.py", "tests/coding/test_polarity_bounds.py"],
     "coding/designs.py": ["tests/coding/test_designs.py"],
