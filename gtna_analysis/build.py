@@ -29,7 +29,7 @@ from gtna_analysis.coding.autocoder import AutoCoder
 from gtna_analysis.coding.codebook import Codebook, load_codebook
 from gtna_analysis.coding.design_reviews import apply_reviews, load_reviews
 from gtna_analysis.coding.designs import participant_designs
-from gtna_analysis.coding.human import apply_rejections, merge_codings
+from gtna_analysis.coding.human import apply_rejections, merge_codings, self_contradictions
 from gtna_analysis.coding.lemmas import KeyCache
 from gtna_analysis.coding.patterns import PatternTimeout, start_regex_clock
 from gtna_analysis.coding.preferences import extract_preferences
@@ -131,7 +131,8 @@ def _build(study: Study, keep_going: bool, cache_dir: str | Path | None, progres
             derived.prune()
         LEXICON.save(cache_dir)  # copies of the dictionaries this build decoded, for the next (ingest/lexicon.py)
         LETTER_COUNTS.save(cache_dir)  # and of the letter models' counts (ingest/letter_counts.py)
-    warnings = [w for item in items for w in item.warnings] + [w for p in parsed for w in p.warnings]
+    warnings = [w for item in items for w in item.warnings] + [w for p in parsed for w in p.warnings] + \
+        self_contradictions(tables["rejections"])
     sources = {p.meta.interview_id: p.meta.source for p in parsed}
     read_ids = {item.meta.interview_id: item.source.path for item in items}
     names = StudyNames([item.meta for item in items], study.keep_names) if log else None

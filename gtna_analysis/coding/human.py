@@ -268,6 +268,32 @@ def apply_rejections(codings: pd.DataFrame, human: list[HumanCoding]) -> tuple[p
     return kept, audit[REJECTION_COLUMNS].reset_index(drop=True)
 
 
+def self_contradictions(rejections: pd.DataFrame, shown: int = 5) -> list[str]:
+    """Warnings for disputes a coder has with themself: the same coder rejected a (segment, code) in one coding
+    file and coded it in another (within one file the coder's last row wins, so only files disagree).
+
+    Why a warning: the build cannot tell which decision is the coder's real one, so it keeps the auto coding as
+    ``disputed`` — as if two coders disagreed — and the coder's own agreement figures count both. The coder
+    should keep one of the two decisions."""
+    if rejections.empty:
+        return []
+    found = [(coder, seg, code) for seg, code, rejected, accepted in
+             zip(rejections["segment_id"], rejections["code_id"], rejections["rejected_by"],
+                 rejections["accepted_by"], strict=True)
+             for coder in sorted(set(str(rejected).split(";")) & set(str(accepted).split(";")) - {""})]
+    by_coder: dict[str, list[tuple[str, str]]] = {}
+    for coder, seg, code in dict.fromkeys(found):
+        by_coder.setdefault(coder, []).append((seg, code))
+    warnings = []
+    for coder, pairs in sorted(by_coder.items()):
+        examples = ", ".join(f"{code} on {seg}" for seg, code in pairs[:shown])
+        more = f" and {len(pairs) - shown} more" if len(pairs) > shown else ""
+        warnings.append(f"coder {coder!r} rejected and also coded the same code on the same segment in two coding "
+                        f"files ({examples}{more}); the build keeps the auto coding as disputed — keep one of the "
+                        f"two decisions")
+    return warnings
+
+
 def auto_coder_output(codings: pd.DataFrame, rejections: pd.DataFrame | None) -> pd.DataFrame:
     """What the auto-coder itself found: the auto codings of the build plus those a rejection suppressed — so
     agreement of ``auto`` with a coder measures the patterns, not the patterns after the coder's corrections."""

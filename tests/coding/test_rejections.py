@@ -17,6 +17,7 @@ from gtna_analysis.coding.human import (
     auto_coder_output,
     load_coding_sheet,
     merge_codings,
+    self_contradictions,
 )
 from gtna_analysis.errors import GtnaError
 from gtna_analysis.schema import CODING_COLUMNS, REJECTION_COLUMNS
@@ -135,3 +136,42 @@ def test_a_rejection_works_in_a_study_without_any_human_coding() -> None:
     assert list(kept["segment_id"]) == ["I-01-002"]
     assert audit[["segment_id", "rejected_by", "accepted_by", "status"]].values.tolist() == [
         ["I-01-001", "nino", "", SUPPRESSED]]
+
+
+def test_a_coder_who_rejects_in_one_file_and_codes_in_another_is_warned(tmp_path: Path) -> None:
+    """Within one file the coder's last row wins; across two files the build cannot tell which decision stands:
+    the auto coding stays disputed, and the warning names the coder, the code and the segment."""
+    _, codings = tables()
+    auto = codings[codings["source"] == "auto"]
+    (seg, code), (seg2, code2) = auto_pair(codings), auto_pair(codings, 1)
+    human = [sheet(tmp_path, "nino-1", [f"{seg},,nino,{code}\n", f"{seg2},,nino,{code2}\n"]),
+             sheet(tmp_path, "nino-2", [f"{seg},{code},nino,\n"]),
+             sheet(tmp_path, "ana", [f"{seg2},{code2},ana,\n"])]
+    kept, audit = apply_rejections(merge_codings(auto, human), human)
+    assert set(audit["status"]) == {DISPUTED} and len(kept) == len(auto) + 2  # nothing suppressed
+    warnings = self_contradictions(audit)
+    assert len(warnings) == 1 and "'nino'" in warnings[0] and f"{code} on {seg}" in warnings[0]
+    assert f"{code2} on {seg2}" not in warnings[0]  # nino against ana: coders disagree, no contradiction
+
+
+def test_self_contradictions_lists_a_few_and_counts_the_rest() -> None:
+    rows = [{"segment_id": f"S-{i:02d}", "code_id": "c.x", "rejected_by": "gia;nino", "accepted_by": "ana;nino",
+             "status": DISPUTED} for i in range(7)]
+    rows.append({"segment_id": "S-99", "code_id": "c.y", "rejected_by": "gia", "accepted_by": "", "status": SUPPRESSED})
+    [warning] = self_contradictions(pd.DataFrame(rows), shown=3)
+    assert "'nino'" in warning and "c.x on S-02" in warning and "S-03" not in warning and "and 4 more" in warning
+    assert self_contradictions(pd.DataFrame(rows[-1:])) == []
+    assert self_contradictions(pd.DataFrame(columns=REJECTION_COLUMNS)) == []
+
+
+def test_the_build_prints_the_contradiction(tmp_path: Path, sample_study: Path) -> None:
+    from gtna_analysis.build import build
+
+    _, codings = tables()
+    seg, code = auto_pair(codings)
+    write(sample_study / "codings" / "nino-1.csv", f"segment_id,code_id,coder,rejected_code\n{seg},,nino,{code}\n")
+    write(sample_study / "codings" / "nino-2.csv", f"segment_id,code_id,coder\n{seg},{code},nino\n")
+    result = build(sample_study)
+    assert [w for w in result.warnings if "'nino'" in w and f"{code} on {seg}" in w]
+    audit = result.tables["rejections"]
+    assert audit.loc[audit["segment_id"] == seg, "status"].tolist() == [DISPUTED]
