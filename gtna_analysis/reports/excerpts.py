@@ -73,10 +73,28 @@ def localise_markers(text: str, lang: str) -> str:
     return _MARKER.sub(lambda m: f"[{MARKER_WORDS[m.group(1)].get(lang, m.group(1))}]", text)
 
 
+# Words of spoken asides set off by commas ("well, you know, honestly, …", "კარგი, ანუ, მოკლედ, …"): a part made of
+# these alone is no item of an enumeration. Kept short on purpose: a content word ("ministry") is never here.
+_ASIDE_TEXT = """
+well so yes no okay ok oh um uh er hmm you know i mean think guess say let's lets honestly frankly basically
+actually really of course in fact again sure right anyway then now see like yeah
+კარგი ანუ აი ხო ჰო დიახ არა კი მოკლედ ვფიქრობ მგონი ალბათ იცით იცი ხომ ფაქტობრივად რეალურად რა თქმა უნდა
+ვთქვათ ასე მართალი გითხრათ ზოგადად ეე ეჰ ჰმ მმ აბა აჰა ოკ ჰოდა რომ ვთქვა
+"""
+_ASIDE_WORDS = frozenset(_ASIDE_TEXT.split())
+_PART_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _is_aside(part: str) -> bool:
+    words = _PART_WORD.findall(part.casefold())
+    return 0 < len(words) <= 4 and all(w in _ASIDE_WORDS for w in words)
+
+
 def is_list_like(sentence: str) -> bool:
     """A sentence that is mostly an enumeration ("gender, equality, discrimination, quotas, …"): a theme's word
-    in it says little about what the speaker means, so such a sentence makes a poor quote."""
-    parts = [p for p in re.split(r"[,;:]", sentence) if p.strip()]
+    in it says little about what the speaker means, so such a sentence makes a poor quote. Spoken asides between
+    commas ("well, you know, in our ministry, honestly, we need …") are not items: they are left out first."""
+    parts = [p for p in re.split(r"[,;:]", sentence) if p.strip() and not _is_aside(p)]
     if len(parts) < 4:
         return False
     return sum(len(p.split()) for p in parts) / len(parts) <= 4.0

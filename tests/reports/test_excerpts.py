@@ -3,6 +3,8 @@ language, enumerations recognised."""
 
 from __future__ import annotations
 
+import pytest
+
 from gtna_analysis.reports.excerpts import excerpt, is_list_like, localise_markers, sentences
 
 ANSWER = ("[laughter] Well. We do collect data. Gender statistics matter a lot for us, because the ministry "
@@ -46,3 +48,22 @@ def test_sentences_and_enumerations() -> None:
     assert is_list_like("Then the legal frame: the Law on Gender Equality, CEDAW, the Istanbul Convention, the "
                         "domestic violence law.")
     assert not is_list_like("We need training on budgeting, because nobody here has done it before.")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Well, you know, in our ministry, honestly, we need training on budgeting and planning for the coming years.",
+    "So, I think, yes, of course, the regional staff should come first, because they meet the citizens.",
+    "კარგი, ანუ, მოკლედ, ჩვენთან, ვფიქრობ, ყველაზე მეტად გენდერული ბიუჯეტირების ტრენინგი გვჭირდება.",
+    "იცით, მართალი გითხრათ, ალბათ, ორდღიანი ტრენინგი საკმარისი იქნება ჩვენი თანამშრომლებისთვის.",
+])
+def test_spoken_asides_between_commas_are_not_an_enumeration(sentence: str) -> None:
+    assert not is_list_like(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Well, the topics: gender budgeting, statistics, data analysis, reporting, monitoring.",
+    "ანუ, თემები: გენდერული ბიუჯეტირება, სტატისტიკა, ძალადობა, ქვოტები, დისკრიმინაცია.",
+    "We covered CEDAW, the Istanbul Convention, quotas, the pay gap, sexual harassment.",
+])
+def test_an_enumeration_with_an_aside_is_still_an_enumeration(sentence: str) -> None:
+    assert is_list_like(sentence)
