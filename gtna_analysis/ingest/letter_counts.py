@@ -11,6 +11,11 @@ followers and totals per history), which took as long again to recompute. The fi
 public dictionary words and nothing from a study: ``tests/ingest/test_letter_counts.py`` compares a build's file
 with one derived without any study.
 
+The package ships the tables for the simplemma data it is locked to (``data/letter-counts-<lang>.json.gz``, made by
+``python -m gtna_analysis.ingest.letter_counts``; a test fails when they no longer match a derivation): a first
+build, with an empty cache folder, then derives nothing either. With another simplemma, or after an edit of the
+recipe, their fingerprint no longer matches and they are ignored (derived once, then kept in the build cache).
+
 Format: a magic line, a JSON header (format, language, fingerprint, SHA-256 of the body) and a JSON body with the
 three tables (n-gram → count, history → distinct followers, history → total). A file that fails any check is
 ignored (the tables are derived as before) and written again. The hash detects damage, not forgery: whoever can
@@ -19,8 +24,10 @@ write the output folder can as well edit its tables.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
+import os
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -43,6 +50,19 @@ MAGIC = b"GTNA-LETTER-COUNTS\n"
 PREFIX = "letter-counts-"
 LANGUAGES = ("ka", "en")
 _RECIPE = (Path(__file__).with_name("letter_model.py"), Path(word_counts.__file__), word_counts.COUNTS_FILE)
+SHIPPED = Path(__file__).with_name("data")  # the package's own copies (see the module docstring)
+
+
+def shipped_path(lang: str) -> Path:
+    return SHIPPED / f"{PREFIX}{lang}.json.gz"
+
+
+def shipped(lang: str) -> NgramTables | None:
+    """The package's tables of ``lang``; None when absent, damaged or made for other data or another recipe."""
+    try:
+        return decode(lang, gzip.decompress(shipped_path(lang).read_bytes()))
+    except (OSError, EOFError, ValueError):  # gzip.BadGzipFile is an OSError
+        return None
 
 
 @cache
@@ -103,11 +123,13 @@ class LetterCounts(PublicCacheFiles):
         self._known: dict[str, NgramTables] = {}
 
     def load(self, lang: str) -> NgramTables | None:
-        """The tables of ``lang`` from the current cache folder, or None (no folder, no file, or a damaged one)."""
+        """The tables of ``lang`` from the current cache folder, else the package's (which need no copy in the
+        cache), or None."""
         tables = self.read(file_name(lang) if lang in LANGUAGES else None, lambda raw: decode(lang, raw))
         if tables is not None:
             self._known[lang] = tables
-        return tables
+            return tables
+        return shipped(lang) if lang in LANGUAGES else None
 
     def remember(self, lang: str, tables: NgramTables) -> None:
         """Tables this process derived: ``save`` writes them."""
@@ -123,3 +145,22 @@ class LetterCounts(PublicCacheFiles):
 
 
 LETTER_COUNTS = LetterCounts()
+
+
+def main() -> int:
+    """Write the package's tables (``shipped_path``) from a fresh derivation: after a simplemma upgrade, or an
+    edit of letter_model.py, word_counts.py or word_counts.tsv."""
+    from .letter_model import derived_tables
+
+    for lang in LANGUAGES:
+        data = gzip.compress(encode(lang, derived_tables(lang)), compresslevel=9, mtime=0)  # same input, same bytes
+        path = shipped_path(lang)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        print(f"{path}: {len(data)} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -153,7 +153,7 @@ def georgian_model() -> LetterModel:
     """Mkhedruli word model (33 letters); the word list is every Georgian form simplemma knows."""
     forms = LEXICON.get_dictionary("ka")
     frequent = word_counts("ka")
-    return LetterModel((), tables=_tables("ka", _TRAIN_STRIDE, _GEORGIAN_WORD),
+    return LetterModel((), tables=_tables("ka"),
                        listed=forms.__contains__, list_size=len(forms), alphabet_size=33, frequent=frequent)
 
 
@@ -162,7 +162,7 @@ def english_model() -> LetterModel:
     """Lower-case English word model (26 letters); a word is listed in lower case or capitalised (Tbilisi)."""
     forms = LEXICON.get_dictionary("en")
     frequent = word_counts("en")
-    return LetterModel((), tables=_tables("en", _TRAIN_STRIDE // 2, _ENGLISH_WORD, lower=True),
+    return LetterModel((), tables=_tables("en"),
                        listed=lambda word: word in forms or word.capitalize() in forms,
                        list_size=len(forms), alphabet_size=26, frequent=frequent)
 
@@ -175,11 +175,22 @@ def _training_words(lang: str, stride: int, alphabet: re.Pattern[str], lower: bo
     return sample + _tokens(word_counts(lang))
 
 
-def _tables(lang: str, stride: int, alphabet: re.Pattern[str], lower: bool = False, order: int = 4) -> NgramTables:
-    """``lang``'s n-gram tables from the build cache, else counted from ``_training_words`` (and kept for it)."""
+# each language's training recipe: every how-many-th form of simplemma's list, the alphabet, lower-cased or not
+_RECIPES = {"ka": (_TRAIN_STRIDE, _GEORGIAN_WORD, False), "en": (_TRAIN_STRIDE // 2, _ENGLISH_WORD, True)}
+
+
+def derived_tables(lang: str, order: int = 4) -> NgramTables:
+    """``lang``'s n-gram tables counted from simplemma's forms and the running-text words (never from a file)."""
+    stride, alphabet, lower = _RECIPES[lang]
+    return ngram_tables(_ngram_counts(_training_words(lang, stride, alphabet, lower), order))
+
+
+def _tables(lang: str) -> NgramTables:
+    """``lang``'s n-gram tables from the build cache or the package (letter_counts.py), else derived (and kept
+    for the build cache)."""
     tables = LETTER_COUNTS.load(lang)
     if tables is None:
-        tables = ngram_tables(_ngram_counts(_training_words(lang, stride, alphabet, lower), order))
+        tables = derived_tables(lang)
         LETTER_COUNTS.remember(lang, tables)
     return tables
 

@@ -1,6 +1,7 @@
-"""The letter models' n-gram counts in the build cache: read back, they give exactly the models derived from
-simplemma's data; a damaged file is ignored; the file holds public data only; and a rebuild that must judge Latin
-text derives nothing and decodes no simplemma dictionary."""
+"""The letter models' n-gram tables in the build cache and in the package: read back, they give exactly the
+models derived from simplemma's data; a damaged file is ignored; the files hold public data only; the package's
+copies match a fresh derivation; and a rebuild that must judge Latin text derives nothing and decodes no simplemma
+dictionary."""
 
 from __future__ import annotations
 
@@ -28,8 +29,10 @@ WORDS = ["chventvis", "gamarjoba", "training", "tbilisi", "ministry", "genderuli
 
 
 @pytest.fixture
-def fresh_models():
-    """Models derived again inside the test (and again by whoever needs them after it)."""
+def fresh_models(tmp_path_factory, monkeypatch):
+    """Models derived again inside the test (and again by whoever needs them after it), without the package's
+    tables (the build cache is what these tests are about)."""
+    monkeypatch.setattr(letter_counts, "SHIPPED", tmp_path_factory.mktemp("no-shipped-tables"))
     for model in (letter_model.georgian_model, letter_model.english_model):
         model.cache_clear()
     saved = (dict(LETTER_COUNTS._known), set(LETTER_COUNTS._valid))
@@ -160,3 +163,33 @@ def test_a_rebuild_judging_latin_text_derives_nothing_and_writes_the_same_bytes(
     write_outputs(build(study), fresh)
     assert _published(out) == _published(fresh)
     shutil.rmtree(alone)
+
+
+def test_the_package_tables_match_a_fresh_derivation():
+    """If this fails after a simplemma upgrade or an edit of letter_model.py / word_counts.py / word_counts.tsv:
+    run ``python -m gtna_analysis.ingest.letter_counts`` and commit the two files."""
+    import gzip
+
+    for lang in letter_counts.LANGUAGES:
+        shipped = gzip.decompress(letter_counts.shipped_path(lang).read_bytes())
+        assert shipped == encode(lang, letter_model.derived_tables(lang)), lang
+
+
+def test_models_come_from_the_package_without_deriving_or_caching(tmp_path, monkeypatch):
+    for model in (letter_model.georgian_model, letter_model.english_model):
+        model.cache_clear()
+    saved = dict(LETTER_COUNTS._known)
+    LETTER_COUNTS._known.clear()
+    try:
+        _no_deriving(monkeypatch)
+        with LETTER_COUNTS.reading_from(tmp_path):  # an empty cache folder: a first build
+            _scores()
+        LETTER_COUNTS.save(tmp_path)
+        assert not list(tmp_path.iterdir())  # nothing to copy into the cache: the package has them
+        monkeypatch.setattr(letter_counts, "fingerprint", lambda lang: "another simplemma")
+        assert letter_counts.shipped("ka") is None  # made for other data: ignored
+    finally:
+        for model in (letter_model.georgian_model, letter_model.english_model):
+            model.cache_clear()
+        LETTER_COUNTS._known.clear()
+        LETTER_COUNTS._known.update(saved)
