@@ -198,11 +198,11 @@ def test_interrupted_write_leaves_previous_outputs(tmp_path: Path, capsys: pytes
     calls = []
     original = build_module.write_table
 
-    def failing(frame: pd.DataFrame, directory: Path, name: str, csv: bool = True) -> None:
+    def failing(frame: pd.DataFrame, directory: Path, name: str, csv: bool = True, **kwargs) -> None:
         calls.append(name)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
-        original(frame, directory, name, csv)
+        original(frame, directory, name, csv, **kwargs)
 
     monkeypatch.setattr(build_module, "write_table", failing)
     capsys.readouterr()

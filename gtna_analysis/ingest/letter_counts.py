@@ -5,14 +5,14 @@ font) makes ``letter_model`` derive its Georgian and English models from simplem
 language, plus decoding simplemma's dictionaries for the training sample. A researcher who edits one transcript
 with an English answer in it paid that on every rebuild. The tables are a pure function of simplemma's shipped
 data, the sample transcripts' word counts (``word_counts.tsv``) and the training recipe in ``letter_model.py``,
-so they are kept as ``<out>/.cache/letter-counts-<lang>-<fingerprint>.json`` after a successful build and read
+so they are kept as ``<out>/.cache/letter-counts-<lang>-<fingerprint>.json.gz`` after a successful build and read
 back (~0.03 s) by the next one: the n-gram counts and the two tables the model derives from them (distinct
 followers and totals per history), which took as long again to recompute. The file holds letter sequences of
 public dictionary words and nothing from a study: ``tests/ingest/test_letter_counts.py`` compares a build's file
 with one derived without any study.
 
 The package ships the tables for the simplemma data it is locked to (``data/letter-counts-<lang>.json.gz``, made by
-``python -m gtna_analysis.ingest.letter_counts``; a test fails when they no longer match a derivation): a first
+``python -m gtna_analysis.ingest.letter_model``; a test fails when they no longer match a derivation): a first
 build, with an empty cache folder, then derives nothing either. With another simplemma, or after an edit of the
 recipe, their fingerprint no longer matches and they are ignored (derived once, then kept in the build cache).
 
@@ -27,7 +27,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -60,9 +59,23 @@ def shipped_path(lang: str) -> Path:
 def shipped(lang: str) -> NgramTables | None:
     """The package's tables of ``lang``; None when absent, damaged or made for other data or another recipe."""
     try:
-        return decode(lang, gzip.decompress(shipped_path(lang).read_bytes()))
-    except (OSError, EOFError, ValueError):  # gzip.BadGzipFile is an OSError
+        return unpack(lang, shipped_path(lang).read_bytes())
+    except (OSError, ValueError):
         return None
+
+
+def pack(lang: str, tables: NgramTables) -> bytes:
+    """``encode`` gzip-compressed (the form of both the package's and the cache's files): a fifth of the size,
+    and the same tables always give the same bytes."""
+    return gzip.compress(encode(lang, tables), compresslevel=9, mtime=0)
+
+
+def unpack(lang: str, data: bytes) -> NgramTables:
+    """The tables a packed file holds; ValueError when it is not a complete, undamaged one (see ``decode``)."""
+    try:
+        return decode(lang, gzip.decompress(data))
+    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError; a truncated stream an EOFError
+        raise ValueError("damaged compression") from exc
 
 
 @cache
@@ -80,7 +93,7 @@ def fingerprint(lang: str) -> str | None:
 
 def file_name(lang: str) -> str | None:
     fp = fingerprint(lang)
-    return None if fp is None else f"{PREFIX}{lang}-{fp[:24]}.json"
+    return None if fp is None else f"{PREFIX}{lang}-{fp[:24]}.json.gz"
 
 
 def encode(lang: str, tables: NgramTables) -> bytes:
@@ -125,7 +138,7 @@ class LetterCounts(PublicCacheFiles):
     def load(self, lang: str) -> NgramTables | None:
         """The tables of ``lang`` from the current cache folder, else the package's (which need no copy in the
         cache), or None."""
-        tables = self.read(file_name(lang) if lang in LANGUAGES else None, lambda raw: decode(lang, raw))
+        tables = self.read(file_name(lang) if lang in LANGUAGES else None, lambda raw: unpack(lang, raw))
         if tables is not None:
             self._known[lang] = tables
             return tables
@@ -140,27 +153,9 @@ class LetterCounts(PublicCacheFiles):
         (atomically; a cache that cannot be written is no error); remove files for other data or recipes."""
         directory = Path(directory)
         for lang, tables in list(self._known.items()):
-            self.write(directory, file_name(lang), lambda lang=lang, tables=tables: encode(lang, tables))
-        self.remove_others(directory, f"{PREFIX}*.json", map(file_name, LANGUAGES))
+            self.write(directory, file_name(lang), lambda lang=lang, tables=tables: pack(lang, tables))
+        self.remove_others(directory, f"{PREFIX}*.json*", map(file_name, LANGUAGES))
 
 
 LETTER_COUNTS = LetterCounts()
 
-
-def main() -> int:
-    """Write the package's tables (``shipped_path``) from a fresh derivation: after a simplemma upgrade, or an
-    edit of letter_model.py, word_counts.py or word_counts.tsv."""
-    from .letter_model import derived_tables
-
-    for lang in LANGUAGES:
-        data = gzip.compress(encode(lang, derived_tables(lang)), compresslevel=9, mtime=0)  # same input, same bytes
-        path = shipped_path(lang)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-        print(f"{path}: {len(data)} bytes")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

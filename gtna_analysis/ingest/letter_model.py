@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache, lru_cache
 
-from .letter_counts import LETTER_COUNTS, NgramTables
+from .letter_counts import LANGUAGES, LETTER_COUNTS, NgramTables, pack, shipped_path
 from .lexicon import LEXICON
 from .word_counts import word_counts
 
@@ -199,3 +199,20 @@ def _tokens(counts: Mapping[str, int]) -> list[str]:
     """Running-text words, each as often as it was counted: the n-grams learn endings as they are used (the
     particle -ც, -ში, -თვის), which a list of forms underweights."""
     return [word for word, count in sorted(counts.items()) for _ in range(count)]
+
+
+def write_shipped_tables() -> int:
+    """Write the package's tables (``letter_counts.shipped_path``) from a fresh derivation: after a simplemma
+    upgrade, or an edit of this file, word_counts.py or word_counts.tsv (a test says when)."""
+    for lang in LANGUAGES:
+        data = pack(lang, derived_tables(lang))
+        path = shipped_path(lang)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        print(f"{path}: {len(data)} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(write_shipped_tables())

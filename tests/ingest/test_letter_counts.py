@@ -5,6 +5,7 @@ dictionary."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import shutil
@@ -17,7 +18,7 @@ from conftest import MINI_CODEBOOK, copy_sample_study
 from gtna_analysis.atomic import current_generation
 from gtna_analysis.build import build, write_outputs
 from gtna_analysis.ingest import letter_counts, letter_model, lexicon, script_detect, translit
-from gtna_analysis.ingest.letter_counts import LETTER_COUNTS, MAGIC, decode, encode, file_name
+from gtna_analysis.ingest.letter_counts import LETTER_COUNTS, MAGIC, decode, encode, file_name, pack, unpack
 from gtna_analysis.ingest.letter_model import ngram_tables
 
 
@@ -93,20 +94,24 @@ def _damaged(raw: bytes) -> list[bytes]:
 
 def test_damaged_files_are_ignored_and_written_again(tmp_path, fresh_models):
     raw = encode("ka", _tables({"\x02\x02\x02ა": 3, "ბა": 1}))
-    for bad in _damaged(raw):
+    packed = pack("ka", _tables({"\x02\x02\x02ა": 3, "ბა": 1}))
+    for bad in [*(gzip.compress(b) for b in _damaged(raw)), raw, packed[:-4], packed[:20], b""]:
+        if bad not in (packed[:-4], packed[:20], b"", raw):
+            with pytest.raises(ValueError):
+                decode("ka", gzip.decompress(bad))
         with pytest.raises(ValueError):
-            decode("ka", bad)
+            unpack("ka", bad)
         (tmp_path / file_name("ka")).write_bytes(bad)
         with LETTER_COUNTS.reading_from(tmp_path):
             assert LETTER_COUNTS.load("ka") is None
     LETTER_COUNTS._valid.discard(tmp_path / file_name("ka"))
     LETTER_COUNTS.remember("ka", _tables({"ა": 2}))
     LETTER_COUNTS.save(tmp_path)
-    assert decode("ka", (tmp_path / file_name("ka")).read_bytes()) == _tables({"ა": 2})
+    assert unpack("ka", (tmp_path / file_name("ka")).read_bytes()) == _tables({"ა": 2})
 
 
 def test_files_for_other_data_are_removed(tmp_path, fresh_models):
-    stale = tmp_path / f"{letter_counts.PREFIX}ka-{'0' * 24}.json"
+    stale = tmp_path / f"{letter_counts.PREFIX}ka-{'0' * 24}.json.gz"
     stale.write_bytes(b"old")
     LETTER_COUNTS.remember("ka", _tables({"ა": 2}))
     LETTER_COUNTS.save(tmp_path)
@@ -167,12 +172,9 @@ def test_a_rebuild_judging_latin_text_derives_nothing_and_writes_the_same_bytes(
 
 def test_the_package_tables_match_a_fresh_derivation():
     """If this fails after a simplemma upgrade or an edit of letter_model.py / word_counts.py / word_counts.tsv:
-    run ``python -m gtna_analysis.ingest.letter_counts`` and commit the two files."""
-    import gzip
-
+    run ``python -m gtna_analysis.ingest.letter_model`` and commit the two files."""
     for lang in letter_counts.LANGUAGES:
-        shipped = gzip.decompress(letter_counts.shipped_path(lang).read_bytes())
-        assert shipped == encode(lang, letter_model.derived_tables(lang)), lang
+        assert letter_counts.shipped_path(lang).read_bytes() == pack(lang, letter_model.derived_tables(lang)), lang
 
 
 def test_models_come_from_the_package_without_deriving_or_caching(tmp_path, monkeypatch):
