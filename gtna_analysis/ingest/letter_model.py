@@ -10,9 +10,11 @@ forms. Both are derived from the word forms in simplemma's lemma data, which shi
 Lists know which forms exist, not how often they are said; short function words (და, კი; the, yes) carry most
 of the evidence in a short answer, so counts of words in running interview text (word_counts.py) are mixed in:
 P(w) = f * count(w) / N + (1 - f) * (a * [w in list] / |list| + (1 - a) * P_ngram(w)). Everything is derived
-once per process, lazily, the first time a paragraph in Latin letters has to be judged; a build keeps the n-gram
-counts in its cache folder for the next build (letter_counts.py), and the word lists are looked up through the
-build's copy of simplemma's dictionaries (lexicon.py), so a rebuild decodes and derives nothing.
+once per process, lazily, the first time a paragraph in Latin letters has to be judged. The n-gram tables come
+with the package for the simplemma data it is locked to (letter_counts.py; regenerate them with ``python -m
+gtna_analysis.ingest.letter_model`` after editing this file, word_counts.py or word_counts.tsv), else a build
+derives them once and keeps them in its cache folder; the word lists are looked up through the build's copy of
+simplemma's dictionaries (lexicon.py). So a rebuild decodes and derives nothing.
 """
 
 from __future__ import annotations
