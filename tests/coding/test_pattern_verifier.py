@@ -103,3 +103,13 @@ def test_a_raw_pattern_keeps_its_regex_through_pickling():
     assert "regex" in loaded.__dict__
     assert loaded.match_end("gender  budget", 0) == 14
     assert loaded.match_end("budget", 0) is None
+
+
+def test_exactly_verify_by_hand_checks_are_made_by_hand(monkeypatch):
+    monkeypatch.setattr(patterns, "VERIFY_BY_HAND", 3)
+    pattern = compile_pattern.__wrapped__("სქესის ჭრილ*")
+    for _ in range(3):
+        assert pattern.match_end(" სქესის ჭრილში ", 1) == 14
+        assert "regex" not in pattern.__dict__
+    assert pattern.match_end(" სქესის ჭრილში ", 1) == 14  # the fourth: by the compiled regex
+    assert "regex" in pattern.__dict__
