@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from gtna_analysis.coding import autocoder
-from gtna_analysis.coding.autocoder import AutoCoder, sentence_bounds
+from gtna_analysis.coding.autocoder import AutoCoder, naive_code, sentence_bounds
 from gtna_analysis.coding.codebook import Code, Codebook, Theme
 from gtna_analysis.schema import CODING_COLUMNS
 
@@ -140,6 +140,27 @@ def test_context_keeps_only_the_sentences_that_have_it() -> None:
         ("S-2", "t.platform", "t", 2000, 2025, "platform", 1, "stated"),
     ]
     assert rows(AutoCoder(cb).code(segments(texts)))[0] == ("S-0", "t.platform", "t", 0, 45, "platform", 1, "stated")
+
+
+def test_context_and_exclusions_together_in_every_segment() -> None:
+    """A segment without any code needing context must not end the context check of the segments after it."""
+    cb = codebook(Code("t.platform", "t", {"en": "p"}, {"en": ("platform",)}, {"en": ("platform shoes",)},
+                       requires={"en": ("online*",)}),
+                  Code("t.data", "t", {"en": "d"}, {"en": ("data",)}))
+    texts = ["Only data here.", "A platform alone.", "Platform shoes online. A platform online.",
+             "Platform shoes online."]
+    expected = {(0, "t.data"), (2, "t.platform")}
+    assert AutoCoder(cb).code_texts(texts) == naive_code(cb, texts) == expected
+    assert rows(AutoCoder(cb).code(segments(texts), unit="sentence")) == [
+        ("S-0", "t.data", "t", 0, 15, "data", 1, "stated"),
+        ("S-2", "t.platform", "t", 2023, 2041, "platform", 1, "stated"),  # the excluded sentence is not the row
+    ]
+
+
+def test_a_paragraph_starts_after_a_line_break_at_the_very_start() -> None:
+    cb = codebook(Code("t.o", "t", {"en": "o"}, {"en": ("online",)}))
+    assert rows(AutoCoder(cb).code(segments(["\nonline\n", "x\n\nonline"]), unit="paragraph")) == [
+        ("S-0", "t.o", "t", 1, 7, "online", 1, "stated"), ("S-1", "t.o", "t", 1003, 1009, "online", 1, "stated")]
 
 
 def test_languages_restrict_the_patterns_used() -> None:

@@ -162,3 +162,15 @@ def test_the_cache_folder_is_made_with_its_parents(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "processed" / ".cache" / "lemma-keys.json").read_text(encoding="utf-8"))["keys"] \
         == {"women": "woman"}
     assert sorted(p.name for p in (tmp_path / "processed" / ".cache").iterdir()) == ["lemma-keys.json"]
+
+
+def test_keep_loaded_after_a_stale_file_keeps_this_builds_words(tmp_path: Path) -> None:
+    path = tmp_path / "lemma-keys.json"
+    path.write_text(json.dumps({"fingerprint": "another simplemma", "keys": {"women": "x"}, "dictionary_forms": {}}),
+                    encoding="utf-8")
+    cache = lemmas.KeyCache(tmp_path)
+    assert cache.load() == 0
+    lemmas.word_key("trainings")
+    cache.save(keep_loaded=True)  # nothing was loaded: nothing else to keep
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    assert stored["keys"] == {"trainings": "training"} and stored["fingerprint"] == lemmas._fingerprint()
