@@ -127,6 +127,9 @@ def test_inflected_matches_cover_the_whole_word_and_exclusions_stay_on_the_surfa
     ]
     surface = rows(AutoCoder(cb, lemmas=False).code(segments(texts), unit="match"))
     assert [(r[0], r[1], r[3]) for r in surface] == [("S-0", "t.v", 7), ("S-0", "t.w", 35), ("S-1", "t.v", 1000)]
+    # the reference coder: lemmas by default, exclusions on the surface only there too
+    assert naive_code(cb, texts) == {(0, "t.v"), (0, "t.w"), (1, "t.v"), (1, "t.w")}
+    assert naive_code(cb, texts, lemmas=False) == {(0, "t.v"), (0, "t.w"), (1, "t.v")}
 
 
 def test_context_keeps_only_the_sentences_that_have_it() -> None:
@@ -155,6 +158,30 @@ def test_context_and_exclusions_together_in_every_segment() -> None:
         ("S-0", "t.data", "t", 0, 15, "data", 1, "stated"),
         ("S-2", "t.platform", "t", 2023, 2041, "platform", 1, "stated"),  # the excluded sentence is not the row
     ]
+
+
+def test_an_exclusion_without_its_codes_match_does_not_end_the_check_of_later_segments() -> None:
+    cb = codebook(Code("t.a", "t", {"en": "a"}, {"en": ("statistics",)}, {"en": ("no data",)}),
+                  Code("t.b", "t", {"en": "b"}, {"en": ("online",)}))
+    texts = ["no data, only online", "no data and no statistics", "statistics. no data"]
+    assert AutoCoder(cb).code_texts(texts) == naive_code(cb, texts) == {(0, "t.b"), (2, "t.a")}
+
+
+def test_a_raw_regex_matching_only_empty_strings_codes_nothing() -> None:
+    cb = codebook(Code("t.a", "t", {"en": "a"}, {"en": ("re:\\b",)}))
+    texts = ["data and more", "no data"]
+    assert AutoCoder(cb).code_texts(texts) == naive_code(cb, texts) == set()
+    assert len(AutoCoder(cb).code(segments(texts))) == 0
+
+
+def test_compiled_coders_keep_the_languages_and_lemmas_asked_for(fresh_cache: OrderedDict) -> None:
+    in_memory = codebook(Code("t.w", "t", {"en": "w"}, {"ka": ("ძალადობა",), "en": ("online",)}))
+    texts = ["ძალადობის შემთხვევა", "ონლაინ online"]
+    for cb in (in_memory, dataclasses.replace(in_memory, sha256="hash-w")):  # never cached, and cached
+        assert AutoCoder.for_codebook(cb).code_texts(texts) == {(0, "t.w"), (1, "t.w")}
+        assert AutoCoder.for_codebook(cb, lemmas=False).code_texts(texts) == {(1, "t.w")}  # the genitive: lemmas
+        assert AutoCoder.for_codebook(cb, languages=("ka",)).code_texts(texts) == {(0, "t.w")}
+    assert len(fresh_cache) == 3
 
 
 def test_a_paragraph_starts_after_a_line_break_at_the_very_start() -> None:
@@ -215,6 +242,8 @@ def test_compiled_is_only_the_default_configuration(fresh_cache: OrderedDict) ->
     assert AutoCoder.for_codebook(book, languages=("en",)) is english and english is not surface
     default = AutoCoder.for_codebook(book)
     assert AutoCoder.compiled(book) is default
+    texts = ["ონლაინ and online"]
+    assert list(english.code(segments(texts), unit="match")["matched_text"]) == ["online"]
 
 
 def test_remember_keeps_a_coder_of_the_same_codebook_only(fresh_cache: OrderedDict) -> None:
