@@ -35,6 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out" / "mutation"
 
 _FAST_CODING = "not on_the_sample and not thousand_pattern and not compile_only_when_used"
+# also without the test that reads the sample build (8 s in the stats run; its codings come from the unmutated build,
+# built once in mutmut's parent process): the small codebooks and the fast-equals-reference tests pin the coder
+_UNIT_CODING = _FAST_CODING + " and not point_into_the_documents"
 
 # core module (under gtna_analysis/) -> the test files (and pytest selection options) that should kill its mutants
 MODULES: dict[str, list[str]] = {
@@ -68,8 +71,8 @@ MODULES: dict[str, list[str]] = {
     # compile_only_when_used needs a process where its pattern was never compiled, and mutmut's clean run reuses
     # the process of its stats run (the test fails there, unmutated)
     "coding/autocoder.py": ["tests/coding/test_autocoder.py", "tests/coding/test_patterns.py",
-                            "tests/coding/test_coding_columns.py",
-                            "-k", _FAST_CODING],
+                            "tests/coding/test_coding_columns.py", "tests/coding/test_autocoder_units.py",
+                            "-k", _UNIT_CODING],
     "coding/patterns.py": ["tests/coding/test_patterns.py", "tests/coding/test_pattern_limits.py",
                            "tests/coding/test_regex_budget.py", "tests/coding/test_autocoder.py",
                            "tests/coding/test_patterns_edges.py", "tests/coding/test_pattern_verifier.py",
@@ -77,8 +80,10 @@ MODULES: dict[str, list[str]] = {
     "coding/polarity.py": ["tests/coding/test_polarity.py", "tests/coding/test_polarity_bounds.py"],
     "coding/designs.py": ["tests/coding/test_designs.py"],
     "coding/lemmas.py": ["tests/coding/test_lemma_cache.py", "tests/coding/test_patterns.py",
-                         "-k", _FAST_CODING],
-    "exchange/xlsx.py": ["tests/exchange/test_xlsx.py"],
+                         "tests/coding/test_lemmas_keys.py", "-k", _UNIT_CODING],
+    # the workbook re-import test builds the sample study (9 s a run); test_xlsx_sheets checks every sheet's cells
+    "exchange/xlsx.py": ["tests/exchange/test_xlsx.py", "tests/exchange/test_xlsx_sheets.py",
+                         "-k", "not test_workbook_sheets_and_reimport"],
 }
 
 STATUS_KEYS = ("killed", "survived", "timeout", "suspicious", "no_tests", "skipped", "segfault",

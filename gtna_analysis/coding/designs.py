@@ -440,7 +440,7 @@ def participant_designs(segments: pd.DataFrame, question_topics: dict[str, str] 
     """The ``designs`` table: one row per part of each participant's design per scope.
 
     A participant's design for a scope is their most complete statement (most parts; then the one answering
-    the duration question; then the latest) — restating "two days" later does not double it, while the parts
+    the duration question; then the earliest) — restating "two days" later does not double it, while the parts
     of one statement add up. Bounds are combined over all their answers; formats, follow-up and periods to
     avoid likewise. A scope with no duration still gets one row (part_no 0) when it states a format or bound.
     """
