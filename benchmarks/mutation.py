@@ -68,7 +68,7 @@ MODULES: dict[str, list[str]] = {
                            "tests/ingest/test_pseudonymise.py", "tests/ingest/test_pseudonymise_edges.py",
                            "tests/ingest/test_romanisation_spellings.py", "-k", _FAST_PSEUDONYMISE],
     "ingest/translit.py": ["tests/ingest/test_script_detect.py", "tests/ingest/test_clean.py",
-                           "tests/ingest/test_clean_edges.py"],
+                           "tests/ingest/test_clean_edges.py", "tests/ingest/test_chat_reading.py"],
     "ingest/script_detect.py": ["tests/ingest/test_script_detect.py", "tests/ingest/test_script_build.py",
                                 "tests/ingest/test_clean_edges.py"],
     "ingest/letter_model.py": ["tests/ingest/test_letter_model_counts.py", "tests/ingest/test_script_detect.py"],
