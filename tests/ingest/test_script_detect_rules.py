@@ -54,6 +54,8 @@ def test_overlong_letter_runs_are_skipped_and_the_words_after_them_kept() -> Non
     ("ok… kargi", 4, True),
     ("a. b", 3, True),
     ("ab b", 3, False),
+    ("kargi.Magram", 6, True),  # no space after the full stop
+    ("aX Kargi", 3, False),
 ])
 def test_starts_sentence(text: str, position: int, starts: bool) -> None:
     assert _starts_sentence(text, position) is starts
@@ -70,6 +72,7 @@ def test_mixture_and_log_minus_by_hand() -> None:
 
 @pytest.mark.parametrize(("text", "detection"), [
     ("2024, 15%", Detection("", True)),  # no letters: nothing to judge
+    ("ნინო და", Detection(MKHEDRULI, True)),
     ("ნინო და ok", Detection(MKHEDRULI, True)),
     ("ok აბ", Detection(MKHEDRULI, True)),  # as many Georgian letters as Latin ones
 ])
@@ -97,6 +100,7 @@ def test_each_kind_converts_with_its_own_reading() -> None:
     assert convert("Sesabamisad", LEGACY_FONT).text == "შესაბამისად"  # S = შ on the legacy keyboard
     assert convert("Sesabamisad", CHAT_LATIN).text == "სესაბამისად"  # chat spelling: s is ს
     assert convert("k'argi", LEGACY_FONT).text == "k'argi"  # no legacy key types an apostrophe: left as typed
+    assert convert("k'argi", CHAT_LATIN).text == "კარგი"
 
 
 def test_a_case_ending_after_a_hyphen_is_converted_and_a_short_english_word_kept() -> None:

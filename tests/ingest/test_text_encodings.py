@@ -43,7 +43,7 @@ def test_a_short_answer_in_utf16_without_a_byte_order_mark(encoding: str) -> Non
 def test_a_stray_control_character_is_not_binary() -> None:
     text = "\x01" + "ა" * 99  # 1 % control characters: still text
     assert decode_bytes(text.encode(), PATH)[0] == text
-    legacy = ("Семинар был полезным" * 5).encode("cp1251") + b"\x01"  # 1 control byte in 101
+    legacy = ("Семинар был полезным" * 5)[:-1].encode("cp1251") + b"\x01"  # 1 control byte in 100
     assert "был полезным" in decode_bytes(legacy, PATH)[0]
 
 
@@ -51,6 +51,7 @@ def test_more_control_characters_or_a_nul_are_binary() -> None:
     assert error(("\x01\x02" + "ა" * 98).encode()) == BINARY
     assert error(codecs.BOM_UTF16_LE + ("ტრენინგი\x00" * 20).encode("utf-16-le")) == BINARY
     assert error(("ab\x01\x02" * 20).encode("utf-16-le")) == BINARY  # no byte-order mark, then binary
+    assert error(codecs.BOM_UTF16_LE + ("ტრენინგი " * 25 + "\x00").encode("utf-16-le")) == BINARY  # one NUL
 
 
 def test_invalid_utf16_after_a_byte_order_mark_names_the_file() -> None:
