@@ -38,6 +38,9 @@ _FAST_CODING = "not on_the_sample and not thousand_pattern and not compile_only_
 # also without the test that reads the sample build (8 s in the stats run; its codings come from the unmutated build,
 # built once in mutmut's parent process): the small codebooks and the fast-equals-reference tests pin the coder
 _UNIT_CODING = _FAST_CODING + " and not point_into_the_documents"
+# the tests of test_pseudonymise.py that build the sample study (module fixture `sample_build`)
+_FAST_PSEUDONYMISE = ("not sample_raw_transcripts and not processed_tables and not sample_replacement_counts "
+                      "and not the_check_itself")
 
 # core module (under gtna_analysis/) -> the test files (and pytest selection options) that should kill its mutants
 MODULES: dict[str, list[str]] = {
@@ -58,6 +61,24 @@ MODULES: dict[str, list[str]] = {
                                   "tests/ingest/test_office_readers.py"],
     "ingest/readers/odt_reader.py": ["tests/ingest/test_readers.py", "tests/ingest/test_interop_files.py",
                                  "tests/ingest/test_office_readers.py"],
+    # ingest modules behind pseudonymisation (fifth round): the sample-build tests of test_pseudonymise (a build
+    # per mutant) are left out; the unit tests there pin the same functions
+    "ingest/names.py": ["tests/ingest/test_pseudonymise_names.py", "tests/ingest/test_third_party_index.py",
+                        "tests/ingest/test_pseudonymise.py", "tests/ingest/test_pseudonymise_edges.py",
+                        "tests/ingest/test_third_party_names.py", "-k", _FAST_PSEUDONYMISE],
+    "ingest/leaks.py": ["tests/ingest/test_leaks_files.py"],
+    "ingest/romanise.py": ["tests/ingest/test_pseudonymise_names.py", "tests/ingest/test_third_party_index.py",
+                           "tests/ingest/test_pseudonymise.py", "tests/ingest/test_pseudonymise_edges.py",
+                           "tests/ingest/test_romanisation_spellings.py", "-k", _FAST_PSEUDONYMISE],
+    "ingest/translit.py": ["tests/ingest/test_script_detect.py", "tests/ingest/test_clean.py",
+                           "tests/ingest/test_clean_edges.py", "tests/ingest/test_chat_reading.py"],
+    "ingest/script_detect.py": ["tests/ingest/test_script_detect.py", "tests/ingest/test_script_build.py",
+                                "tests/ingest/test_clean_edges.py", "tests/ingest/test_script_detect_rules.py"],
+    "ingest/letter_model.py": ["tests/ingest/test_letter_model_counts.py", "tests/ingest/test_script_detect.py",
+                               "tests/ingest/test_letter_model_probabilities.py"],
+    "ingest/readers/limits.py": ["tests/ingest/test_limits.py", "tests/ingest/test_study_limits.py",
+                                 "tests/ingest/test_limit_edges.py"],
+    "ingest/readers/encoding.py": ["tests/ingest/test_readers.py", "tests/ingest/test_text_encodings.py"],
     "exchange/refi_xml.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
     "exchange/qdc.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
     # the CLI export and the build stopped by a .qdpx build the sample study (seconds per mutant of the writer)
@@ -86,6 +107,19 @@ MODULES: dict[str, list[str]] = {
                          "-k", "not test_workbook_sheets_and_reimport"],
 }
 
+# functools caches a module's functions fill during mutmut's stats and clean runs, emptied in each mutant's forked
+# test run (see benchmarks/mutation_caches.py): otherwise the cached results of the unmutated code answer the tests
+_TRANSLIT_CACHE = "gtna_analysis.ingest.translit:read_chat_word"
+_SCORE_CACHE = "gtna_analysis.ingest.script_detect:score_word"
+FRESH_CACHES: dict[str, list[str]] = {
+    "ingest/translit.py": [_TRANSLIT_CACHE],
+    "ingest/script_detect.py": [_SCORE_CACHE],
+    "ingest/letter_model.py": ["gtna_analysis.ingest.letter_model:georgian_model",
+                               "gtna_analysis.ingest.letter_model:english_model",
+                               "gtna_analysis.ingest.letter_model:LetterModel.next_logprob",
+                               _TRANSLIT_CACHE, _SCORE_CACHE],
+}
+
 STATUS_KEYS = ("killed", "survived", "timeout", "suspicious", "no_tests", "skipped", "segfault",
                "not_checked", "check_was_interrupted_by_user")
 
@@ -103,6 +137,10 @@ def _mutmut_table(module: str, tests: list[str], timeout_multiplier: float | Non
               "pytest_add_cli_args_test_selection": tests}
     if timeout_multiplier is not None:
         config["timeout_multiplier"] = timeout_multiplier
+    if module in FRESH_CACHES:  # every pytest run, the mutants' own included (their tests are named, not selected)
+        fresh = [arg for cache in FRESH_CACHES[module] for arg in ("--fresh-cache", cache)]
+        config["pytest_add_cli_args"] = [*config.get("pytest_add_cli_args", []), "-p", "benchmarks.mutation_caches",
+                                         *fresh]
     lines = ["[tool.mutmut]"]
     for key, value in config.items():
         lines.append(f"{key} = {json.dumps(value)}")

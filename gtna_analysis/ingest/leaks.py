@@ -32,7 +32,9 @@ JSON_SUFFIXES = frozenset((".json", ".ipynb"))
 ARCHIVE_SUFFIXES = frozenset((".qdpx", ".zip"))
 SKIPPED_FOLDERS = frozenset((".cache",))
 # Embedded images (report plots) are base64: no names in them, and megabytes of pseudo-words to look up.
-_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
+# A wrapped payload goes on after white space only in full-length base64 lines: a word after the URI ("… Revaz")
+# is text a reader sees, not part of the image.
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+(?:\s+[A-Za-z0-9+/=]{40,})*")
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\n]{200,}")  # no spaces: prose always has some
 
 

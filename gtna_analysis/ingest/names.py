@@ -210,9 +210,15 @@ _VOWELS = "აეიოუ"
 _CONSONANT_STEM_CASES = ("ის", "ით", "მა", "ს", "ად", "ი", "თ")
 
 
+# An apostrophe after k, p, q, t, ts, ch marks an ejective in the national romanisation (Ts'ereteli, Ch'ikovani):
+# part of the surname. Any other inside a word makes a contraction (They're), never a surname.
+_EJECTIVE_MARK = re.compile(r"(?:(?<=[kpqt])|(?<=ts)|(?<=ch))'(?=[a-z])", re.IGNORECASE)
+
+
 def latin_surname(word: str) -> bool:
     """A Capitalised Latin word with a Georgian surname ending that is not an English word or a given name."""
-    if len(word) < 4 or not word[0].isupper() or word.isupper() or "'" in word.rstrip("s").rstrip("'"):
+    if (len(word) < 4 or not word[0].isupper() or word.isupper()
+            or "'" in _EJECTIVE_MARK.sub("", word).rstrip("s").rstrip("'")):
         return False
     low = word.lower()
     low = low[:-2] if low.endswith("'s") else low
@@ -301,7 +307,10 @@ def _after_title(word: str, georgian_title: bool) -> bool:
         return given_names().georgian(word) is not None or georgian_surname(word, weak=True)
     if georgian_title or not word[:1].isupper() or (word.isupper() and len(word) > 1):
         return False
-    return word.rstrip("'s").casefold() not in OFFICE_WORDS and word.casefold() not in ENGLISH_TITLES
+    # as written and without a plural or possessive -s: "Ministers", "Ministry's", but "Says" and "Statistics"
+    # are office words as they stand
+    return (word.casefold() not in OFFICE_WORDS and word.rstrip("'s").casefold() not in OFFICE_WORDS
+            and word.casefold() not in ENGLISH_TITLES)
 
 
 class KeepNames:
