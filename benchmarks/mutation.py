@@ -99,12 +99,13 @@ MODULES: dict[str, list[str]] = {
                            "tests/coding/test_patterns_edges.py", "tests/coding/test_pattern_verifier.py",
                            "-k", _FAST_CODING],
     "coding/polarity.py": ["tests/coding/test_polarity.py", "tests/coding/test_polarity_bounds.py"],
-    "coding/designs.py": ["tests/coding/test_designs.py"],
+    "coding/designs.py": ["tests/coding/test_designs.py", "tests/coding/test_designs_table.py",
+                          "tests/coding/test_designs_scopes.py"],
     "coding/lemmas.py": ["tests/coding/test_lemma_cache.py", "tests/coding/test_patterns.py",
-                         "tests/coding/test_lemmas_keys.py", "-k", _UNIT_CODING],
+                         "tests/coding/test_lemmas_keys.py", "tests/coding/test_lemmas_edges.py", "-k", _UNIT_CODING],
     # the workbook re-import test builds the sample study (9 s a run); test_xlsx_sheets checks every sheet's cells
     "exchange/xlsx.py": ["tests/exchange/test_xlsx.py", "tests/exchange/test_xlsx_sheets.py",
-                         "-k", "not test_workbook_sheets_and_reimport"],
+                         "tests/exchange/test_xlsx_edges.py", "-k", "not test_workbook_sheets_and_reimport"],
 }
 
 # functools caches a module's functions fill during mutmut's stats and clean runs, emptied in each mutant's forked

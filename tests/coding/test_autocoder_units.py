@@ -106,6 +106,8 @@ def test_sentence_spans_are_trimmed_and_hold_a_phrase_that_runs_past_the_full_st
         ("S-1", "t.online", "t", 1000, 1015, "online", 1, "stated"),  # " \n" after "training" trimmed
         ("S-1", "t.online", "t", 1019, 1030, "online", 1, "stated"),  # leading and trailing blanks trimmed
     ]
+    one_blank = rows(AutoCoder(cb).code(segments(["online yes\nno"]), unit="sentence"))
+    assert one_blank == [("S-0", "t.online", "t", 0, 10, "online", 1, "stated")]  # the line break trimmed
     assert rows(AutoCoder(cb).code(segments(texts), unit="paragraph"))[1:] == [
         ("S-1", "t.online", "t", 1000, 1016, "online", 1, "stated"),
         ("S-1", "t.online", "t", 1017, 1032, "online", 1, "stated"),
@@ -130,6 +132,10 @@ def test_inflected_matches_cover_the_whole_word_and_exclusions_stay_on_the_surfa
     # the reference coder: lemmas by default, exclusions on the surface only there too
     assert naive_code(cb, texts) == {(0, "t.v"), (0, "t.w"), (1, "t.v"), (1, "t.w")}
     assert naive_code(cb, texts, lemmas=False) == {(0, "t.v"), (0, "t.w"), (1, "t.v")}
+    # an exclusion in its dictionary form cancels that form only, not the inflected ones, in both coders
+    dictionary = codebook(Code("t.x", "t", {"en": "x"}, {"ka": ("ძალადობ*",)}, {"ka": ("ძალადობა",)}))
+    others = ["ძალადობის შემთხვევა", "ძალადობა არ არის"]
+    assert AutoCoder(dictionary).code_texts(others) == naive_code(dictionary, others) == {(0, "t.x")}
 
 
 def test_context_keeps_only_the_sentences_that_have_it() -> None:

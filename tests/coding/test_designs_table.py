@@ -122,3 +122,30 @@ def test_votes_and_their_ties() -> None:
     assert _vote(["in_person", "blended"]) == "blended"  # blended before in person
     assert _vote(["materials", "test", "test"]) == "test"
     assert _vote(["test", "materials"]) == "test"  # other values: the first of a tie
+
+
+def test_parts_gathered_from_other_answers_sessions_and_scopes_of_their_own() -> None:
+    rows = segments([
+        ("X-05", "P1", 2, "Q6", "Several hours online."),
+        ("X-05", "P1", 4, "Q7", "Two days in person."),  # the design: the answer to the duration question
+        ("X-05", "P1", 6, "Q6", "Four hours online would also do."),  # a second online part is not added again
+        ("X-05", "P2", 3, "Q7", "Two days."),  # a part of no stated format takes the online part of another answer
+        ("X-05", "P2", 5, "Q6", "Several hours online."),
+        ("X-05", "P3", 7, "Q9", "For specialists three days."),  # a group's design without one of the speaker's own
+        ("X-05", "P4", 8, "Q7", "Three sessions of four hours each, in person."),
+        ("X-05", "P5", 9, "Q6", "Not online. And not in person either."),
+    ])
+    table = records(participant_designs(rows, TOPICS))
+    assert [(r["speaker_id"], r["scope"], r["part_no"], r["format"], r["hours"], r["total_hours"], r["sessions"],
+             r["segment_id"]) for r in table] == [
+        ("P1", "self", 1, "in_person", 16.0, 20.0, None, "X-05-004"),
+        ("P1", "self", 2, "online", 4.0, 20.0, None, "X-05-004"),
+        ("P2", "self", 1, "any", 16.0, 20.0, None, "X-05-003"),
+        ("P2", "self", 2, "online", 4.0, 20.0, None, "X-05-003"),
+        ("P3", "specialists", 1, "any", 24.0, 24.0, None, "X-05-007"),
+        ("P4", "self", 1, "in_person", 4.0, 12.0, 3, "X-05-008"),
+        ("P4", "self", 2, "in_person", 4.0, 12.0, 3, "X-05-008"),
+        ("P4", "self", 3, "in_person", 4.0, 12.0, 3, "X-05-008"),
+        ("P5", "self", 0, None, None, None, None, "X-05-009"),
+    ]
+    assert table[-1]["rejected_formats"] == "in_person;online" and table[-1]["format_primary"] is None
