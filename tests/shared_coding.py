@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+import pytest
 
 if TYPE_CHECKING:
     from gtna_analysis.coding.codebook import Codebook
@@ -90,3 +91,14 @@ def sample_codebook() -> Codebook:
 
     study, _ = built_sample()
     return load_codebook(study / "codebook.yml")
+
+
+@pytest.fixture
+def fresh_lemma_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Empty stem-key memo tables for one test (import it into a test module to use it): the module's tables are
+    process-wide, and a key computed by another test must not hide how this one is computed."""
+    from gtna_analysis.coding import lemmas
+
+    monkeypatch.setattr(lemmas, "_KEYS", {})
+    monkeypatch.setattr(lemmas, "_DICTIONARY_FORMS", {})
+    monkeypatch.setattr(lemmas, "_USED", set())

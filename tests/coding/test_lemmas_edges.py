@@ -14,16 +14,11 @@ from pathlib import Path
 
 import pytest
 import simplemma
+from shared_coding import fresh_lemma_tables  # noqa: F401  (the fixture of pytestmark)
 
 from gtna_analysis.coding import lemmas
 
-
-@pytest.fixture(autouse=True)
-def fresh_tables(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Empty memo tables for the test (the module's tables are process-wide)."""
-    monkeypatch.setattr(lemmas, "_KEYS", {})
-    monkeypatch.setattr(lemmas, "_DICTIONARY_FORMS", {})
-    monkeypatch.setattr(lemmas, "_USED", set())
+pytestmark = pytest.mark.usefixtures("fresh_lemma_tables")
 
 
 @pytest.mark.parametrize(("word", "stem"), [

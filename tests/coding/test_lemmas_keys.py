@@ -4,16 +4,11 @@ would be longer than their word, the length-keeping stem text, and which pattern
 from __future__ import annotations
 
 import pytest
+from shared_coding import fresh_lemma_tables  # noqa: F401  (the fixture of pytestmark)
 
 from gtna_analysis.coding import lemmas
 
-
-@pytest.fixture(autouse=True)
-def fresh_tables(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Empty memo tables: a key computed by another test must not hide how this one is computed."""
-    monkeypatch.setattr(lemmas, "_KEYS", {})
-    monkeypatch.setattr(lemmas, "_DICTIONARY_FORMS", {})
-    monkeypatch.setattr(lemmas, "_USED", set())
+pytestmark = pytest.mark.usefixtures("fresh_lemma_tables")
 
 
 @pytest.mark.parametrize(("word", "stem"), [
