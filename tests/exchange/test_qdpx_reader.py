@@ -245,3 +245,67 @@ def test_a_user_without_a_name_is_known_by_id_or_guid(tmp_path: Path, user: byte
     assert path.read_bytes() != data
     codebook, _ = qdc_to_codebook(path)
     assert read_qdpx_codings(path, segments, codebook).codings["coder"].tolist() == [coder]
+
+
+GIORGI = "{a1b2c3d4-0000-4000-8000-000000000002}"
+
+
+def _coded_by(tmp_path: Path, coding_user: str, selection_user: str, project_user: str | None) -> list[str]:
+    """The coder of one coding whose Coding, PlainTextSelection and Project name the given users ('' = none)."""
+    text, segments = moes01()
+    seg = participant_segment(segments)
+    def user(guid: str) -> str:
+        return f' creatingUser="{guid}"' if guid else ""
+    source = f"""
+    <TextSource guid="{SOURCE}" name="MOES-01" plainTextPath="internal://{SOURCE}.txt">
+      <PlainTextSelection guid="{{c0000000-0000-4000-8000-000000000001}}" startPosition="{int(seg['start_char'])}"
+          endPosition="{int(seg['end_char'])}"{user(selection_user)}>
+        <Coding guid="{{d0000000-0000-4000-8000-000000000001}}"{user(coding_user)}>
+          <CodeRef targetGUID="{CODE}"/>
+        </Coding>
+      </PlainTextSelection>
+    </TextSource>"""
+    path = write_project(tmp_path / "coders.qdpx", source, {f"sources/{SOURCE}.txt": text})
+    with zipfile.ZipFile(path) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    project = members["project.qde"].replace(
+        b'<User guid="{a1b2c3d4-0000-4000-8000-000000000001}" name="Tamar"/>',
+        b'<User guid="{a1b2c3d4-0000-4000-8000-000000000001}" name="Tamar"/>'
+        + f'<User guid="{GIORGI}" name=" Giorgi "/>'.encode())
+    project = project.replace(f'creatingUserGUID="{USER}"'.encode(),
+                              f'creatingUserGUID="{project_user}"'.encode() if project_user else b"")
+    members["project.qde"] = project
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    codebook, _ = qdc_to_codebook(path)
+    return read_qdpx_codings(path, segments, codebook).codings["coder"].tolist()
+
+
+@pytest.mark.parametrize(("coding_user", "selection_user", "project_user", "coder"), [
+    (GIORGI, USER, USER, "Giorgi"),  # the Coding's own user first (name trimmed)
+    ("", GIORGI, USER, "Giorgi"),  # else the selection's
+    ("", "", GIORGI, "Giorgi"),  # else whoever created the project
+    ("", "", None, "coders"),  # else the file's name
+])
+def test_who_coded_a_selection(tmp_path: Path, coding_user: str, selection_user: str, project_user: str | None,
+                               coder: str) -> None:
+    assert _coded_by(tmp_path, coding_user, selection_user, project_user) == [coder]
+
+
+@pytest.mark.parametrize("attributes", ['endPosition="20"', 'startPosition="0"', ""])
+def test_a_selection_without_its_positions_is_reported_at_its_line(tmp_path: Path, attributes: str) -> None:
+    text, segments = moes01()
+    source = f"""
+    <TextSource guid="{SOURCE}" name="MOES-01" plainTextPath="internal://{SOURCE}.txt">
+      <PlainTextSelection guid="{{c0000000-0000-4000-8000-000000000001}}" {attributes}>
+        <Coding guid="{{d0000000-0000-4000-8000-000000000001}}" creatingUser="{USER}"><CodeRef targetGUID="{CODE}"/>
+        </Coding>
+      </PlainTextSelection>
+    </TextSource>"""
+    path = write_project(tmp_path / "positions.qdpx", source, {f"sources/{SOURCE}.txt": text})
+    codebook, _ = qdc_to_codebook(path)
+    with pytest.raises(GtnaError) as info:
+        read_qdpx_codings(path, segments, codebook)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:project.qde:19: PlainTextSelection needs integer startPosition and endPosition"]
