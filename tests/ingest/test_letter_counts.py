@@ -29,17 +29,22 @@ WORDS = ["chventvis", "gamarjoba", "training", "tbilisi", "ministry", "genderuli
          "xelshekruleba", "zzq", "ქალი", "ტრენინგები", "და", "სამინისტრო"]
 
 
+# what a new process has not computed yet: the models, and the per-word scores and readings made with them
+MEMOS = (letter_model.georgian_model, letter_model.english_model, script_detect.score_word, translit.read_chat_word)
+
+
 @pytest.fixture
 def fresh_models(tmp_path_factory, monkeypatch):
     """Models derived again inside the test (and again by whoever needs them after it), without the package's
-    tables (the build cache is what these tests are about)."""
+    tables (the build cache is what these tests are about). The per-word memos go too: an earlier test in this
+    process may have scored every word of the sample, and then no model would be asked for at all."""
     monkeypatch.setattr(letter_counts, "SHIPPED", tmp_path_factory.mktemp("no-shipped-tables"))
-    for model in (letter_model.georgian_model, letter_model.english_model):
-        model.cache_clear()
+    for memo in MEMOS:
+        memo.cache_clear()
     saved = (dict(LETTER_COUNTS._known), set(LETTER_COUNTS._valid))
     yield
-    for model in (letter_model.georgian_model, letter_model.english_model):
-        model.cache_clear()
+    for memo in MEMOS:
+        memo.cache_clear()
     LETTER_COUNTS._known, LETTER_COUNTS._valid = saved
 
 
@@ -152,8 +157,7 @@ def test_a_rebuild_judging_latin_text_derives_nothing_and_writes_the_same_bytes(
                    if "training" in p.read_text(encoding="utf-8").lower())
     english.write_text(english.read_text(encoding="utf-8").rstrip("\n") + " We would like a short online module.\n",
                        encoding="utf-8")
-    for memo in (letter_model.georgian_model, letter_model.english_model, script_detect.score_word,
-                 translit.read_chat_word):  # what a new process would not have
+    for memo in MEMOS:  # a new process
         memo.cache_clear()
     _no_deriving(monkeypatch)
     monkeypatch.setattr(lexicon, "DEFAULT_DICTIONARY_FACTORY", None)  # decoding simplemma's data would fail
