@@ -60,6 +60,24 @@ def participant_segment(segments: pd.DataFrame, index: int = 1) -> pd.Series:
     return own.iloc[index]
 
 
+def problems(path: Path, segments: pd.DataFrame) -> list[str]:
+    """The problems reading the project's codings stops with, as printed."""
+    codebook, _ = qdc_to_codebook(path)
+    with pytest.raises(GtnaError) as info:
+        read_qdpx_codings(path, segments, codebook)
+    return [str(p) for p in info.value.problems]
+
+
+def rewrite_project_qde(path: Path, edit: Callable[[bytes], bytes]) -> None:
+    """Rewrite the archive in place with ``edit`` applied to its project.qde's bytes."""
+    with zipfile.ZipFile(path) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    members["project.qde"] = edit(members["project.qde"])
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+
+
 def test_inline_source_text_with_a_byte_order_mark_and_crlf(tmp_path: Path) -> None:
     """Inline text keeps the BOM as a character and CR LF as two: positions count both, and the coding lands on
     the segment's own characters."""
@@ -106,10 +124,7 @@ def test_a_changed_source_text_is_refused_with_the_segment(tmp_path: Path) -> No
       {selection(start, start + 5)}
     </TextSource>"""
     path = write_project(tmp_path / "changed.qdpx", source, {f"sources/{SOURCE}.txt": changed})
-    codebook, _ = qdc_to_codebook(path)
-    with pytest.raises(GtnaError) as info:
-        read_qdpx_codings(path, segments, codebook)
-    assert [str(p) for p in info.value.problems] == [
+    assert problems(path, segments) == [
         f"{path}:project.qde:18: source 'MOES-01': its text differs from the build's transcript of MOES-01 "
         f"(segment {seg['segment_id']}) (hint: code the sources exported by `gtna export --format qdpx` from the "
         "same build)"]
@@ -236,12 +251,7 @@ def test_a_user_without_a_name_is_known_by_id_or_guid(tmp_path: Path, user: byte
     </TextSource>"""
     path = write_project(tmp_path / "anonymous.qdpx", source, {f"sources/{SOURCE}.txt": text})
     data = path.read_bytes()
-    with zipfile.ZipFile(path) as archive:
-        members = {n: archive.read(n) for n in archive.namelist()}
-    members["project.qde"] = members["project.qde"].replace(b' name="Tamar"', user)
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
+    rewrite_project_qde(path, lambda project: project.replace(b' name="Tamar"', user))
     assert path.read_bytes() != data
     codebook, _ = qdc_to_codebook(path)
     assert read_qdpx_codings(path, segments, codebook).codings["coder"].tolist() == [coder]
@@ -266,18 +276,15 @@ def _coded_by(tmp_path: Path, coding_user: str, selection_user: str, project_use
       </PlainTextSelection>
     </TextSource>"""
     path = write_project(tmp_path / "coders.qdpx", source, {f"sources/{SOURCE}.txt": text})
-    with zipfile.ZipFile(path) as archive:
-        members = {n: archive.read(n) for n in archive.namelist()}
-    project = members["project.qde"].replace(
-        b'<User guid="{a1b2c3d4-0000-4000-8000-000000000001}" name="Tamar"/>',
-        b'<User guid="{a1b2c3d4-0000-4000-8000-000000000001}" name="Tamar"/>'
-        + f'<User guid="{GIORGI}" name=" Giorgi "/>'.encode())
-    project = project.replace(f'creatingUserGUID="{USER}"'.encode(),
-                              f'creatingUserGUID="{project_user}"'.encode() if project_user else b"")
-    members["project.qde"] = project
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
+
+    def two_users(project: bytes) -> bytes:
+        project = project.replace(b'<User guid="{a1b2c3d4-0000-4000-8000-000000000001}" name="Tamar"/>',
+                                  b'<User guid="{a1b2c3d4-0000-4000-8000-000000000001}" name="Tamar"/>'
+                                  + f'<User guid="{GIORGI}" name=" Giorgi "/>'.encode())
+        return project.replace(f'creatingUserGUID="{USER}"'.encode(),
+                               f'creatingUserGUID="{project_user}"'.encode() if project_user else b"")
+
+    rewrite_project_qde(path, two_users)
     codebook, _ = qdc_to_codebook(path)
     return read_qdpx_codings(path, segments, codebook).codings["coder"].tolist()
 
@@ -304,8 +311,5 @@ def test_a_selection_without_its_positions_is_reported_at_its_line(tmp_path: Pat
       </PlainTextSelection>
     </TextSource>"""
     path = write_project(tmp_path / "positions.qdpx", source, {f"sources/{SOURCE}.txt": text})
-    codebook, _ = qdc_to_codebook(path)
-    with pytest.raises(GtnaError) as info:
-        read_qdpx_codings(path, segments, codebook)
-    assert [str(p) for p in info.value.problems] == [
+    assert problems(path, segments) == [
         f"{path}:project.qde:19: PlainTextSelection needs integer startPosition and endPosition"]
