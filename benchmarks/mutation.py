@@ -81,7 +81,8 @@ MODULES: dict[str, list[str]] = {
     # the build cache's public files (this round): the dictionary copies, and the rules they share with the letter
     # tables (test_letter_counts derives both letter models: ~2.5 s a run)
     "ingest/lexicon.py": ["tests/ingest/test_lexicon.py"],
-    "ingest/public_cache.py": ["tests/ingest/test_lexicon.py", "tests/ingest/test_letter_counts.py"],
+    "ingest/public_cache.py": ["tests/ingest/test_lexicon.py", "tests/ingest/test_letter_counts.py",
+                               "tests/ingest/test_public_cache.py"],
     "ingest/readers/encoding.py": ["tests/ingest/test_readers.py", "tests/ingest/test_text_encodings.py"],
     "exchange/refi_xml.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
     "exchange/qdc.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
