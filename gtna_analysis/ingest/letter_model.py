@@ -25,6 +25,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache, lru_cache
 
+from gtna_analysis.atomic import write_bytes_atomic
+
 from .letter_counts import LANGUAGES, LETTER_COUNTS, NgramTables, pack, shipped_path
 from .lexicon import LEXICON
 from .word_counts import word_counts
@@ -209,9 +211,7 @@ def write_shipped_tables() -> int:
     for lang in LANGUAGES:
         data = pack(lang, derived_tables(lang))
         path = shipped_path(lang)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_bytes_atomic(path, data)
         print(f"{path}: {len(data)} bytes")
     return 0
 
