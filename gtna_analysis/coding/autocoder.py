@@ -218,13 +218,19 @@ def _key_values(rules: list[_Rule]) -> dict[str, _KeyValue]:
     return values
 
 
-def _automaton(keys: dict[str, _KeyValue]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for key, value in keys.items():
-        automaton.add_word(key, value)
+def _automaton(keys: dict[str, _KeyValue]) -> tuple[ahocorasick.Automaton, list[_KeyValue]]:
+    """The automaton of ``keys`` and its values: each key stores the index of its value in that list.
+
+    Why integers, not the values themselves: an automaton of integers (``STORE_INTS``) pickles as one flat
+    buffer and loads in a few milliseconds, while one of Python objects pickles every value inside it and loads
+    as slowly as building it (~0.02 s per automaton) — the compiled coder is loaded from the build cache on every
+    rebuild after a transcript edit (``build._coder``)."""
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for index, key in enumerate(keys):
+        automaton.add_word(key, index)
     if len(automaton):
         automaton.make_automaton()
-    return automaton
+    return automaton, list(keys.values())
 
 
 class _Found:
@@ -347,8 +353,8 @@ class AutoCoder:
         coding the sample; a notebook session, ``gtna validate`` then ``build``, or the test suite would pay it
         every call. The key is the codebook file's SHA-256 (``Codebook.sha256``), so an edited codebook is
         compiled afresh; a codebook made in memory (no hash) is never cached. A coder is not changed by
-        coding, so sharing one is safe. Pickling the coder to disk was measured and rejected: unpickling the
-        automaton costs about as much as building it.
+        coding, so sharing one is safe. Across processes, a build keeps the compiled coder pickled in its cache
+        (``build._coder``; the automata store integers so that they load fast, see ``_automaton``).
         """
         if not codebook.sha256:
             return cls(codebook, languages, lemmas)
@@ -379,21 +385,7 @@ class AutoCoder:
         self._context = _Context(codebook, languages)
         # Keys start with a space: the scan text puts one before every word, so the automaton itself only
         # reports hits at word starts; most keys are whole patterns (see ``scan_keys``), so most hits are matches.
-        self._keys = _key_values(self.rules[:self.n_literal])
-        self.automaton = _automaton(self._keys)
-
-    def __getstate__(self) -> dict:
-        """Pickled without the automaton, which is rebuilt from its keys (~0.02 s): pyahocorasick's own pickle
-        of it loads as slowly as building the keys took. Why pickle at all: a rebuild after a transcript edit
-        loads the compiled coder from the build cache (~0.05 s) instead of compiling it (~0.4 s), see
-        ``build._coder``."""
-        state = self.__dict__.copy()
-        del state["automaton"]
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self.automaton = _automaton(self._keys)
+        self.automaton, self._values = _automaton(_key_values(self.rules[:self.n_literal]))
 
     @classmethod
     def compiled(cls, codebook: Codebook) -> AutoCoder | None:
@@ -460,7 +452,9 @@ class AutoCoder:
         find = corpus.find
         add_segment, add_start, add_end, add_rule = inc.segment.append, inc.start.append, inc.end.append, \
             inc.rule.append
-        for end_index, (back, stem, includes, excludes, groups) in self.automaton.iter(corpus):
+        values = self._values
+        for end_index, value in self.automaton.iter(corpus):
+            back, stem, includes, excludes, groups = values[value]
             if end_index >= limit:
                 i = bisect.bisect_right(bounds, end_index, i)
                 limit = bounds[i]

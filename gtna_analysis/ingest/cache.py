@@ -128,17 +128,22 @@ class BuildCache:
 
 
 def software_fingerprint() -> str:
-    """A hash of this package's source code, its version, pandas' and simplemma's (version and data): what a derived
-    result (codings, designs) depends on besides its inputs. Any edit to the code — not only a version bump —
-    makes old derived entries unreachable, so a developer never gets codings from a previous coder."""
+    """A hash of this package's source code, its version, pandas', pyahocorasick's and simplemma's (version and
+    data): what a derived result (codings, designs, the compiled coder) depends on besides its inputs. Any edit to
+    the code — not only a version bump — makes old derived entries unreachable, so a developer never gets codings
+    from a previous coder."""
     global _SOFTWARE
     if _SOFTWARE is None:
+        from importlib.metadata import version
+
         import pandas
         import simplemma
 
         package = Path(__file__).resolve().parent.parent
+        # results are pickled frames (another pandas may read them otherwise) and the compiled coder holds
+        # pyahocorasick automata pickled in that library's own memory layout
         digest = hashlib.sha256(f"{__version__}|{getattr(simplemma, '__version__', '?')}|{pandas.__version__}"
-                                .encode())  # results are pickled frames: another pandas may read them otherwise
+                                f"|{version('pyahocorasick')}".encode())
         for path in sorted(package.rglob("*.py")):
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
         data = Path(simplemma.__file__).parent / "strategies" / "dictionaries" / "data"

@@ -13,6 +13,7 @@ import dataclasses
 import pickle
 from collections import OrderedDict
 
+import ahocorasick
 import pandas as pd
 import pytest
 
@@ -267,11 +268,15 @@ def test_remember_keeps_a_coder_of_the_same_codebook_only(fresh_cache: OrderedDi
     assert len(fresh_cache) == 4 and AutoCoder.compiled(book) is None
 
 
-def test_a_pickled_coder_codes_the_same_without_pickling_its_automaton() -> None:
+def test_a_pickled_coder_codes_the_same_and_its_automata_store_value_indexes() -> None:
+    """The build cache keeps the compiled coder pickled; its automata hold integers (indexes into ``_values``),
+    which pickle as a flat buffer instead of one pickled object per key."""
     coder = AutoCoder(ONLINE_DATA)
-    state = coder.__getstate__()
-    assert "automaton" not in state and "automaton" in coder.__dict__  # the coder itself keeps its automaton
     loaded = pickle.loads(pickle.dumps(coder))
-    assert len(loaded.automaton) == len(coder.automaton) > 0
+    for one in (coder, loaded, coder._stem, loaded._stem):
+        assert one.automaton.store == ahocorasick.STORE_INTS
+        assert sorted(index for _key, index in one.automaton.items()) == list(range(len(one._values)))
+    assert dict(loaded.automaton.items()) == dict(coder.automaton.items()) != {}
+    assert loaded._values == coder._values
     assert rows(loaded.code(segments(TEXTS), unit="match")) == rows(coder.code(segments(TEXTS), unit="match"))
     assert loaded.code_texts(TEXTS) == coder.code_texts(TEXTS) == {(0, "t.online"), (0, "t.data"), (1, "t.online")}
