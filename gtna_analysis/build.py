@@ -51,6 +51,7 @@ from gtna_analysis.ingest.transcripts import (
 from gtna_analysis.paths import CODINGS_FOLDER, REVIEWS_FOLDER
 from gtna_analysis.schema import DOCUMENT_COLUMNS, INTERVIEW_COLUMNS, PARTICIPANT_COLUMNS, SEGMENT_COLUMNS
 from gtna_analysis.study import Study, load_study
+from gtna_analysis.table_reuse import PreviousTables, frame_digest, record_published
 from gtna_analysis.tables import write_json, write_table
 
 
@@ -66,6 +67,7 @@ class BuildResult:
     sources: dict[str, Path] = field(default_factory=dict)  # interview id -> transcript file (never written out)
     read_ids: dict[str, Path] = field(default_factory=dict)  # the same for every file whose metadata was valid
     names: StudyNames | None = None  # the study's participant names, to mask problem messages in the manifest
+    cache_dir: Path | None = None  # the build cache it used, if any (write_outputs records its tables there)
 
 
 def _cache_for(study: Study, cache_dir: str | Path | None) -> BuildCache | None:
@@ -137,7 +139,7 @@ def _build(study: Study, keep_going: bool, cache_dir: str | Path | None, progres
     read_ids = {item.meta.interview_id: item.source.path for item in items}
     names = StudyNames([item.meta for item in items], study.keep_names) if log else None
     return BuildResult(study, codebook, tables, log.problems, warnings, replacements, reread, sources, read_ids,
-                       names)
+                       names, None if cache_dir is None else Path(cache_dir))
 
 
 def _load_codebook(path: Path, derived: DerivedCache | None) -> Codebook:
@@ -441,12 +443,23 @@ def write_outputs(result: BuildResult, out_dir: str | Path) -> Path:
         "software": {"gtna_workbench": __version__, "python": platform.python_version(),
                      "pandas": pd.__version__},
     }
+    tables = {**result.tables, "codes": result.codebook.codes_frame()}
+    previous = PreviousTables.of(out, result.cache_dir)
+    published: dict[str, tuple[str, list[str]]] = {}
     with publish_generation(out) as stage:
-        for name, frame in result.tables.items():
-            write_table(frame, stage, name, csv=name != "documents", staged=True)
-        write_table(result.codebook.codes_frame(), stage, "codes", staged=True)
+        for name, frame in tables.items():
+            csv = name != "documents"
+            files = [f"{name}.parquet", *([f"{name}.csv"] if csv else [])]
+            if result.cache_dir is None:
+                write_table(frame, stage, name, csv=csv, staged=True)
+                continue
+            digest = frame_digest(frame, software_fingerprint())
+            if not previous.take(name, digest, files, stage):
+                write_table(frame, stage, name, csv=csv, staged=True)
+            published[name] = (digest, files)
         write_json(stage / "manifest.json", manifest)
-    _remove_flat_layout(out, [*result.tables, "codes", "suggestions"])
+    record_published(result.cache_dir, out, published)
+    _remove_flat_layout(out, [*tables, "suggestions"])
     return out
 
 

@@ -200,3 +200,17 @@ def test_software_fingerprint_covers_every_source_file(monkeypatch: pytest.Monke
     monkeypatch.setattr(cache_module, "_SOFTWARE", None)
     monkeypatch.setattr(Path, "read_bytes", edited)
     assert cache_module.software_fingerprint() != first
+
+
+def test_software_fingerprint_follows_the_automaton_library(monkeypatch: pytest.MonkeyPatch,
+                                                            tmp_path: Path) -> None:
+    """The compiled coder is cached with pyahocorasick's automata pickled in that library's own layout: another
+    build of the library must not load them."""
+    import ahocorasick
+
+    first = cache_module.software_fingerprint()
+    other = tmp_path / Path(ahocorasick.__file__).name
+    other.write_bytes(Path(ahocorasick.__file__).read_bytes() + b"\0")
+    monkeypatch.setattr(cache_module, "_SOFTWARE", None)
+    monkeypatch.setattr(ahocorasick, "__file__", str(other))
+    assert cache_module.software_fingerprint() != first

@@ -134,16 +134,17 @@ def software_fingerprint() -> str:
     from a previous coder."""
     global _SOFTWARE
     if _SOFTWARE is None:
-        from importlib.metadata import version
-
+        import ahocorasick
         import pandas
         import simplemma
 
         package = Path(__file__).resolve().parent.parent
         # results are pickled frames (another pandas may read them otherwise) and the compiled coder holds
-        # pyahocorasick automata pickled in that library's own memory layout
+        # pyahocorasick automata pickled in that library's own memory layout: its binary's name and size stand
+        # for its build (the package has no version attribute, and importlib.metadata costs ~15 ms)
+        automata = Path(ahocorasick.__file__)
         digest = hashlib.sha256(f"{__version__}|{getattr(simplemma, '__version__', '?')}|{pandas.__version__}"
-                                f"|{version('pyahocorasick')}".encode())
+                                f"|{automata.name}:{automata.stat().st_size}".encode())
         for path in sorted(package.rglob("*.py")):
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
         data = Path(simplemma.__file__).parent / "strategies" / "dictionaries" / "data"
