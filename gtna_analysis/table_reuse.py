@@ -7,14 +7,14 @@ records there, for the generation it published, a digest of every table and the 
 each of its files (``RECORD``). The next build links — or, where the file system has no hard links, copies — a
 file from the previous generation when its table's digest is the same and the file is still the one recorded.
 
-The digest is a SHA-256 of the pickles of the frame's columns (name, type, values), under the software
-fingerprint (this package's code, pandas') and pyarrow's version. Equal pickles mean equal frames, hence — with
-the same code and libraries — byte-identical files; the converse does not hold (two equal columns may pickle
-differently, e.g. with their strings in other chunks), which only costs a write. Column by column, because a
-whole frame's pickle also holds how pandas happened to group its columns in memory, which differs between a
-table made in one go and one joined from cached pieces. A file that was changed, replaced or touched since it
-was published is written afresh, as is everything when the record is missing, damaged, or names another
-generation or folder.
+The digest is a SHA-256 of the pickles of the frame's columns (name, type, values; not the index, which is not
+written), under the software fingerprint (this package's code, pandas') and pyarrow's version. Equal pickles
+mean equal columns, hence — with the same code and libraries — byte-identical files; the converse does not hold
+(two equal columns may pickle differently, e.g. with their strings in other chunks), which only costs a write.
+Column by column, because a whole frame's pickle also holds how pandas happened to group its columns in memory,
+which differs between a table made in one go and one joined from cached pieces. A file that was changed,
+replaced or touched since it was published is written afresh, as is everything when the record is missing,
+damaged, or names another generation or folder.
 """
 
 from __future__ import annotations
@@ -40,10 +40,9 @@ def frame_digest(frame: pd.DataFrame, software: str) -> str:
     import pyarrow
 
     digest = hashlib.sha256(f"{software}|pyarrow {pyarrow.__version__}|{len(frame.columns)}|".encode())
-    frame = frame.reset_index(drop=True)
-    for position in range(len(frame.columns)):  # column by column: a frame's pickle also holds how pandas
-        column = pickle.dumps(frame.iloc[:, position], protocol=pickle.HIGHEST_PROTOCOL)  # happens to group them
-        digest.update(len(column).to_bytes(8, "little") + column)
+    for name, column in frame.items():  # column by column: a frame's pickle also holds how pandas grouped them
+        data = pickle.dumps((name, str(column.dtype), column.array), protocol=pickle.HIGHEST_PROTOCOL)
+        digest.update(len(data).to_bytes(8, "little") + data)
     return digest.hexdigest()
 
 
