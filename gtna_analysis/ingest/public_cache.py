@@ -6,17 +6,50 @@ Why one place: both follow the same rules. A process reads them from the cache f
 successful build each file the folder lacks is written atomically (a torn file would fail its checks anyway), and
 a folder that cannot be written is no error — the next build derives the data again. Files for another version of
 the data are removed, so the folder does not fill up across upgrades.
+
+Large files (the dictionaries, 4–18 MB) are mapped into memory rather than read (``read_mapped``): a rebuild looks
+up a few hundred words, so it touches a few pages, not the whole file. Their checksum would still read all of it,
+so a file that passed its full check is recorded in ``CHECKED`` with its size, modification time and inode; a
+later process that finds the file in the same state skips the checksum, as ``make`` trusts an unchanged file. A
+file rewritten, replaced or touched in any way is checked in full again. (The checks detect damage, not forgery:
+whoever can write the cache folder can as well edit the published tables.)
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+import mmap
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
+CHECKED = "checked-files.json"  # file name -> [size, mtime_ns, inode] of a state that passed its full check
+
+
+def _state(stat: os.stat_result) -> list[int]:
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def _checked(directory: Path) -> dict:
+    try:
+        record = json.loads((directory / CHECKED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _record_checked(directory: Path, name: str, state: list[int]) -> None:
+    """Remember that ``name`` in ``state`` passed its full check (entries of files that are gone are dropped);
+    a record that cannot be written is no error (the next process checks the file in full)."""
+    record = {n: s for n, s in _checked(directory).items() if (directory / n).is_file()}
+    record[name] = state
+    tmp = directory / f".{CHECKED}.{os.getpid()}.tmp"
+    with contextlib.suppress(OSError):
+        tmp.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(tmp, directory / CHECKED)
 
 
 class PublicCacheFiles:
@@ -48,8 +81,31 @@ class PublicCacheFiles:
         self._valid.add(path)
         return value
 
-    def write(self, directory: Path, name: str | None, data: Callable[[], bytes]) -> None:
-        """Write ``data()`` as ``directory/name`` unless this process knows that file to be intact there."""
+    def read_mapped(self, name: str | None, decode: Callable[[mmap.mmap, bool], T]) -> T | None:
+        """Like ``read`` for a large file: ``decode`` gets the file mapped read-only into memory, and whether the
+        file, in its present state, already passed the full check (see the module docstring)."""
+        if self.directory is None or name is None:
+            return None
+        path = self.directory / name
+        try:
+            with path.open("rb") as fh:
+                state = _state(os.fstat(fh.fileno()))
+                mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # absent, unreadable, or empty (an empty file cannot be mapped)
+            return None
+        checked = _checked(self.directory).get(name) == state
+        try:
+            value = decode(mapped, checked)
+        except ValueError:
+            return None
+        self._valid.add(path)
+        if not checked:
+            _record_checked(self.directory, name, state)
+        return value
+
+    def write(self, directory: Path, name: str | None, data: Callable[[], bytes], mapped: bool = False) -> None:
+        """Write ``data()`` as ``directory/name`` unless this process knows that file to be intact there;
+        ``mapped``: a file read with ``read_mapped``, whose new state is recorded as checked."""
         if name is None or directory / name in self._valid:
             return
         try:
@@ -60,6 +116,9 @@ class PublicCacheFiles:
         except OSError:
             return
         self._valid.add(directory / name)
+        if mapped:  # written from data just derived or checked: no need to check it again
+            with contextlib.suppress(OSError):
+                _record_checked(directory, name, _state((directory / name).stat()))
 
     @staticmethod
     def remove_others(directory: Path, pattern: str, current: Iterable[str | None]) -> None:
@@ -68,4 +127,5 @@ class PublicCacheFiles:
         if directory.is_dir():
             for path in directory.glob(pattern):
                 if path.name not in keep:
-                    path.unlink(missing_ok=True)
+                    with contextlib.suppress(OSError):  # Windows refuses to delete a file another process maps
+                        path.unlink(missing_ok=True)

@@ -219,3 +219,50 @@ def test_a_given_name_spelled_as_an_english_word_is_no_name() -> None:
         found = given.latin_name(spelling.capitalize())
         assert (found is None) == (spelling in english), spelling
     assert given.latin_name("Marinas") is None and given.latin_name("Giorgis") == "გიორგი"
+
+
+def test_a_copy_is_checked_in_full_once_then_trusted_until_it_changes(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each process maps the copy; the CRC over all of it runs when a process first meets the file in its present
+    state. A copy damaged afterwards (rewritten: its modification time changes) is checked again and refused."""
+    path = _copy_in(tmp_path, "en")
+    crcs: list[int] = []
+    real_crc = lexicon.zlib.crc32
+
+    def counted_crc(data) -> int:
+        crcs.append(len(data))
+        return real_crc(data)
+
+    monkeypatch.setattr(lexicon.zlib, "crc32", counted_crc)
+    verdicts = [simplemma.is_known(w, lang="en") for w in ENGLISH]
+    for process in range(3):
+        lex = Lexicon()
+        install(monkeypatch, lex)
+        with lex.reading_from(tmp_path):
+            mapping = lex.get_dictionary("en")
+            assert isinstance(mapping, FlatDictionary) and not isinstance(mapping.raw, bytes)  # mapped, not read
+            assert [lexicon.is_known(w, "en") for w in ENGLISH] == verdicts
+        assert len(crcs) == 1, f"process {process}"
+    bad = bytearray(path.read_bytes())
+    bad[-1] ^= 0x01
+    path.write_bytes(bytes(bad))
+    lex = Lexicon()
+    install(monkeypatch, lex)
+    with lex.reading_from(tmp_path):
+        assert not isinstance(lex.get_dictionary("en"), FlatDictionary)
+    assert len(crcs) == 2
+    names._known.cache_clear()
+
+
+def test_a_mapped_copy_answers_as_the_bytes_do(tmp_path: Path) -> None:
+    path = _copy_in(tmp_path, "ka")
+    lex = Lexicon()
+    with lex.reading_from(tmp_path):
+        mapped = lex.get_dictionary("ka")
+    read = decode("ka", path.read_bytes())
+    assert isinstance(mapped, FlatDictionary) and len(mapped) == len(read)
+    for word in [*GEORGIAN, "", "ა", "ჰ" * 40]:
+        assert mapped.get(word) == read.get(word) == DEFAULT_DICTIONARY_FACTORY.get_dictionary("ka").get(word)
+    assert list(mapped)[::5000] == list(read)[::5000]
+    lex.save(tmp_path / "other")  # the mapped file is written to another folder as it is
+    assert (tmp_path / "other" / path.name).read_bytes() == path.read_bytes()
