@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import pickle
 import re
 from array import array
 from collections import OrderedDict, defaultdict
@@ -373,19 +374,46 @@ class AutoCoder:
         self.coder = f"auto:{codebook.id}-v{codebook.version}"
         all_rules = _rules(codebook, languages, stemmed=_stemmed)
         # Literal rules first (the automaton stores their indexes), raw regexes after.
-        self.rules = [r for r in all_rules if r.pattern.anchor is not None] + \
-                     [r for r in all_rules if r.pattern.anchor is None]
-        self.n_literal = sum(r.pattern.anchor is not None for r in self.rules)
+        rules = [r for r in all_rules if r.pattern.anchor is not None] + \
+                [r for r in all_rules if r.pattern.anchor is None]
+        self._rules: list[_Rule] | None = rules
+        self.n_rules = len(rules)
+        self.n_literal = sum(r.pattern.anchor is not None for r in rules)
+        self._raw_rules = rules[self.n_literal:]  # scanned regex by regex (``_scan_surface``)
         # Inflection: a second scan of the text in stem keys with the patterns in stem keys (lemmas.py); its
         # rule indexes follow this coder's in ``_code_of``.
         self._stem = AutoCoder(codebook, languages, lemmas=False, _stemmed=True) if lemmas and not _stemmed else None
         stem_rules = self._stem.rules if self._stem is not None else []
-        self._code_of = [r.code_id for r in (*self.rules, *stem_rules)]
-        self._theme_of = {r.code_id: r.theme_id for r in (*self.rules, *stem_rules)}  # the table's theme_id
+        self._code_of = [r.code_id for r in (*rules, *stem_rules)]
+        self._theme_of = {r.code_id: r.theme_id for r in (*rules, *stem_rules)}  # the table's theme_id
         self._context = _Context(codebook, languages)
         # Keys start with a space: the scan text puts one before every word, so the automaton itself only
         # reports hits at word starts; most keys are whole patterns (see ``scan_keys``), so most hits are matches.
-        self.automaton, self._values = _automaton(_key_values(self.rules[:self.n_literal]))
+        self.automaton, self._values = _automaton(_key_values(rules[:self.n_literal]))
+
+    @property
+    def rules(self) -> list[_Rule]:
+        """Every rule: the literal ones (indexed by the automaton's values), then the raw regexes."""
+        if self._rules is None:  # unpickled: the literal rules are still one blob (see ``__getstate__``)
+            self._rules = [*pickle.loads(self._literal_rules), *self._raw_rules]
+        return self._rules
+
+    def __getstate__(self) -> dict:
+        """The compiled coder as the build cache keeps it (``build._coder``).
+
+        Why this shape: a rebuild after one transcript edit loads the coder and codes one interview. Unpickling
+        its ~4,500 rules and ~14,000 key values (a value's regex groups hold ``CompiledPattern`` objects) was most
+        of that load, yet coding one interview reads no literal rule and a few hundred key values. So the
+        literal rules travel as one pickled blob, unpickled only if ``rules`` is asked for, and each key value
+        as a pickle of its own, unpickled at its first hit (``_scan_literal``). The automaton stores integers
+        and loads as one buffer (see ``_automaton``)."""
+        state = self.__dict__.copy()
+        if state["_rules"] is not None:
+            state["_literal_rules"] = pickle.dumps(state["_rules"][:self.n_literal], protocol=pickle.HIGHEST_PROTOCOL)
+        state["_rules"] = None
+        state["_values"] = [v if isinstance(v, bytes) else pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)
+                            for v in self._values]
+        return state
 
     @classmethod
     def compiled(cls, codebook: Codebook) -> AutoCoder | None:
@@ -406,7 +434,7 @@ class AutoCoder:
         scan = self._scan_surface(texts)
         if self._stem is not None and texts:
             other = self._stem._scan_surface([stem_text(prepare(t)) for t in texts])
-            shift = len(self.rules).__add__
+            shift = self.n_rules.__add__
             for mine, theirs in ((scan.included, other.included), (scan.excluded, other.excluded)):
                 if theirs.segment:
                     bases = scan.bases  # a stem key is shorter than its word: end the match where the word ends
@@ -425,11 +453,11 @@ class AutoCoder:
         scan = _Scan(bases, _Found(), _Found())
         if len(self.automaton) and texts:
             self._scan_literal(corpus, scan)
-        if self.n_literal < len(self.rules):
+        if self._raw_rules:
             lengths = [len(t) for t in texts]
-            for r_index in range(self.n_literal, len(self.rules)):
-                found = scan.excluded if self.rules[r_index].exclude else scan.included
-                regex = self.rules[r_index].pattern.regex
+            for r_index, rule in enumerate(self._raw_rules, start=self.n_literal):
+                found = scan.excluded if rule.exclude else scan.included
+                regex = rule.pattern.regex
                 whole = _raw_matches(regex, corpus, bases, lengths)
                 if whole is not None:
                     for i, start, end in whole:
@@ -452,9 +480,12 @@ class AutoCoder:
         find = corpus.find
         add_segment, add_start, add_end, add_rule = inc.segment.append, inc.start.append, inc.end.append, \
             inc.rule.append
-        values = self._values
-        for end_index, value in self.automaton.iter(corpus):
-            back, stem, includes, excludes, groups = values[value]
+        values, loads = self._values, pickle.loads
+        for end_index, index in self.automaton.iter(corpus):
+            value = values[index]
+            if value.__class__ is bytes:  # first hit of this key since the coder was unpickled
+                value = values[index] = loads(value)
+            back, stem, includes, excludes, groups = value
             if end_index >= limit:
                 i = bisect.bisect_right(bounds, end_index, i)
                 limit = bounds[i]

@@ -277,6 +277,22 @@ def test_a_pickled_coder_codes_the_same_and_its_automata_store_value_indexes() -
         assert one.automaton.store == ahocorasick.STORE_INTS
         assert sorted(index for _key, index in one.automaton.items()) == list(range(len(one._values)))
     assert dict(loaded.automaton.items()) == dict(coder.automaton.items()) != {}
-    assert loaded._values == coder._values
+    assert [pickle.loads(v) for v in loaded._values] == coder._values
     assert rows(loaded.code(segments(TEXTS), unit="match")) == rows(coder.code(segments(TEXTS), unit="match"))
     assert loaded.code_texts(TEXTS) == coder.code_texts(TEXTS) == {(0, "t.online"), (0, "t.data"), (1, "t.online")}
+
+
+def test_an_unpickled_coder_unpickles_its_parts_only_when_they_are_used() -> None:
+    """Loading the compiled coder from the build cache must be cheap: the literal rules stay one blob until
+    ``rules`` is asked for, and a key's value is unpickled at the key's first hit; both give the originals."""
+    coder = AutoCoder(ONLINE_DATA)
+    loaded = pickle.loads(pickle.dumps(coder))
+    assert loaded._rules is None and isinstance(loaded._literal_rules, bytes)
+    assert all(isinstance(v, bytes) for v in loaded._values)
+    assert loaded.code_texts(["online"]) == {(0, "t.online")}
+    hit = {index for key, index in loaded.automaton.items() if key == " online "}
+    assert hit and all(isinstance(loaded._values[i], tuple) == (i in hit) for i in range(len(loaded._values)))
+    assert loaded._rules is None  # coding needed no literal rule
+    assert loaded.rules == coder.rules and loaded.n_rules == len(coder.rules)
+    again = pickle.loads(pickle.dumps(loaded))  # a coder loaded from the cache is cached again as it came
+    assert again.rules == coder.rules and [pickle.loads(v) for v in again._values] == coder._values
