@@ -15,8 +15,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = sorted((ROOT / "gtna_analysis").rglob("*.py"))
 POSIX_ONLY_MODULES = {"fcntl", "pwd", "grp", "resource", "termios", "tty", "pty", "signal", "posix"}
+# Not here: os.link / Path.hardlink_to, which Windows has too (NTFS); drives without hard links raise OSError, and
+# their one caller (table_reuse.PreviousTables.take) copies then — tests/test_table_reuse.py checks that fallback.
 POSIX_ONLY_CALLS = {"fork", "forkpty", "symlink", "symlink_to", "getuid", "geteuid", "getgid", "setsid", "killpg",
-                    "mkfifo", "hardlink_to", "link", "lchmod"}
+                    "mkfifo", "lchmod"}
 
 
 def _calls(path: Path) -> list[tuple[ast.Call, str]]:
