@@ -105,6 +105,18 @@ RULES: list[tuple[str, str, list[str]]] = [
         "ingest/test_cache.py::test_cache_holds_no_readable_names"]),
     ("The processed tables", "`--no-cache` re-reads everything; output byte-identical either way", [
         "test_readme_rules.py::test_no_cache_and_default_output_folder"]),
+    ("The processed tables", "dictionary copies are rewritten when damaged; their CRC is checked in full the first "
+     "time a process meets a file in its present state", [
+         "ingest/test_lexicon.py::test_a_damaged_copy_is_ignored_and_written_again",
+         "ingest/test_lexicon.py::test_a_copy_is_checked_in_full_once_then_trusted_until_it_changes",
+         "ingest/test_public_cache.py::test_a_mapped_file_is_checked_in_full_once_per_state"]),
+    ("The processed tables", "tables that come out the same are taken over from the previous generation (hard "
+     "link, else copy) while the record's digest matches and the file is unchanged; an edited or touched file is "
+     "written afresh", [
+         "test_table_reuse.py::test_a_rebuild_after_a_transcript_edit_takes_over_the_unchanged_tables",
+         "test_table_reuse.py::test_a_file_changed_since_it_was_published_is_written_again",
+         "test_table_reuse.py::test_without_hard_links_the_files_are_copied",
+         "test_table_reuse.py::test_without_a_valid_record_every_table_is_written"]),
     ("The processed tables", "publishing survives a power loss: files fsynced before the rename, the folder after "
      "(not on Windows)", [
         "test_atomic_durable.py::test_generation_files_are_synced_before_the_rename_and_the_pointer_after",
