@@ -41,9 +41,26 @@ def frame_digest(frame: pd.DataFrame, software: str) -> str:
 
     digest = hashlib.sha256(f"{software}|pyarrow {pyarrow.__version__}|{len(frame.columns)}|".encode())
     for name, column in frame.items():  # column by column: a frame's pickle also holds how pandas grouped them
-        data = pickle.dumps((name, str(column.dtype), column.array), protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((name, str(column.dtype), _canonical(column.array)), protocol=pickle.HIGHEST_PROTOCOL)
         digest.update(len(data).to_bytes(8, "little") + data)
     return digest.hexdigest()
+
+
+def _canonical(values: object) -> object:
+    """The column's values in a form whose pickle depends on the values alone, not on how memory holds them:
+    a table joined from cached pieces holds its strings in several Arrow chunks, or as a slice of a larger
+    buffer, and a nullable integer column keeps arbitrary numbers under its missing values. Without this, most
+    rebuilds after an edit would find the unchanged designs, preferences and codings "changed"."""
+    import pyarrow
+
+    if hasattr(values, "__arrow_array__"):  # Arrow-backed (pandas' str columns): one chunk, no offset
+        chunks = values.__arrow_array__()
+        array = chunks.combine_chunks() if isinstance(chunks, pyarrow.ChunkedArray) else chunks
+        return array.take(pyarrow.array(range(len(array)), type=pyarrow.int64())) if len(array) else array
+    if isinstance(values, pd.arrays.IntegerArray | pd.arrays.FloatingArray | pd.arrays.BooleanArray):
+        missing = values.isna()
+        return missing, values.fillna(values.dtype.type(0)).to_numpy()
+    return values
 
 
 def _folder_id(out: Path) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 from pathlib import Path
 
 import pandas as pd
@@ -165,3 +166,24 @@ def test_equal_frames_have_equal_digests_under_the_same_software_only() -> None:
     same = pd.DataFrame({"x": ["ა", "b"], "n": [1, 2]}, index=[5, 6])  # the index is not written
     assert frame_digest(one, "sw") == frame_digest(same, "sw")
     assert frame_digest(one, "sw") != frame_digest(one, "another version of the code")
+
+
+def test_digests_follow_the_values_not_how_memory_holds_them() -> None:
+    """A table joined from cached pieces holds its strings in several Arrow chunks or as slices of a larger
+    buffer, and a nullable integer keeps arbitrary numbers under its missing values: none of that is content."""
+    frame = pd.DataFrame({"text": ["ა", None, "c", "დდ", "e", "f"], "n": pd.array([1, None, 3, 4, None, 6], "Int64"),
+                          "flag": pd.array([True, None, False, True, True, False], "boolean"),
+                          "x": [0.5, 1.5, float("nan"), 2.0, 3.0, 4.0], "o": [None] * 6})
+    frame = frame.astype({"text": "str", "o": object})
+    joined = pd.concat([frame.iloc[:2], pickle.loads(pickle.dumps(frame.iloc[2:5])), frame.iloc[5:]],
+                       ignore_index=True)
+    assert joined.equals(frame) and joined["text"].array.__arrow_array__().num_chunks > 1
+    hidden = frame.copy()
+    data = hidden["n"].array._data.copy()  # the numbers under the missing values
+    data[[1, 4]] = 99
+    hidden["n"] = pd.arrays.IntegerArray(data, hidden["n"].isna().to_numpy())
+    assert hidden.equals(frame)
+    assert frame_digest(frame, "sw") == frame_digest(joined, "sw") == frame_digest(hidden, "sw")
+    filled = frame.copy()
+    filled["n"] = filled["n"].fillna(0)  # a missing value that becomes 0 is a change
+    assert frame_digest(filled, "sw") != frame_digest(frame, "sw")
