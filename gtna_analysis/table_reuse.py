@@ -9,12 +9,13 @@ file from the previous generation when its table's digest is the same and the fi
 
 The digest is a SHA-256 of the pickles of the frame's columns (name, type, values; not the index, which is not
 written), under the software fingerprint (this package's code, pandas') and pyarrow's version. Equal pickles
-mean equal columns, hence — with the same code and libraries — byte-identical files; the converse does not hold
-(two equal columns may pickle differently, e.g. with their strings in other chunks), which only costs a write.
-Column by column, because a whole frame's pickle also holds how pandas happened to group its columns in memory,
-which differs between a table made in one go and one joined from cached pieces. A file that was changed,
-replaced or touched since it was published is written afresh, as is everything when the record is missing,
-damaged, or names another generation or folder.
+mean equal columns, hence — with the same code and libraries — byte-identical files. The values are pickled in a
+canonical form (``_canonical``), column by column, because a frame's own pickle also holds how memory happens to
+hold it (its column groups, Arrow chunks and slices), which differs between a table made in one go and one
+joined from cached pieces; what is left (e.g. equal Python objects shared or not in an object column) can only
+make equal tables look different, which costs a write. A file that was changed, replaced or touched since it was
+published is written afresh, as is everything when the record is missing, damaged, or names another generation
+or folder.
 """
 
 from __future__ import annotations
