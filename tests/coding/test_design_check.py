@@ -131,13 +131,15 @@ def test_codings_without_a_polarity_column_all_count(
 
 def test_the_reader_blended_needs_both_modes_with_hours() -> None:
     designs = designs_table(design("A-01:P1", 8.0, "online", "in_person"), design("A-01:P2", 8.0, "blended"),
-                            design("B-01:P1", 8.0, "in_person", "online"), design("B-01:P2", 8.0, "in_person"))
+                            design("B-01:P1", 8.0, "in_person", "online"), design("B-01:P2", 8.0, "in_person"),
+                            design("C-01:P1", 8.0, "in_person", "online"))
     gold = pd.DataFrame([gold_row("A-01", "P1", "blended", 8.0), gold_row("A-01", "P2", "blended", 8.0),
-                         gold_row("B-01", "P1", "online", 8.0), gold_row("B-01", "P2", "online", 8.0)])
+                         gold_row("B-01", "P1", "online", 8.0), gold_row("B-01", "P2", "online", 8.0),
+                         gold_row("C-01", "P1", "blended", 8.0)])
     rows = check_designs(designs, pd.DataFrame(columns=["segment_id", "interview_id", "code_id", "theme_id"]),
                          SEGMENTS, gold).rows
     # a supporting online part does not make in-person "online"; only the reader's "blended" accepts two modes
-    assert rows["format_right"].tolist() == [True, True, False, False]
+    assert rows["format_right"].tolist() == [True, True, False, False, True]
 
 
 def test_a_reader_without_topics_and_no_coded_topics_has_no_f1() -> None:
@@ -177,3 +179,16 @@ def test_every_reader_topic_name_maps_to_a_content_code() -> None:
         "training_content.concepts", "training_content.data_use", "training_content.gbv_response",
         "training_content.gm_tools", "training_content.legal_frame", "training_content.practical_cases",
         "training_content.tailored"]
+
+
+@pytest.mark.parametrize(("coded", "named", "f1"), [
+    (["concepts"], "concepts;legal_frame", 2 / 3),                                    # tp 1, fp 0, fn 1
+    (["concepts", "gm_tools", "data_use"], "concepts;legal_frame", 2 / 5),           # tp 1, fp 2, fn 1
+    (["gm_tools"], "legal_frame", 0.0),                                               # tp 0, fp 1, fn 1
+])
+def test_the_topics_f1(coded: list[str], named: str, f1: float) -> None:
+    designs = designs_table(design("A-01:P1", 8.0, "online"))
+    codings = pd.DataFrame([coding("A-01-001", code) for code in coded])
+    gold = pd.DataFrame([gold_row("A-01", "P1", "online", 8.0, named)])
+    summary = check_designs(designs, codings, SEGMENTS, gold).summary.set_index("measure")
+    assert summary.loc["content topics F1", "share"] == pytest.approx(f1)
