@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from gtna_analysis.coding import suggest as suggest_module
 from gtna_analysis.coding.suggest import (
     CV_COLUMNS,
     MIN_INTERVIEWS,
@@ -90,6 +91,10 @@ def test_precision_recall_and_f1_by_hand() -> None:
     # tp 1, fp 2, fn 1
     assert _prf(predicted, truth) == (pytest.approx(1 / 3), pytest.approx(1 / 2), pytest.approx(2 / 5))
     assert _prf(predicted, predicted) == (1.0, 1.0, 1.0)
+    # tp 1, fp 1, fn 1 and tp 1, fp 0, fn 1: counts that cancel in a wrong sign
+    assert _prf(np.array([True, True, False]), np.array([True, False, True])) == (0.5, 0.5, 0.5)
+    assert _prf(np.array([True, False, False]), np.array([True, True, False])) == \
+        (1.0, 0.5, pytest.approx(2 / 3))
 
 
 @pytest.mark.parametrize(("predicted", "truth", "nans"), [
@@ -108,8 +113,8 @@ def test_folds_without_two_examples_of_each_kind_do_not_train() -> None:
     x = np.array([[0.0], [0.1], [1.0], [1.1], [0.2], [1.2], [0.3], [1.3]])
     y = np.array([False, False, True, True, False, True, False, True])
     folds = [
-        (np.array([0, 1, 2, 3]), np.array([4, 5]), x[[0, 1, 2, 3]], x[[4, 5]]),       # 2 and 2: trains
         (np.array([0, 1, 2, 4]), np.array([6]), x[[0, 1, 2, 4]], x[[6]]),             # one positive
+        (np.array([0, 1, 2, 3]), np.array([4, 5]), x[[0, 1, 2, 3]], x[[4, 5]]),       # 2 and 2: trains
         (np.array([0, 2, 3, 5]), np.array([7]), x[[0, 2, 3, 5]], x[[7]]),             # one negative
     ]
     scores, covered, used = _cross_validate(folds, y)
@@ -259,3 +264,63 @@ def test_the_review_sheet_row_by_row() -> None:
         {"review_order": 2, "segment_id": "T-404", "code_id": "x.b", "decision": "", "polarity": "",
          "coder": "eka", "probability": 0.4, "interview_id": "T", "text": ""},
     ]
+
+
+class FixedCalibration:
+    """Stands in for the Platt calibration: hands out chosen probabilities in the order of the targets, so the
+    table's threshold, columns and order can be checked to the digit (a real model's probabilities are never
+    exactly tied)."""
+
+    def __init__(self, probabilities: list[float]) -> None:
+        self.probabilities = np.array(probabilities)
+
+    def predict_proba(self, decision: np.ndarray) -> np.ndarray:
+        assert decision.shape == (len(self.probabilities), 1)
+        return np.column_stack([1 - self.probabilities, self.probabilities])
+
+
+def test_the_table_order_threshold_and_uncertainty_to_the_digit(monkeypatch: pytest.MonkeyPatch) -> None:
+    segments, human, read = study(unread=("T-003", "T-002", "T-001", "T-000"))   # targets in this order
+    monkeypatch.setattr(suggest_module, "_platt", lambda scores, y: FixedCalibration([0.5, 0.5, 0.25, 0.75]))
+    human = pd.concat([human.assign(code_id="x.b"), human.assign(code_id="x.a")])
+    table = suggest(segments, human, read, {"x.a": "x"}, threshold=0.25).table
+    assert table.drop(columns=["interview_id", "agency"]).to_dict("records") == [
+        {"segment_id": "T-002", "code_id": "x.a", "theme_id": "x", "probability": 0.5, "uncertainty": 1.0,
+         "review_order": 1},
+        {"segment_id": "T-002", "code_id": "x.b", "theme_id": "", "probability": 0.5, "uncertainty": 1.0,
+         "review_order": 2},
+        {"segment_id": "T-003", "code_id": "x.a", "theme_id": "x", "probability": 0.5, "uncertainty": 1.0,
+         "review_order": 3},
+        {"segment_id": "T-003", "code_id": "x.b", "theme_id": "", "probability": 0.5, "uncertainty": 1.0,
+         "review_order": 4},
+        {"segment_id": "T-000", "code_id": "x.a", "theme_id": "x", "probability": 0.75, "uncertainty": 0.5,
+         "review_order": 5},
+        {"segment_id": "T-000", "code_id": "x.b", "theme_id": "", "probability": 0.75, "uncertainty": 0.5,
+         "review_order": 6},
+        {"segment_id": "T-001", "code_id": "x.a", "theme_id": "x", "probability": 0.25, "uncertainty": 0.5,
+         "review_order": 7},
+        {"segment_id": "T-001", "code_id": "x.b", "theme_id": "", "probability": 0.25, "uncertainty": 0.5,
+         "review_order": 8},
+    ]
+    assert table.index.tolist() == list(range(8))
+    above = suggest(segments, human, read, {}, threshold=0.26).table
+    assert sorted(set(above["segment_id"])) == ["T-000", "T-002", "T-003"]
+
+
+@pytest.mark.parametrize(("decisions", "scores"), [
+    ([0.0, 0.5, -0.5, -2.0], (1.0, 1.0, 1.0)),          # a decision value of 0 is a yes, 0.5 too
+    ([0.5, -0.1, 0.2, -2.0], (0.5, 0.5, 0.5)),          # one positive missed, one negative taken
+])
+def test_the_classifier_says_yes_from_a_decision_value_of_zero(monkeypatch: pytest.MonkeyPatch,
+                                                               decisions: list[float],
+                                                               scores: tuple[float, float, float]) -> None:
+    segments, human, read = study(interviews=4, per_interview=10)
+    labels = training_labels(segments, human, read)
+    truth = labels["codes"].map(lambda c: "x.violence" in c).to_numpy()
+    # positives get the first two values in turn, negatives the last two
+    turn = np.where(truth, np.cumsum(truth), np.cumsum(~truth)) % 2
+    oof = np.where(truth, np.array(decisions[:2])[turn], np.array(decisions[2:])[turn])
+    monkeypatch.setattr(suggest_module, "_cross_validate",
+                        lambda folds, y: (oof, np.ones(len(y), dtype=bool), 4))
+    row = suggest(segments, human, read, {}).scores.iloc[0]
+    assert (row["precision"], row["recall"], row["f1"]) == pytest.approx(scores)
