@@ -148,6 +148,72 @@ CASES = [
      {'self': {'parts': [('in_person', 16.0, 'Two days')], 'format_primary': 'in_person', 'hypothetical': True}}),
     ('We would need a refresher training later on.',
      {'self': {'parts': [], 'follow_up': True}}),
+    # sessions: counted from 2 to 20 (more is no session count), added up over the answer
+    ('20 sessions of two hours each, online.',
+     {'self': {'parts': [('online', 2.0, '20 sessions of two hours')] * 20,
+               'sessions': 20, 'format_primary': 'online'}}),
+    ('21 sessions of one hour each.',
+     {'self': {'parts': [('any', 21.0, '21 sessions of one hour')]}}),
+    ('One session of three hours.',
+     {'self': {'parts': [('any', 3.0, 'One session of three hours')]}}),
+    ('A session of four hours, online.',
+     {'self': {'parts': [('online', 4.0, 'A session of four hours')], 'format_primary': 'online'}}),
+    ('Two sessions of three hours in person.',
+     {'self': {'parts': [('in_person', 3.0, 'Two sessions of three hours')] * 2,
+               'sessions': 2, 'format_primary': 'in_person'}}),
+    ('Weekly, two hours online, for three weeks.',
+     {'self': {'parts': [('online', 2.0, 'two hours')] * 3, 'sessions': 3, 'format_primary': 'online'}}),
+    ('Two hours online every week for a month.',
+     {'self': {'parts': [('online', 2.0, 'Two hours')] * 4, 'sessions': 4, 'format_primary': 'online'}}),
+    ('Two half-days and two half-days more.',
+     {'self': {'parts': [('any', 4.0, 'Two half-days')] * 2 + [('any', 4.0, 'two half-days')] * 2, 'sessions': 4}}),
+    # the rules' edges: a group word that is no format, the stricter bound, the cap on counted sessions, a
+    # restatement, a supporting mode's purpose only from a support cue, an answer without a full stop
+    ('A hybrid team, in person.',
+     {'self': {'parts': [], 'format_primary': 'in_person'}}),
+    ('A hybrid option would be best.',
+     {'self': {'parts': [], 'format_primary': 'blended'}}),
+    ('Two or three days, up to that, in person.',
+     {'self': {'parts': [('in_person', 20.0, 'Two or three days')],
+               'min_hours': 16.0, 'max_hours': 24.0, 'format_primary': 'in_person'}}),
+    ('Three days at least, and in any case two days at least.',
+     {'self': {'parts': [], 'min_hours': 24.0}}),
+    ('At least two days; one day is not enough.',
+     {'self': {'parts': [], 'min_hours': 16.0}}),
+    ('One day — No, two days.',
+     {'self': {'parts': [('any', 16.0, 'two days')], 'rejected': True}}),
+    ('Two days in person; if necessary, one more day.',
+     {'self': {'parts': [('in_person', 16.0, 'Two days')], 'format_primary': 'in_person'}}),
+    ('კვირაში ერთხელ ნახევარი დღე, ორი თვის განმავლობაში.',
+     {'self': {'parts': [('any', 4.0, 'ნახევარი დღე')] * 8, 'sessions': 8}}),
+    ('One day every week for three weeks.',
+     {'self': {'parts': [('any', 8.0, 'One day')] * 3, 'sessions': 3}}),
+    ('Two sessions of three hours and two sessions of two hours.',
+     {'self': {'parts': [('any', 3.0, 'Two sessions of three hours')] * 2
+                        + [('any', 2.0, 'two sessions of two hours')] * 2,
+               'sessions': 4}}),
+    ('20 meetings, two hours each.',
+     {'self': {'parts': [('any', 2.0, 'two hours')] * 20, 'sessions': 20}}),
+    ('20 sessions in person.',
+     {'self': {'parts': [], 'sessions': 20, 'format_primary': 'in_person'}}),
+    ('21 sessions in person.',
+     {'self': {'parts': [], 'format_primary': 'in_person'}}),
+    ('One day online. Two days.',
+     {'self': {'parts': [('online', 8.0, 'One day')], 'format_primary': 'online'}}),
+    ('Three days; maybe two days plus one day later.',
+     {'self': {'parts': [('any', 24.0, 'Three days')]}}),
+    ('Not a blended format, in person two days.',
+     {'self': {'parts': [('in_person', 16.0, 'two days')], 'format_primary': 'in_person'}}),
+    ('Not online, in person.',
+     {'self': {'parts': [], 'format_primary': 'in_person', 'rejected_formats': ['online']}}),
+    ('Two days in person, and online questions afterwards.',
+     {'self': {'parts': [('in_person', 16.0, 'Two days')], 'format_primary': 'in_person', 'format_support': 'online'}}),
+    ('Blended training with reading materials.',
+     {'self': {'parts': [], 'format_primary': 'blended'}}),
+    ('Two days in person, in a blended format.',
+     {'self': {'parts': [('in_person', 16.0, 'Two days')], 'format_primary': 'blended'}}),
+    ('In person, two days',
+     {'self': {'parts': [('in_person', 16.0, 'two days')], 'format_primary': 'in_person'}}),
     # a range's ends bound a one-part design only: beside another part they bound no total
     ('Four or five hours online.',
      {'self': {'parts': [('online', 4.5, 'Four or five hours')], 'min_hours': 4.0, 'max_hours': 5.0,
@@ -161,3 +227,21 @@ CASES = [
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[text[:40] for text, _ in CASES])
 def test_the_whole_reading(text: str, expected: dict) -> None:
     assert read(text) == expected
+
+
+# Found while pinning the survivors (not fixed here: the owners of the extractor decide, and a fix changes the
+# sample build's designs): a bound's cue after one duration is read again for the next duration in the same
+# sentence, so the next part is lost or becomes a bound.
+MISREAD = [
+    ("Two days at least, and a few hours online.", "the online part is read as a second lower bound"),
+    ("ორდღიანი, მეტი არა, და რამდენიმე საათი ონლაინ.", "'მეტი არა' also caps the online part: max 3 hours"),
+    ("Two or three days, at most, plus a few hours online.", "'at most' also caps the online part: max 3 hours"),
+]
+
+
+@pytest.mark.parametrize(("text", "why"), MISREAD, ids=[text[:40] for text, _ in MISREAD])
+@pytest.mark.xfail(strict=True, reason="a bound's cue is applied to the next duration of the sentence")
+def test_a_bound_belongs_to_its_own_duration(text: str, why: str) -> None:
+    (self,) = extract_design(text)
+    assert ("online", 3.0, "a few hours") in [(p.format, p.hours, p.evidence) for p in self.parts], why
+    assert self.max_hours is None or self.max_hours >= 16, why
