@@ -234,3 +234,35 @@ def test_reviewed_rows_replace_only_their_participant_and_scope(tmp_path: Path) 
         {"participant_key": "B-01:P1", "agency": "a", "scope": "self", "part_no": 1, "format": "online",
          "hours": 2.0, "total_hours": 2.0, "reviewed": False, "evidence": ""},
     ]
+
+
+def test_a_sheet_with_only_the_required_columns_and_short_rows(tmp_path: Path) -> None:
+    # spreadsheet programs drop a row's empty trailing cells: the fields a row lacks are empty
+    (tmp_path / "short.csv").write_text("participant_key,scope,part_no,hours,evidence\nA-01:P1\n"
+                                        "B-01:P1,managers,2,6\n", encoding="utf-8")
+    table = load_reviews(tmp_path, PARTICIPANTS)
+    pd.testing.assert_frame_equal(table, pd.DataFrame([reviewed(part_no=0),
+                                                       reviewed(participant_key="B-01:P1", scope="managers",
+                                                                part_no=2, hours=6.0)]))
+
+
+def test_a_short_row_without_its_key_names_the_empty_key(tmp_path: Path) -> None:
+    sheet = tmp_path / "keys-last.csv"
+    sheet.write_text("scope,part_no,participant_key\nmanagers,1\n", encoding="utf-8")
+    with pytest.raises(GtnaError) as caught:
+        load_reviews(tmp_path, PARTICIPANTS)
+    assert str(caught.value) == \
+        f"{sheet}:2: unknown participant_key '' (hint: use interview_id:speaker_id from the build)"
+
+
+def test_a_line_break_inside_a_quoted_cell_is_kept(tmp_path: Path) -> None:
+    (tmp_path / "multi.csv").write_bytes('participant_key,scope,part_no,evidence\r\nA-01:P1,self,1,"ორი დღე,\r\n'
+                                         'პირისპირ"\r\n'.encode())
+    assert load_reviews(tmp_path, PARTICIPANTS)["evidence"].tolist() == ["ორი დღე,\r\nპირისპირ"]
+
+
+def test_a_workbook_formula_is_read_as_its_saved_value(tmp_path: Path) -> None:
+    # openpyxl saves no computed value for a formula (Excel does): the cell is then blank, not "=4*2"
+    workbook(tmp_path / "formula.xlsx", {"designs": [["participant_key", "scope", "part_no", "hours"],
+                                                     ["A-01:P1", "self", 1, "=4*2"]]})
+    assert load_reviews(tmp_path, PARTICIPANTS)["hours"].isna().tolist() == [True]
