@@ -214,6 +214,11 @@ CASES = [
      {'self': {'parts': [('in_person', 16.0, 'Two days')], 'format_primary': 'blended'}}),
     ('In person, two days',
      {'self': {'parts': [('in_person', 16.0, 'two days')], 'format_primary': 'in_person'}}),
+    ('21 meetings, two hours each.',                   # beyond the 20-session cap: no count, one part
+     {'self': {'parts': [('any', 2.0, 'two hours')]}}),
+    ('Two days in person.One day online.',             # sentences typed without a space between them
+     {'self': {'parts': [('in_person', 16.0, 'Two days'), ('online', 8.0, 'One day')],
+               'format_primary': 'in_person', 'format_support': 'online'}}),
     # a range's ends bound a one-part design only: beside another part they bound no total
     ('Four or five hours online.',
      {'self': {'parts': [('online', 4.5, 'Four or five hours')], 'min_hours': 4.0, 'max_hours': 5.0,
