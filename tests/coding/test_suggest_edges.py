@@ -231,8 +231,8 @@ def test_a_code_seen_in_one_interview_only_is_scored_but_never_suggested() -> No
 
 def test_nothing_left_to_suggest_still_scores() -> None:
     segments, human, read = study(unread=())
-    result = suggest(segments, human, read, {})
-    assert result.scores["code_id"].tolist() == ["x.violence"]
+    result = suggest(segments, pd.concat([human, human.assign(code_id="x.zz")]), read, {})
+    assert result.scores["code_id"].tolist() == ["x.violence", "x.zz"]     # every code, not just the first
     assert result.table.empty and list(result.table.columns) == SUGGESTION_COLUMNS
 
 
