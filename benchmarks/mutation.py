@@ -105,7 +105,12 @@ MODULES: dict[str, list[str]] = {
                            "-k", _FAST_CODING],
     "coding/polarity.py": ["tests/coding/test_polarity.py", "tests/coding/test_polarity_bounds.py"],
     "coding/designs.py": ["tests/coding/test_designs.py", "tests/coding/test_designs_table.py",
-                          "tests/coding/test_designs_scopes.py"],
+                          "tests/coding/test_designs_scopes.py", "tests/coding/test_designs_statements.py"],
+    # suggestions, design reviews and the design check: their CLI tests build the sample study, left out
+    "coding/suggest.py": ["tests/coding/test_suggest.py", "tests/coding/test_suggest_edges.py",
+                          "-k", "not round_trip and not without_human_coding"],
+    "coding/design_reviews.py": ["tests/coding/test_design_reviews_sheets.py"],
+    "coding/design_check.py": ["tests/coding/test_design_check.py"],
     "coding/lemmas.py": ["tests/coding/test_lemma_cache.py", "tests/coding/test_patterns.py",
                          "tests/coding/test_lemmas_keys.py", "tests/coding/test_lemmas_edges.py", "-k", _UNIT_CODING],
     # the workbook re-import test builds the sample study (9 s a run); test_xlsx_sheets checks every sheet's cells
