@@ -84,6 +84,16 @@ MODULES: dict[str, list[str]] = {
     "ingest/public_cache.py": ["tests/ingest/test_lexicon.py", "tests/ingest/test_letter_counts.py",
                                "tests/ingest/test_public_cache.py"],
     "ingest/readers/encoding.py": ["tests/ingest/test_readers.py", "tests/ingest/test_text_encodings.py"],
+    # the rest of ingest (2026-11-28b): the cache's own tests build the sample study (seconds per mutant), so only
+    # the unit tests of entries and the fingerprint; the parsing path through small make_study studies and the
+    # sample's parse (no coding, no build)
+    "ingest/cache.py": ["tests/ingest/test_cache.py", "tests/test_build_cache.py", "tests/ingest/test_cache_entries.py",
+                        "-k", "sealed_entries or software_fingerprint or test_cache_entries"],
+    "ingest/transcripts.py": ["tests/ingest/test_turns.py", "tests/ingest/test_align.py",
+                              "tests/ingest/test_interop_files.py", "tests/ingest/test_transcript_sources.py"],
+    "ingest/interview.py": ["tests/ingest/test_turns.py", "tests/ingest/test_align.py",
+                            "tests/ingest/test_interop_files.py", "tests/ingest/test_interview_metadata.py"],
+    "ingest/align.py": ["tests/ingest/test_align.py", "tests/ingest/test_align_rules.py"],
     "exchange/refi_xml.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
     "exchange/qdc.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
     # the CLI export and the build stopped by a .qdpx build the sample study (seconds per mutant of the writer)
