@@ -319,3 +319,12 @@ def test_the_fingerprint_names_each_source_file(fake_simplemma: Path, monkeypatc
     monkeypatch.setattr(Path, "relative_to", renamed)
     assert (package / "schema.py").is_file()
     assert fingerprint_again(monkeypatch) != first
+
+
+def test_the_fingerprint_does_not_need_simplemmas_version(fake_simplemma: Path, monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """A simplemma without ``__version__`` (older releases had none) still gives a fingerprint: its data files do."""
+    import simplemma
+
+    monkeypatch.delattr(simplemma, "__version__")
+    assert re.fullmatch(r"[0-9a-f]{64}", cache_module.software_fingerprint())
