@@ -94,6 +94,18 @@ MODULES: dict[str, list[str]] = {
     "ingest/interview.py": ["tests/ingest/test_turns.py", "tests/ingest/test_align.py",
                             "tests/ingest/test_interop_files.py", "tests/ingest/test_interview_metadata.py"],
     "ingest/align.py": ["tests/ingest/test_align.py", "tests/ingest/test_align_rules.py"],
+    "ingest/original_text.py": ["tests/ingest/test_turns_edges.py", "tests/ingest/test_turns.py",
+                                "tests/ingest/test_original_text.py"],
+    "ingest/readers/base.py": ["tests/ingest/test_readers.py", "tests/ingest/test_office_readers.py",
+                               "tests/ingest/test_interop_files.py", "tests/ingest/test_front_matter.py"],
+    "ingest/readers/text.py": ["tests/ingest/test_readers.py", "tests/ingest/test_text_encodings.py",
+                               "tests/ingest/test_front_matter.py"],
+    # without the build (test_letter_counts' rebuild test) and, for word_counts, without the check that the
+    # shipped tables match a derivation: a mutated word_counts.py has other bytes, so another fingerprint
+    "ingest/letter_counts.py": ["tests/ingest/test_letter_counts.py", "tests/ingest/test_public_cache.py",
+                                "tests/ingest/test_letter_count_files.py", "-k", "not rebuild_judging_latin"],
+    "ingest/word_counts.py": ["tests/ingest/test_letter_counts.py", "tests/ingest/test_word_counts.py",
+                              "-k", "not rebuild_judging_latin and not match_a_fresh_derivation"],
     "exchange/refi_xml.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
     "exchange/qdc.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
     # the CLI export and the build stopped by a .qdpx build the sample study (seconds per mutant of the writer)
@@ -134,6 +146,10 @@ FRESH_CACHES: dict[str, list[str]] = {
                                "gtna_analysis.ingest.letter_model:english_model",
                                "gtna_analysis.ingest.letter_model:LetterModel.next_logprob",
                                _TRANSLIT_CACHE, _SCORE_CACHE],
+    "ingest/letter_counts.py": ["gtna_analysis.ingest.letter_counts:fingerprint"],
+    "ingest/word_counts.py": ["gtna_analysis.ingest.word_counts:word_counts",
+                              "gtna_analysis.ingest.letter_model:georgian_model",
+                              "gtna_analysis.ingest.letter_model:english_model"],
 }
 
 STATUS_KEYS = ("killed", "survived", "timeout", "suspicious", "no_tests", "skipped", "segfault",
