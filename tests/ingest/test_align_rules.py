@@ -135,3 +135,8 @@ def test_probes_below_the_threshold_keep_the_question() -> None:
                       ("Q1", 1.0, "inherited"), ("Q1", 1.0, "inherited")]
     assert aligned(("i", "can you say more"), ("p", "apples bananas cherries")) == [
         (None, 0.0, "none"), (None, 0.0, "none")]  # answers never choose a question
+
+
+def test_a_question_found_by_similarity_counts_as_asked() -> None:
+    """Q1 found by its wording, then Q2 tagged: the same wording again is a probe back (0.62 - 0.2 < 0.5), not Q1."""
+    assert aligned(("i", "apples bananas"), ("i", "x", "Q2"), ("i", "apples bananas"))[2] == ("Q2", 1.0, "inherited")
