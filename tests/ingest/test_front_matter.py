@@ -101,3 +101,14 @@ def test_a_text_file_numbers_its_body_lines_from_the_top(tmp_path: Path) -> None
     plain.write_text("P1: a\nP2: b", encoding="utf-8")
     raw = read_text(plain)
     assert raw.header is None and [(b.line, b.text) for b in raw.body] == [(1, "P1: a"), (2, "P2: b")]
+
+
+def test_an_undelimited_header_is_for_documents_only(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("interview_id: A\n\nP1: hi\n", encoding="utf-8")
+    raw = read_text(path)
+    assert raw.header is None and [b.text for b in raw.body] == ["interview_id: A", "", "P1: hi"]
+
+
+def test_an_undelimited_header_that_is_not_a_mapping_names_the_file() -> None:
+    assert error("\ninterview_id: [A\n\nP1", undelimited=True)[0].startswith("t.md:2: invalid YAML")
