@@ -90,3 +90,18 @@ def test_transfer_keeps_typed_pieces_and_takes_the_pseudonymisers_text_for_chang
 def test_transfer_keeps_text_inserted_before_a_kept_piece() -> None:
     assert _transfer([("a", "ა"), ("b", "ბ")], "აბ", "Xაბ") == "Xab"
     assert _transfer([("a", "ა"), ("b", "ბ")], "აბ", "აYბ") == "aYb"
+
+
+def test_a_long_answer_keeps_its_typed_words_around_a_name() -> None:
+    """Lines of 200 characters and more: difflib's "popular character" heuristic (autojunk) would stop matching
+    spaces and common letters, and the typed words would be replaced by their conversions."""
+    words = [("kargi", "კარგი"), ("aris", "არის"), ("es", "ეს")] * 20
+    pieces: list[tuple[str, str]] = []
+    for typed, converted in [*words[:30], ("ninom", "ნინომ"), *words[30:]]:
+        pieces += [(typed, converted), (" ", " ")]
+    conversion = Conversion("chat_latin", tuple(pieces[:-1]))
+    assert len(conversion.text) > 200
+    converted, typed, _ = original(conversion, 0)
+    assert "[P1]" in converted
+    expected = " ".join([w for w, _ in words[:30]] + ["[P1]"] + [w for w, _ in words[30:]])
+    assert typed == expected
