@@ -361,3 +361,23 @@ def test_parse_all_reports_a_failing_transcript_and_goes_on(tmp_path: Path) -> N
 def test_a_source_is_a_plain_record() -> None:
     source = Source(Path("a.md"), "moes/a.md", b"", None)
     assert source.sha256 == hashlib.sha256(b"").hexdigest()
+
+
+def test_parse_all_masks_every_study_name_and_keeps_the_kept_ones(tmp_path: Path) -> None:
+    """Names from every transcript's header are masked everywhere; ``keep_names`` from study.yml are kept, and
+    they are part of the names fingerprint (a cached parse made without them is not reused)."""
+    body = "ინტერვიუერი: [Q1] კითხვა?\n\nP1: ლიამ და ნინომ თქვეს, მინისტრმა თეა წულუკიანმა კი უარი თქვა.\n"
+    files = {"transcripts/moes/A.md": transcript("MOES-1", body=body),
+             "transcripts/moes/B.md": transcript("MOES-2", name="ლია ხელაძე")}
+    root = make_study(tmp_path / "study", files)
+    (root / "study.yml").write_text((root / "study.yml").read_text(encoding="utf-8")
+                                    + "keep_names:\n  - თეა წულუკიანი\n", encoding="utf-8")
+    study = load_study(root)
+    log = ProblemLog()
+    items = read_all(study, collect_sources(study, log), log)
+    parsed, _, pending = parse_all(items, study, log, BuildCache(tmp_path / "c", "ctx"))
+    assert not log
+    assert parsed[0].segments[1]["text"] == "[MOES-2:P1] და [P1] თქვეს, მინისტრმა თეა წულუკიანმა კი უარი თქვა."
+    fingerprint = names_fingerprint([i.meta for i in items], ["თეა წულუკიანი"])
+    assert fingerprint != names_fingerprint([i.meta for i in items])
+    assert {entry["names"] for _, entry in pending} == {fingerprint}
