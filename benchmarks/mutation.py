@@ -148,10 +148,9 @@ FRESH_CACHES: dict[str, list[str]] = {
                                "gtna_analysis.ingest.letter_model:LetterModel.next_logprob",
                                _TRANSLIT_CACHE, _SCORE_CACHE],
     "ingest/letter_counts.py": ["gtna_analysis.ingest.letter_counts:fingerprint"],
-    "ingest/word_counts.py": ["gtna_analysis.ingest.word_counts:word_counts",
-                              "gtna_analysis.ingest.letter_model:georgian_model",
-                              "gtna_analysis.ingest.letter_model:english_model"],
 }
+# (mutmut 3 leaves decorated functions unmutated: word_counts() and letter_counts.fingerprint() themselves have no
+# mutants; the cache is emptied so that the mutants of what they call are reached)
 
 STATUS_KEYS = ("killed", "survived", "timeout", "suspicious", "no_tests", "skipped", "segfault",
                "not_checked", "check_was_interrupted_by_user")
