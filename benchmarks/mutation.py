@@ -149,8 +149,8 @@ FRESH_CACHES: dict[str, list[str]] = {
                                _TRANSLIT_CACHE, _SCORE_CACHE],
     "ingest/letter_counts.py": ["gtna_analysis.ingest.letter_counts:fingerprint"],
 }
-# (mutmut 3 leaves decorated functions unmutated: word_counts() and letter_counts.fingerprint() themselves have no
-# mutants; the cache is emptied so that the mutants of what they call are reached)
+# (mutmut 3 leaves decorated functions unmutated: word_counts() and letter_counts.fingerprint() have no mutants of
+# their own; the fingerprint is emptied anyway, a cheap guard for tests that change what it reads)
 
 STATUS_KEYS = ("killed", "survived", "timeout", "suspicious", "no_tests", "skipped", "segfault",
                "not_checked", "check_was_interrupted_by_user")
