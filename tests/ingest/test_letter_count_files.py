@@ -83,6 +83,7 @@ def test_the_file_layout(recipe: list[Path]) -> None:
     (lambda raw: raw.replace(b'"format": 2', b'"format": 1'), "written for another language, format or data"),
     (lambda raw: raw.replace(b'"lang": "ka"', b'"lang": "en"'), "written for another language, format or data"),
     (lambda raw: raw.replace(b":3", b":4", 1), "checksum"),
+    (lambda raw: raw + b"\n", "checksum"),  # the header ends at the first line end, whatever follows
 ])
 def test_each_damage_is_refused_with_its_reason(recipe: list[Path], damage, reason: str) -> None:
     with pytest.raises(ValueError, match=f"^{reason}$"):
