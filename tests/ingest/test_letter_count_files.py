@@ -127,6 +127,10 @@ def test_load_prefers_the_cache_folder_then_the_package(recipe: list[Path], tmp_
         (cache / file_name("ka")).write_bytes(pack("ka", TABLES))
         assert counts.load("ka") == TABLES and counts._known == {"ka": TABLES}
         assert counts.load("de") is None
+        # a language the models do not have is never loaded, even from a file written for it
+        (cache / file_name("de")).write_bytes(pack("de", TABLES))
+        (tmp_path / "shipped" / "letter-counts-de.json.gz").write_bytes(pack("de", TABLES))
+        assert counts.load("de") is None and "de" not in counts._known
     assert counts.load("en") is None  # no cache folder, no package copy
 
 
