@@ -94,3 +94,27 @@ def test_main_writes_the_file_sorted_by_count_then_word(counts_file: Path, tmp_p
         "en\tno\t2\nen\tyes\t2\nka\tდა\t3\nka\tბ\t2\nka\tკი\t2\n")
     assert capsys.readouterr().out == f"{counts_file}: en 2 words, ka 3 words\n"
     assert word_counts("ka") == Counter({"და": 3, "ბ": 2, "კი": 2})
+
+
+def test_name_stems_drop_inflected_forms_only(tmp_path: Path) -> None:
+    """ლალი → stem ლალ: ლალის goes, ლამაზი ("beautiful") and გუშინ stay; a participant without a name drops
+    nothing ("none", "xxxl" stay)."""
+    write(tmp_path, "a.md", header("ka", "ლალი ხელაძე") + "P1: ლალის ლალის ლამაზი ლამაზი გუშინ გუშინ ხელაძის ხელაძის\n")
+    write(tmp_path, "b.md", "---\ninterview_id: Y\nlanguage: en\nparticipants:\n  - {id: P1}\n---\n"
+                            "P1: none none nonstop nonstop xxxl xxxl\n")
+    assert derive([tmp_path]) == {"ka": Counter({"ლამაზი": 2, "გუშინ": 2}),
+                                  "en": Counter({"none": 2, "nonstop": 2, "xxxl": 2})}
+
+
+def test_a_transcript_in_another_language_is_counted_as_latin_words(tmp_path: Path) -> None:
+    write(tmp_path, "a.md", header("de") + "P1: Gut gut, sehr gut\n")
+    assert derive([tmp_path]) == {"ka": Counter(), "en": Counter(), "de": Counter({"gut": 3})}
+
+
+def test_main_names_every_study_and_runs_again(counts_file: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    write(one, "a.md", header("en") + "P1: yes yes\n")
+    write(two, "b.md", header("en") + "P1: no no\n")
+    assert main([str(one), str(two)]) == 0
+    assert main([str(one), str(two)]) == 0  # the data folder exists now
+    assert counts_file.read_text(encoding="utf-8").splitlines()[0].endswith(f" from {one} {two}")
