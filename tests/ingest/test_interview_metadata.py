@@ -261,3 +261,36 @@ def test_csv_participants_are_located_at_their_row(study: Study, tmp_path: Path)
         validate_meta(data, lines, Path("a.md"), study, 1)
     assert problems(error) == ["a.md:2: level 'x' is not one of senior, mid, junior, unknown",
                                "a.md:2: each participant needs at least an id, e.g. {id: P1, name: …}"]
+
+
+def test_a_short_csv_participant_has_only_the_fields_given(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "interview_id,file,participants\nG-1,g.md,P1|ნინო;P2\n")
+    assert load_interviews_csv(path)["g.md"][0]["participants"] == [{"id": "P1", "name": "ნინო"}, {"id": "P2"}]
+
+
+@pytest.mark.parametrize(("csv_people", "header_people"), [
+    ([{"id": "P1", "name": "P2"}], "[{id: P2, name: P1}]"),  # the same values under other keys
+    (["P1", "P2"], "[P1, P3]"),  # plain lists
+])
+def test_participants_compare_by_key_and_value(csv_people: list, header_people: str) -> None:
+    data = header(f"participants: {header_people}\n")
+    with pytest.raises(GtnaError, match="participants differ"):
+        merge_metadata(data, ({"participants": csv_people}, 2), Path("t.md"), CSV)
+
+
+def test_fields_without_a_line_are_reported_at_the_header(study: Study) -> None:
+    data = {"interview_id": "A", "agency": "mof", "mode": "individual", "language": "ka",
+            "participants": [{"id": "P1"}], "colour": "red"}
+    warnings: list[str] = []
+    with pytest.raises(GtnaError) as error:
+        validate_meta(data, {}, Path("t.md"), study, 7, warnings)
+    assert problems(error) == ["t.md:7: unknown agency 'mof' (hint: agencies in study.yml: moes, molhsa)"]
+    assert warnings[0].startswith("t.md:7: unknown header field 'colour'")
+
+
+def test_absent_fields_are_only_missing(study: Study) -> None:
+    with pytest.raises(GtnaError) as error:
+        validate_meta({"mode": "individual", "language": "ka", "participants": [{"id": "P1"}]}, {}, Path("t.md"),
+                      study, 3)
+    assert problems(error) == ["t.md:3: missing required field 'interview_id'",
+                               "t.md:3: missing required field 'agency'"]
