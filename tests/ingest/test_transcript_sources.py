@@ -381,3 +381,49 @@ def test_parse_all_masks_every_study_name_and_keeps_the_kept_ones(tmp_path: Path
     fingerprint = names_fingerprint([i.meta for i in items], ["თეა წულუკიანი"])
     assert fingerprint != names_fingerprint([i.meta for i in items])
     assert {entry["names"] for _, entry in pending} == {fingerprint}
+
+
+def test_collect_sources_reports_what_discovery_finds(tmp_path: Path) -> None:
+    study = study_of(tmp_path, {"transcripts/mof/A.md": "x", "transcripts/moes/B.md": "x"})
+    log = ProblemLog()
+    assert [s.rel for s in collect_sources(study, log)] == ["moes/B.md"]
+    assert [p.message for p in log.problems] == ["folder 'mof' is not an agency id in study.yml"]
+
+
+def test_metadata_problems_name_the_file_the_csv_and_the_header_line(tmp_path: Path) -> None:
+    header_only = ("---\n\ninterview_id: MOES-1\nagency: moes\nlanguage: ka\nwhere: here\n"
+                   "participants: [{id: P1}]\n---\n")
+    study = study_of(tmp_path, {
+        "transcripts/moes/A.md": header_only + "P1: x\n",
+        "transcripts/moes/B.md": "P1: x\n",
+        "transcripts/moes/C.md": transcript("MOES-3").replace("mode: individual", "mode: group"),
+        "interviews.csv": "interview_id,file,agency,language\nMOES-2,moes/B.md,moes,ka\n"
+                          "MOES-3,moes/C.md,moes,ka\n"})
+    a, b, c = collect_sources(study, ProblemLog())
+    with pytest.raises(GtnaError) as error:
+        read_metadata(a, study)  # no mode: reported where the header's fields start
+    assert [str(p) for p in error.value.problems] == [f"{a.path}:3: missing required field 'mode'"]
+    with pytest.raises(GtnaError) as error:
+        read_metadata(b, study)  # metadata from the CSV only: line 1 of the transcript
+    assert [str(p) for p in error.value.problems] == [f"{b.path}:1: missing required field '{key}'"
+                                                      for key in ("mode", "participants")]
+    _, meta, warnings = read_metadata(c, study)
+    assert meta.mode == "group" and warnings == []
+    a.path.write_text(header_only.replace("language: ka", "language: ka\nmode: individual") + "P1: x\n",
+                      encoding="utf-8")
+    _, _, warnings = read_metadata(a, study)
+    assert [w.split(" (known")[0] for w in warnings] == [f"{a.path}:7: unknown header field 'where' ignored"]
+    c.path.write_text(transcript("MOES-3", agency="molhsa"), encoding="utf-8")
+    with pytest.raises(GtnaError) as error:
+        read_metadata(c, study)
+    assert [str(p) for p in error.value.problems] == [
+        f"{c.path}:3: agency is 'molhsa' here but 'moes' in {study.interviews_csv}:3 (hint: keep one source of "
+        "truth: remove it from the header or from the CSV)"]
+
+
+def test_a_duplicate_id_is_reported_at_the_id_line_not_the_header(tmp_path: Path) -> None:
+    moved = transcript("MOES-1").replace("interview_id: MOES-1\nagency: moes\n", "agency: moes\ninterview_id: MOES-1\n")
+    study = study_of(tmp_path, {"transcripts/moes/A.md": transcript("MOES-1"), "transcripts/moes/B.md": moved})
+    log = ProblemLog()
+    read_all(study, collect_sources(study, log), log)
+    assert [(p.line, p.message.split(" (")[0]) for p in log.problems] == [(3, "duplicate interview_id 'MOES-1'")]
