@@ -118,3 +118,9 @@ def test_main_names_every_study_and_runs_again(counts_file: Path, tmp_path: Path
     assert main([str(one), str(two)]) == 0
     assert main([str(one), str(two)]) == 0  # the data folder exists now
     assert counts_file.read_text(encoding="utf-8").splitlines()[0].endswith(f" from {one} {two}")
+
+
+def test_four_letter_names_lose_their_last_letter(tmp_path: Path) -> None:
+    """ბაძე → stem ბაძ: the genitive and instrumental (ბაძის, ბაძით), which drop the -ე, are left out too."""
+    write(tmp_path, "a.md", header("ka", "ლია ბაძე") + "P1: ბაძის ბაძის ბაძით ბაძით ბაძე ბაძე კი კი\n")
+    assert derive([tmp_path])["ka"] == Counter({"კი": 2})
