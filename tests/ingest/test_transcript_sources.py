@@ -427,3 +427,11 @@ def test_a_duplicate_id_is_reported_at_the_id_line_not_the_header(tmp_path: Path
     log = ProblemLog()
     read_all(study, collect_sources(study, log), log)
     assert [(p.line, p.message.split(" (")[0]) for p in log.problems] == [(3, "duplicate interview_id 'MOES-1'")]
+
+
+def test_an_unknown_folder_does_not_hide_the_folders_after_it(tmp_path: Path) -> None:
+    study = study_of(tmp_path, {"transcripts/archive/A.md": "x", "transcripts/moes/B.md": "x",
+                                "transcripts/molhsa/C.md": "x"})
+    log = ProblemLog()
+    assert [p.name for p in discover_transcripts(study, log)] == ["B.md", "C.md"]
+    assert [p.message for p in log.problems] == ["folder 'archive' is not an agency id in study.yml"]
