@@ -435,3 +435,11 @@ def test_an_unknown_folder_does_not_hide_the_folders_after_it(tmp_path: Path) ->
     log = ProblemLog()
     assert [p.name for p in discover_transcripts(study, log)] == ["B.md", "C.md"]
     assert [p.message for p in log.problems] == ["folder 'archive' is not an agency id in study.yml"]
+
+
+def test_cue_times_of_subtitle_lines_reach_the_segments(tmp_path: Path) -> None:
+    study = study_of(tmp_path, {})
+    raw = RawTranscript(Path("x.vtt"), None, [BodyLine(4, "ინტერვიუერი: კითხვა?", 1.5, 3.0),
+                                              BodyLine(7, "P1: პასუხი.", 3.5, 5.25)])
+    segments = parse_interview(raw, META, study, StudyNames([META]), "0" * 64).segments
+    assert [(s["line"], s["t_start"], s["t_end"]) for s in segments] == [(4, 1.5, 3.0), (7, 3.5, 5.25)]
