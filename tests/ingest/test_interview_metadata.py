@@ -294,3 +294,8 @@ def test_absent_fields_are_only_missing(study: Study) -> None:
                       study, 3)
     assert problems(error) == ["t.md:3: missing required field 'interview_id'",
                                "t.md:3: missing required field 'agency'"]
+
+
+def test_a_participant_without_a_name_has_an_empty_one(study: Study) -> None:
+    meta = validate(study, "interview_id: A\nagency: moes\nmode: individual\nlanguage: ka\nparticipants: [{id: P1}]\n")
+    assert meta.participants == [Participant("P1")]
