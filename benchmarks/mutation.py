@@ -84,6 +84,29 @@ MODULES: dict[str, list[str]] = {
     "ingest/public_cache.py": ["tests/ingest/test_lexicon.py", "tests/ingest/test_letter_counts.py",
                                "tests/ingest/test_public_cache.py"],
     "ingest/readers/encoding.py": ["tests/ingest/test_readers.py", "tests/ingest/test_text_encodings.py"],
+    # the rest of ingest (2026-11-28b): the cache's own tests build the sample study (seconds per mutant), so only
+    # the unit tests of entries and the fingerprint; the parsing path through small make_study studies and the
+    # sample's parse (no coding, no build)
+    "ingest/cache.py": ["tests/ingest/test_cache.py", "tests/test_build_cache.py", "tests/ingest/test_cache_entries.py",
+                        "-k", "sealed_entries or software_fingerprint or test_cache_entries"],
+    "ingest/transcripts.py": ["tests/ingest/test_turns.py", "tests/ingest/test_align.py",
+                              "tests/ingest/test_interop_files.py", "tests/ingest/test_transcript_sources.py"],
+    "ingest/interview.py": ["tests/ingest/test_turns.py", "tests/ingest/test_align.py",
+                            "tests/ingest/test_interop_files.py", "tests/ingest/test_interview_metadata.py"],
+    "ingest/align.py": ["tests/ingest/test_align.py", "tests/ingest/test_align_rules.py"],
+    "ingest/original_text.py": ["tests/ingest/test_turns_edges.py", "tests/ingest/test_turns.py",
+                                "tests/ingest/test_original_text.py"],
+    "ingest/readers/base.py": ["tests/ingest/test_readers.py", "tests/ingest/test_office_readers.py",
+                               "tests/ingest/test_interop_files.py", "tests/ingest/test_front_matter.py"],
+    "ingest/readers/text.py": ["tests/ingest/test_readers.py", "tests/ingest/test_text_encodings.py",
+                               "tests/ingest/test_front_matter.py"],
+    # without the build (test_letter_counts' rebuild test) and, for word_counts, without the two tests that use
+    # the package's tables: a mutated word_counts.py has other bytes, so another fingerprint, and the package's
+    # tables are (rightly) refused — those tests would fail for every mutant, and in mutmut's clean run
+    "ingest/letter_counts.py": ["tests/ingest/test_letter_counts.py", "tests/ingest/test_public_cache.py",
+                                "tests/ingest/test_letter_count_files.py", "-k", "not rebuild_judging_latin"],
+    "ingest/word_counts.py": ["tests/ingest/test_letter_counts.py", "tests/ingest/test_word_counts.py", "-k",
+                              "not rebuild_judging_latin and not match_a_fresh_derivation and not from_the_package"],
     "exchange/refi_xml.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
     "exchange/qdc.py": ["tests/exchange/test_refi.py", "tests/exchange/test_interop_refi.py"],
     # the CLI export and the build stopped by a .qdpx build the sample study (seconds per mutant of the writer)
@@ -129,7 +152,10 @@ FRESH_CACHES: dict[str, list[str]] = {
                                "gtna_analysis.ingest.letter_model:english_model",
                                "gtna_analysis.ingest.letter_model:LetterModel.next_logprob",
                                _TRANSLIT_CACHE, _SCORE_CACHE],
+    "ingest/letter_counts.py": ["gtna_analysis.ingest.letter_counts:fingerprint"],
 }
+# (mutmut 3 leaves decorated functions unmutated: word_counts() and letter_counts.fingerprint() have no mutants of
+# their own; the fingerprint is emptied anyway, a cheap guard for tests that change what it reads)
 
 STATUS_KEYS = ("killed", "survived", "timeout", "suspicious", "no_tests", "skipped", "segfault",
                "not_checked", "check_was_interrupted_by_user")

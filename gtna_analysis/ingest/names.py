@@ -161,18 +161,34 @@ def given_names() -> GivenNames:
 
 def canonical(word: str) -> str:
     """A script- and spelling-independent key of a name word, for comparing ``keep_names`` and numbering third
-    parties: ბერიძის, ბერიძე, Beridze and Beridse all give ``beridz``."""
-    word = fold_text(word).replace("'", "")
+    parties: ბერიძის, ბერიძე, Beridze, Beridse and Beridze's all give ``beridz``.
+
+    Why two paths: a Georgian form is cut at its longest case ending, which also takes a stem's own final -ა/-ო
+    (შენგელ-ია, ნინ-ო, but შენგელია-ს, ნინო-ს), while a Latin spelling keeps it. A listed given name is therefore
+    keyed by its listed nominative in both scripts (ნინოს, ნინოა and Nino give ``nino``; Nina stays ``nina``); any
+    other word loses one final -a/-o and then one final -i/-e in both scripts, so that შენგელია, შენგელიას and
+    Shengelia meet at ``shengel``.
+    """
+    word = fold_text(word)
+    word = word[:-2] if word.endswith(("'s", "'S")) else word  # a possessive (Beridze's), not part of the name
+    word = word.replace("'", "")
+    names = given_names()
     if GEORGIAN_WORD.match(word):
-        readings = split_tail(word)
-        base = readings[-1][0] if readings else word  # the reading with the longest case ending
-        latin = transliterate(base)
+        given = names.georgian(word)
+        if given is None:
+            readings = split_tail(word)
+            base = readings[-1][0] if readings else word  # the reading with the longest case ending
+        latin = transliterate(given or base)
     else:
         latin = word.lower()
         latin = latin[:-1] if latin.endswith("s") and len(latin) > 4 and latin[-2] not in "aeiou" else latin
+        given = names.latin.get(latin)
+        latin = transliterate(given) if given else latin
     for old, new in (("tsch", "ch"), ("tch", "ch"), ("dzh", "j"), ("dsch", "j"), ("sch", "sh"), ("ds", "dz"),
                      ("th", "t"), ("ph", "p"), ("kh", "x"), ("gh", "g"), ("zh", "j"), ("w", "v"), ("y", "i")):
         latin = latin.replace(old, new)
+    if given is None and len(latin) > 3 and latin[-1] in "ao":
+        latin = latin[:-1]
     return latin[:-1] if len(latin) > 3 and latin[-1] in "ie" else latin
 
 
