@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .romanise import GEORGIAN_WORD, fold_text, romanisations, transliterate
@@ -159,6 +159,7 @@ def given_names() -> GivenNames:
     return GivenNames(heads, latin)
 
 
+@lru_cache(maxsize=200_000)  # a study repeats its names; the given-name and case-ending look-ups are the cost
 def canonical(word: str) -> str:
     """A script- and spelling-independent key of a name word, for comparing ``keep_names`` and numbering third
     parties: ბერიძის, ბერიძე, Beridze, Beridse and Beridze's all give ``beridz``.

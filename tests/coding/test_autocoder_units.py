@@ -296,3 +296,16 @@ def test_an_unpickled_coder_unpickles_its_parts_only_when_they_are_used() -> Non
     assert loaded.rules == coder.rules and loaded.n_rules == len(coder.rules)
     again = pickle.loads(pickle.dumps(loaded))  # a coder loaded from the cache is cached again as it came
     assert again.rules == coder.rules and [pickle.loads(v) for v in again._values] == coder._values
+
+
+def test_long_and_short_scans_find_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long text is scanned with the automaton that holds its values (built once, not pickled), a short one
+    with the integer automaton and values unpickled at their first hit: the same codings either way."""
+    coder = pickle.loads(pickle.dumps(AutoCoder(ONLINE_DATA)))
+    short = rows(coder.code(segments(TEXTS), unit="match"))
+    assert "_direct" not in coder.__dict__
+    monkeypatch.setattr(autocoder, "DIRECT_SCAN", 0)
+    fresh = AutoCoder(ONLINE_DATA)
+    assert rows(fresh.code(segments(TEXTS), unit="match")) == short
+    assert rows(coder.code(segments(TEXTS), unit="match")) == short and "_direct" in coder.__dict__
+    assert "_direct" not in pickle.loads(pickle.dumps(coder)).__dict__  # never pickled
