@@ -46,10 +46,16 @@ def _record_checked(directory: Path, name: str, state: list[int]) -> None:
     a record that cannot be written is no error (the next process checks the file in full)."""
     record = {n: s for n, s in _checked(directory).items() if (directory / n).is_file()}
     record[name] = state
-    tmp = directory / f".{CHECKED}.{os.getpid()}.tmp"
     with contextlib.suppress(OSError):
-        tmp.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")
-        os.replace(tmp, directory / CHECKED)
+        _replace(directory, CHECKED, (json.dumps(record, sort_keys=True) + "\n").encode())
+
+
+def _replace(directory: Path, name: str, data: bytes) -> None:
+    """``directory/name`` replaced by ``data`` in one rename. Not fsynced: a file torn by a crash fails its checks
+    (or, the record of checks, parses as nothing) and is derived again."""
+    tmp = directory / f".{name}.{os.getpid()}.tmp"
+    tmp.write_bytes(data)
+    os.replace(tmp, directory / name)
 
 
 class PublicCacheFiles:
@@ -110,9 +116,7 @@ class PublicCacheFiles:
             return
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            tmp = directory / f".{name}.{os.getpid()}.tmp"
-            tmp.write_bytes(data())
-            os.replace(tmp, directory / name)
+            _replace(directory, name, data())
         except OSError:
             return
         self._valid.add(directory / name)
