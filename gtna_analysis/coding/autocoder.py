@@ -482,11 +482,9 @@ class AutoCoder:
     def _indexed_hits(self, corpus: str) -> Iterator[tuple[int, _KeyValue]]:
         """(end, key value) of every hit by the integer automaton, a value unpickled at its key's first hit since
         the coder was unpickled: for short texts (one interview after an edit), where most values are never hit."""
-        values, loads = self._values, pickle.loads
+        values = self._values
         for end_index, index in self.automaton.iter(corpus):
-            value = values[index]
-            if value.__class__ is bytes:
-                value = values[index] = loads(value)
+            value = values[index] = _loads_if_bytes(values[index])
             yield end_index, value
 
     def _direct_automaton(self) -> ahocorasick.Automaton:
