@@ -51,6 +51,8 @@ from gtna_analysis.ingest.transcripts import (
 from gtna_analysis.paths import CODINGS_FOLDER, REVIEWS_FOLDER
 from gtna_analysis.schema import DOCUMENT_COLUMNS, INTERVIEW_COLUMNS, PARTICIPANT_COLUMNS, SEGMENT_COLUMNS
 from gtna_analysis.study import Study, load_study
+from gtna_analysis.table_pieces import TablePiece, typed_alone
+from gtna_analysis.table_pieces import join as join_pieces
 from gtna_analysis.table_reuse import PreviousTables, frame_digest, record_published
 from gtna_analysis.tables import write_json, write_table
 
@@ -305,8 +307,8 @@ def per_interview(derived: DerivedCache, kind: str, inputs: dict[str, list[bytes
 
     ``compute(ids)`` makes the table for all the missing interviews in one call (one coder run, not one per
     interview); its rows are split by interview, each piece typed as computing it alone would type it
-    (``_typed_alone``), and stored. The result is the pieces concatenated in sorted interview order — what
-    computing over all of them gives, as every such table is ordered by interview first
+    (``table_pieces.typed_alone``), and stored as a ``TablePiece``. The result is the pieces joined in sorted
+    interview order — what computing over all of them gives, as every such table is ordered by interview first
     (tests/test_build_cache.py compares warm and cold builds byte for byte). ``empty()`` makes the table of no
     rows (its columns and types)."""
     if not inputs:
@@ -314,7 +316,7 @@ def per_interview(derived: DerivedCache, kind: str, inputs: dict[str, list[bytes
     software = software_fingerprint()
     keys = {iid: [software, *parts] for iid, parts in inputs.items()}
     found = {iid: derived.load(kind, key) for iid, key in keys.items()}
-    missing = [iid for iid, value in found.items() if value is None]
+    missing = [iid for iid, value in found.items() if not isinstance(value, TablePiece)]
     derived.hits += len(inputs) - len(missing)
     if missing:
         made = compute(missing)
@@ -322,36 +324,10 @@ def per_interview(derived: DerivedCache, kind: str, inputs: dict[str, list[bytes
         for i, iid in enumerate(made["interview_id"].tolist()):
             positions.setdefault(str(iid), []).append(i)
         for iid in missing:
-            found[iid] = _typed_alone(made.iloc[positions.get(iid, [])].reset_index(drop=True))
+            found[iid] = TablePiece.of(typed_alone(made.iloc[positions.get(iid, [])].reset_index(drop=True)))
             derived.store(kind, keys[iid], found[iid])
-    frames = [found[iid] for iid in inputs if len(found[iid])]
-    if not frames:
-        return empty()
-    if len(frames) == 1:
-        return frames[0].reset_index(drop=True)
-    table = pd.concat(frames, ignore_index=True)
-    # A column's type is inferred from its values: one interview's all-None column is object, another's holds
-    # strings (pyarrow strings) or floats, and the concatenation is then object where the table made in one go
-    # is typed (its parquet file differs). Such columns are inferred again from all their values, as the
-    # table's own constructor does.
-    dtypes = [f.dtypes for f in frames]  # one Series each (not a column look-up per frame and column)
-    mixed = [c for c in table.columns if len({str(d[c]) for d in dtypes}) > 1]
-    if mixed:
-        again = pd.DataFrame(table[mixed].to_dict("records"), columns=mixed)
-        for column in mixed:
-            table[column] = again[column]
-    return table
-
-
-def _typed_alone(piece: pd.DataFrame) -> pd.DataFrame:
-    """One interview's rows cut from a table computed for several: a string column with no value in this
-    interview becomes an object column of None, the type the table's constructor gives a column of None (had
-    the interview been computed alone); columns of other types are the same either way (numbers and flags are
-    cast explicitly by the functions that make these tables)."""
-    for column in piece.columns:
-        if len(piece) and isinstance(piece[column].dtype, pd.StringDtype) and piece[column].isna().all():
-            piece[column] = pd.Series([None] * len(piece), index=piece.index, dtype=object)
-    return piece
+    pieces = [found[iid] for iid in inputs if len(found[iid])]
+    return join_pieces(pieces) if pieces else empty()
 
 
 def _pattern_line(codebook_file: Path, pattern: str) -> int | None:
