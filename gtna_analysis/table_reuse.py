@@ -28,6 +28,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from gtna_analysis.atomic import current_generation, write_text_atomic
@@ -57,7 +58,8 @@ def _canonical(values: object) -> object:
     if hasattr(values, "__arrow_array__"):  # Arrow-backed (pandas' str columns): one chunk, no offset
         chunks = values.__arrow_array__()
         array = chunks.combine_chunks() if isinstance(chunks, pyarrow.ChunkedArray) else chunks
-        return array.take(pyarrow.array(range(len(array)), type=pyarrow.int64())) if len(array) else array
+        # the indices from numpy (zero-copy), not from a range (one Python int each): half the cost per column
+        return array.take(pyarrow.array(np.arange(len(array), dtype=np.int64))) if len(array) else array
     if isinstance(values, pd.arrays.IntegerArray | pd.arrays.FloatingArray | pd.arrays.BooleanArray):
         missing = values.isna()
         return missing, values.fillna(values.dtype.type(0)).to_numpy()
