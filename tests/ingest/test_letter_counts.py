@@ -89,7 +89,7 @@ def _damaged(raw: bytes) -> list[bytes]:
     flipped = bytearray(raw)
     flipped[len(raw) - 3] ^= 0x01
     other = dict(header, fingerprint="0" * 64)
-    forged_sum = raw[:header_end + 1] + raw[header_end + 1:].replace(b":3", b":4", 1)
+    forged_sum = raw[:-8] + bytes([raw[-8] ^ 2]) + raw[-7:]  # a count changed, the sum not
     not_counts = b'{"counts":{"a":1}}'
     wrong_body = MAGIC + json.dumps(dict(header, sha256=hashlib.sha256(not_counts).hexdigest()),
                                     sort_keys=True).encode() + b"\n" + not_counts
@@ -116,7 +116,7 @@ def test_damaged_files_are_ignored_and_written_again(tmp_path, fresh_models):
 
 
 def test_files_for_other_data_are_removed(tmp_path, fresh_models):
-    stale = tmp_path / f"{letter_counts.PREFIX}ka-{'0' * 24}.json.gz"
+    stale = tmp_path / f"{letter_counts.PREFIX}ka-{'0' * 24}.bin.gz"
     stale.write_bytes(b"old")
     LETTER_COUNTS.remember("ka", _tables({"ა": 2}))
     LETTER_COUNTS.save(tmp_path)
