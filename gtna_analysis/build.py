@@ -42,6 +42,7 @@ from gtna_analysis.ingest.letter_counts import LETTER_COUNTS
 from gtna_analysis.ingest.lexicon import LEXICON
 from gtna_analysis.ingest.pseudonymise import Pseudonymiser, StudyNames
 from gtna_analysis.ingest.readers.limits import study_limits
+from gtna_analysis.ingest.script_verdicts import VERDICTS
 from gtna_analysis.ingest.transcripts import (
     ParsedInterview,
     Progress,
@@ -91,7 +92,8 @@ def build(study_dir: str | Path, keep_going: bool = False, cache_dir: str | Path
     study = load_study(study_dir)
     # the study's limits (environment variables still override them); simplemma's dictionaries and the letter
     # models' counts from the cache
-    with study_limits(study.limits), LEXICON.reading_from(cache_dir), LETTER_COUNTS.reading_from(cache_dir):
+    with study_limits(study.limits), LEXICON.reading_from(cache_dir), LETTER_COUNTS.reading_from(cache_dir), \
+            VERDICTS.reading_from(cache_dir):
         return _build(study, keep_going, cache_dir, progress)
 
 
@@ -137,6 +139,7 @@ def _build(study: Study, keep_going: bool, cache_dir: str | Path | None, progres
             derived.prune()
         LEXICON.save(cache_dir)  # copies of the dictionaries this build decoded, for the next (ingest/lexicon.py)
         LETTER_COUNTS.save(cache_dir)  # and of the letter models' counts (ingest/letter_counts.py)
+        VERDICTS.save(cache_dir)  # the script verdicts of the paragraphs it judged (ingest/script_verdicts.py)
     warnings = [w for item in items for w in item.warnings] + [w for p in parsed for w in p.warnings] + \
         self_contradictions(tables["rejections"])
     sources = {p.meta.interview_id: p.meta.source for p in parsed}

@@ -117,6 +117,14 @@ RULES: list[tuple[str, str, list[str]]] = [
          "test_table_reuse.py::test_a_file_changed_since_it_was_published_is_written_again",
          "test_table_reuse.py::test_without_hard_links_the_files_are_copied",
          "test_table_reuse.py::test_without_a_valid_record_every_table_is_written"]),
+    ("The processed tables", "script verdicts are kept per paragraph, sealed with a key from the paragraph, hold no "
+     "text; an edited transcript judges only its edited paragraphs; unused entries go", [
+         "ingest/test_script_verdicts.py::test_a_rebuild_judges_only_the_edited_paragraph",
+         "ingest/test_script_verdicts.py::test_the_file_holds_no_word_of_any_paragraph",
+         "ingest/test_script_verdicts.py::test_a_damaged_or_foreign_entry_is_judged_afresh",
+         "ingest/test_script_verdicts.py::test_save_keeps_what_the_build_used_or_was_told_to_keep"]),
+    ("The processed tables", "letter tables are read row by row, an n-gram's count only when asked", [
+        "ingest/test_letter_count_files.py::test_counts_are_read_row_by_row_as_asked"]),
     ("The processed tables", "publishing survives a power loss: files fsynced before the rename, the folder after "
      "(not on Windows)", [
         "test_atomic_durable.py::test_generation_files_are_synced_before_the_rename_and_the_pointer_after",

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import ftfy
 
 from .script_detect import Conversion, Detection, convert, detect, protected_pieces
+from .script_verdicts import VERDICTS
 from .translit import LEGACY_TO_MKHEDRULI, legacy_to_mkhedruli
 from .turns import spoken_part
 
@@ -101,7 +102,9 @@ def clean_paragraph(text: str) -> CleanParagraph:
     text = _CONTROL.sub(" ", text)
     text = _SPACES.sub(" ", text).strip()
     text = normalise_markers(text)
-    found = detect(spoken_part(text))  # the speaker label's script says nothing about the answer's
+    # the speaker label's script says nothing about the answer's; a paragraph judged by an earlier build of
+    # this cache folder is not judged again (script_verdicts.py)
+    found = VERDICTS.detect(spoken_part(text))
     if not found.converts:
         return CleanParagraph(text, found)
     conversion = _normalise_converted_markers(convert(text, found.kind))

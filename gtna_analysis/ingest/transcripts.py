@@ -25,6 +25,7 @@ from .interview import InterviewMeta, load_interviews_csv, merge_metadata, valid
 from .pseudonymise import PSEUDONYMISER_VERSION, StudyNames, anonymous_participants, join_hyphenated_lines
 from .readers import SUPPORTED_SUFFIXES, BodyLine, RawTranscript, read_transcript
 from .readers.limits import check_transcript_file
+from .script_verdicts import VERDICTS
 from .turns import parse_turns
 
 T = TypeVar("T")
@@ -237,6 +238,7 @@ def parse_all(items: list[ReadTranscript], study: Study, log: ProblemLog, cache:
     for item in progress(items, "parsing", len(items)):
         if item.cached is not None and item.cached.get("names") == fingerprint:
             parsed.append(item.cached["parsed"])
+            VERDICTS.keep(item.cached.get("verdicts", ()))  # its paragraphs' verdicts, for its next edit
             continue
         if names is None:
             names = StudyNames([item.meta for item in items], study.keep_names)
@@ -244,6 +246,7 @@ def parse_all(items: list[ReadTranscript], study: Study, log: ProblemLog, cache:
             raw = item.raw or read_transcript(item.source.path)
             item.raw = None  # parsed text replaces the raw lines: do not hold both for the rest of the build
             reread.append(item.source.rel)
+            mark = VERDICTS.mark()
             result = parse_interview(raw, item.meta, study, names, item.source.sha256)
         except GtnaError as exc:
             log.extend(exc)
@@ -253,5 +256,5 @@ def parse_all(items: list[ReadTranscript], study: Study, log: ProblemLog, cache:
         parsed.append(result)
         if cache is not None:
             pending.append((item.source, {"meta": item.meta, "warnings": item.warnings, "names": fingerprint,
-                                          "parsed": result}))
+                                          "parsed": result, "verdicts": VERDICTS.used_since(mark)}))
     return parsed, reread, pending
