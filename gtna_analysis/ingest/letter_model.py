@@ -39,7 +39,6 @@ _ENGLISH_WORD = re.compile(r"^[a-z]+$")
 _TRAIN_STRIDE = 8
 _LIST_WEIGHT = 0.7
 _FREQUENT_WEIGHT = 0.4
-_MEMO_SIZE = 200_000  # entries in each of a model's memos (rows of histories, lower-order estimates)
 
 
 class LetterModel:
@@ -60,47 +59,33 @@ class LetterModel:
         tables = tables or ngram_tables(_ngram_counts(words, order))
         self._counts, self._followers, self._context_total = tables
         self._vocabulary = alphabet_size + 1
-        # history (as asked for) -> letter -> log P(letter | history), each filled in when first read (``_Rows``)
-        self.rows: Mapping[str, Mapping[str, float]] = _Rows(self)
-        self._probabilities: dict[str, _Probabilities] = {}  # padded history -> its row of P; see ``_prob``
 
     @lru_cache(maxsize=200_000)  # noqa: B019  (models live for the process; the cache is the point)
     def next_logprob(self, history: str, letter: str) -> float:
         """log P(letter | the last order-1 letters of ``history``), history padded with the start symbol."""
-        return self.rows[history][letter]
+        history = (_START * (self.order - 1) + history)[-(self.order - 1):] if self.order > 1 else ""
+        return math.log(self._prob(history, letter))
 
     def _prob(self, history: str, letter: str) -> float:
-        """P(letter | history), ``history`` padded: Witten-Bell, interpolated down to add-one unigrams."""
-        return self._probability_row(history)[letter]
-
-    def _probability_row(self, history: str) -> _Probabilities:
-        """The row of P(· | history) (see ``_Probabilities``), made with the rows of its shorter histories."""
-        rows = self._probabilities
-        row = rows.get(history)
-        if row is None:
-            if len(rows) >= _MEMO_SIZE:  # bounded like next_logprob's cache; only speed depends on it
-                rows.clear()
-            if not history:
-                row = _Probabilities(self._counts, "", self._context_total[""] + self._vocabulary, 0, None)
-            else:
-                lower = self._probability_row(history[1:])
-                total = self._context_total[history]
-                # an unseen history is its shorter one (the recursion returned ``lower`` as it was)
-                row = _Probabilities(self._counts, history, total, self._followers[history], lower) if total \
-                    else lower
-            rows[history] = row
-        return row
+        if not history:
+            total = self._context_total[""]
+            return (self._counts[letter] + 1) / (total + self._vocabulary)
+        lower = self._prob(history[1:], letter)
+        total = self._context_total[history]
+        if not total:
+            return lower
+        distinct = self._followers[history]
+        return (self._counts[history + letter] + distinct * lower) / (total + distinct)
 
     def ngram_logprob(self, word: str) -> float:
         """log P(word) under the n-gram model alone, end of word included."""
-        rows, back = self.rows, self.order - 1
         score = 0.0
         for i, letter in enumerate(word + _END):
-            score += rows[word[max(0, i - back):i]][letter]
+            score += self.next_logprob(word[max(0, i - self.order + 1):i], letter)
         return score
 
     def end_logprob(self, word: str) -> float:
-        return self.rows[word[-(self.order - 1):]][_END]
+        return self.next_logprob(word[-(self.order - 1):], _END)
 
     def logprob(self, word: str) -> float:
         """log P(word): the word list and the n-gram model mixed (see the module docstring)."""
@@ -111,72 +96,6 @@ class LetterModel:
         listed = self._list_logp if self.listed(word) else -math.inf
         rest = _logaddexp(listed, self._ngram_weight + ngram_logp)
         return _logaddexp(self._frequent_logp.get(word, -math.inf), self._rest_weight + rest)
-
-
-class _Probabilities(dict):
-    """letter -> P(letter | one history), Witten-Bell, each worked out the first time it is read.
-
-    Why rows instead of the plain recursion ``P(l | h) = (c(hl) + d(h) * P(l | h[1:])) / (t(h) + d(h))``: a
-    rebuild scores the Latin words of an edited transcript with empty caches (issue #17), and the beam search's
-    thousands of (history, letter) questions share their shorter histories. A row keeps each history's total
-    and distinct followers (looked up once) and its shorter history's row, so each lower-order estimate is
-    computed once per model. The arithmetic is the recursion's, in the same order: the same floats, bit for bit.
-    """
-
-    __slots__ = ("counts", "distinct", "history", "lower", "total")
-
-    def __init__(self, counts: Mapping[str, int], history: str, total: int, distinct: int,
-                 lower: _Probabilities | None):
-        super().__init__()
-        # the empty history's ``total`` is its count plus the vocabulary (add-one), and it has no ``lower``
-        self.counts, self.history, self.total, self.distinct, self.lower = counts, history, total, distinct, lower
-
-    def __missing__(self, letter: str) -> float:
-        # ``.get(…, 0)``: what the tables give for a missing n-gram, without a call of Counter.__missing__
-        if self.lower is None:
-            value = (self.counts.get(letter, 0) + 1) / self.total
-        else:
-            value = (self.counts.get(self.history + letter, 0) + self.distinct * self.lower[letter]) / \
-                (self.total + self.distinct)
-        self[letter] = value
-        return value
-
-
-class _Rows(dict):
-    """A model's ``rows``: history -> ``_Row``, made when a history is first asked for (``__missing__``).
-
-    Why: the chat decoder (translit._decode) extends each hypothesis by several letters, and a rebuild scores an
-    edited transcript's words with empty caches (issue #17). Fetching a history's row once and reading letters
-    from it is two plain dict look-ups, where ``next_logprob`` builds and hashes a key of model, history and
-    letter per step. ``next_logprob`` reads its values from here, so both give the same floats."""
-
-    __slots__ = ("model",)
-
-    def __init__(self, model: LetterModel):
-        super().__init__()
-        self.model = model
-
-    def __missing__(self, history: str) -> _Row:
-        if len(self) >= _MEMO_SIZE:  # bounded like next_logprob's cache; only speed depends on it
-            self.clear()
-        back = self.model.order - 1
-        row = self[history] = _Row(self.model._probability_row((_START * back + history)[-back:] if back > 0 else ""))
-        return row
-
-
-class _Row(dict):
-    """One history's letter -> log P, each value worked out the first time it is read (``__missing__``); reading a
-    value already there is a plain dict look-up."""
-
-    __slots__ = ("probabilities",)
-
-    def __init__(self, probabilities: _Probabilities):
-        super().__init__()
-        self.probabilities = probabilities
-
-    def __missing__(self, letter: str) -> float:
-        value = self[letter] = math.log(self.probabilities[letter])
-        return value
 
 
 def _ngram_counts(words: Iterable[str], order: int) -> Counter[str]:

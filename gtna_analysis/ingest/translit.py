@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .letter_model import _END, LetterModel, georgian_model
+from .letter_model import LetterModel, georgian_model
 
 # AcadNusx / Georgian keyboard layout: the Latin key that produces each Mkhedruli letter.
 LEGACY_TO_MKHEDRULI = {
@@ -91,63 +91,27 @@ def read_chat_word(word: str) -> Reading:
 
 
 def _decode(latin: str, model: LetterModel) -> Reading:
-    """The beam search behind ``read_chat_word``.
+    # beams[i]: hypotheses that have read latin[:i], as {georgian: (log P(spelling|word) + log P_ngram, channel)}
+    beams: list[dict[str, tuple[float, float]]] = [{} for _ in range(len(latin) + 1)]
+    beams[0][""] = (0.0, 0.0)
 
-    Why it is written this way: a rebuild after an edit of an English transcript scores every distinct Latin word
-    of it cold (issue #17), so this loop is the judging's hot path. ``totals[i]``/``channels[i]`` hold the
-    hypotheses that have read ``latin[:i]`` (Georgian so far → log P(spelling|word) + log P_ngram, and the
-    channel part alone), two dicts kept in step so the beam can be ranked by ``sorted(..., key=dict.get)``
-    (stable: equal totals keep their insertion order, as ranking the items did). Look-ups are hoisted out of the
-    loops and each hypothesis's history is cut once per position; the sums are the same in the same order, so
-    every score is the same float."""
-    inf = math.inf
-    size = len(latin)
-    totals: list[dict[str, float]] = [{} for _ in range(size + 1)]
-    channels: list[dict[str, float]] = [{} for _ in range(size + 1)]
-    totals[0][""] = 0.0
-    channels[0][""] = 0.0
-    rows, back, readings = model.rows, -(model.order - 1), _READINGS.get
-    for i in range(size):
-        here = totals[i]
-        if not here:
-            continue
-        ranked = sorted(here, key=here.__getitem__, reverse=True)[:_BEAM] if len(here) > 1 else list(here)
-        channel_here = channels[i]
-        best = [(georgian, rows[georgian[back:]], here[georgian], channel_here[georgian]) for georgian in ranked]
-        for j in range(i + 1, min(size, i + _LONGEST) + 1):
-            options = readings(latin[i:j])
-            if not options:
-                continue
-            there, channel_there = totals[j], channels[j]
-            for letter, share in options:
-                for georgian, steps, total, channel in best:
-                    score = total + share + steps[letter]
-                    word = georgian + letter
-                    if score > there.get(word, -inf):
-                        there[word] = score
-                        channel_there[word] = channel + share
+    def offer(j: int, georgian: str, total: float, channel: float) -> None:
+        if total > beams[j].get(georgian, (-math.inf, 0.0))[0]:
+            beams[j][georgian] = (total, channel)
+
+    for i in range(len(latin)):
+        best = sorted(beams[i].items(), key=lambda kv: kv[1][0], reverse=True)[:_BEAM]
+        for j in range(i + 1, min(len(latin), i + _LONGEST) + 1):
+            for letter, share in _READINGS.get(latin[i:j], ()):
+                for georgian, (total, channel) in best:
+                    step = model.next_logprob(georgian[-(model.order - 1):], letter)
+                    offer(j, georgian + letter, total + share + step, channel + share)
         if latin[i] == "'":
-            there, channel_there = totals[i + 1], channels[i + 1]
-            for georgian, _, total, channel in best:
-                score = total + _STRAY_APOSTROPHE
-                if score > there.get(georgian, -inf):
-                    there[georgian] = score
-                    channel_there[georgian] = channel + _STRAY_APOSTROPHE
-    return _best_final(totals[-1], channels[-1], model)
-
-
-def _best_final(totals: dict[str, float], channels: dict[str, float], model: LetterModel) -> Reading:
-    """The best complete hypothesis: channel + the model's mix of its n-gram score (end of word included) with
-    the word lists; the first of equal scores wins, as ``max`` over them in order would."""
-    end, mix = model.rows, model.mix
-    back = -(model.order - 1)
-    best, best_score = "", -math.inf
-    found = False
-    for georgian, total in totals.items():
-        if not georgian:
-            continue
-        channel = channels[georgian]
-        score = channel + mix(georgian, total - channel + end[georgian[back:]][_END])
-        if not found or score > best_score:
-            best, best_score, found = georgian, score, True
-    return Reading(best, best_score) if found else Reading("", -math.inf)
+            for georgian, (total, channel) in best:
+                offer(i + 1, georgian, total + _STRAY_APOSTROPHE, channel + _STRAY_APOSTROPHE)
+    finals = [(g, channel + model.mix(g, total - channel + model.end_logprob(g)))
+              for g, (total, channel) in beams[-1].items() if g]
+    if not finals:
+        return Reading("", -math.inf)
+    georgian, score = max(finals, key=lambda kv: kv[1])
+    return Reading(georgian, score)
