@@ -1,5 +1,4 @@
-"""One cold measurement of script detection: the child process of ``bench_script_detect`` (and of the comparison in
-``benchmarks/measured/script-detect-speed.md``).
+"""One cold measurement of script detection (the comparisons in ``benchmarks/measured/script-detect-speed.md``).
 
 Run with ``PYTHONPATH`` set to the code tree to measure (this worktree, or an export of an older commit):
 
