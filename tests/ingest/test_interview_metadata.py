@@ -63,28 +63,26 @@ def test_participants_in_a_csv_cell(tmp_path: Path) -> None:
     assert participants.item_lines == [0, 0, 0]  # no line of their own: problems point at the row
 
 
+def csv_problems(tmp_path: Path, text: str | bytes) -> list[str]:
+    """The problems loading an interviews.csv of ``text`` raises (it must raise)."""
+    with pytest.raises(GtnaError) as error:
+        load_interviews_csv(write_csv(tmp_path, text))
+    return problems(error)
+
+
 def test_csv_problems_name_the_file_and_line(tmp_path: Path) -> None:
-    with pytest.raises(GtnaError) as error:
-        load_interviews_csv(write_csv(tmp_path, "interview_id,agency\nX,moes\n"))
-    assert problems(error) == [f"{tmp_path / 'interviews.csv'}:1: interviews.csv lacks column(s) file (hint: "
-                               "columns: interview_id, file, agency, date, mode, language, interviewer, participants)"]
-    with pytest.raises(GtnaError) as error:
-        load_interviews_csv(write_csv(tmp_path, "agency\nmoes\n"))
-    assert "lacks column(s) interview_id, file (hint" in problems(error)[0]
-    with pytest.raises(GtnaError) as error:
-        load_interviews_csv(write_csv(tmp_path, ""))
-    assert "lacks column(s) interview_id, file (hint" in problems(error)[0]
-    with pytest.raises(GtnaError) as error:
-        load_interviews_csv(write_csv(tmp_path, "interview_id,file\nA,a.md\nB,\n"))
-    assert problems(error) == [f"{tmp_path / 'interviews.csv'}:3: row without a file name (hint: give the path under "
-                               "transcripts/)"]
-    with pytest.raises(GtnaError) as error:
-        load_interviews_csv(write_csv(tmp_path, "interview_id,file\nA,moes/a.md\nB,x.md\nC,moes\\a.md\n"))
-    assert problems(error) == [f"{tmp_path / 'interviews.csv'}:4: file 'moes/a.md' listed twice (also on line 2)"]
-    with pytest.raises(GtnaError) as error:
-        load_interviews_csv(write_csv(tmp_path, "interview_id,file\nA,\xe1.md\n".encode("cp1252")))
-    assert problems(error) == [f"{tmp_path / 'interviews.csv'}:1: interviews.csv is not UTF-8 (invalid continuation "
-                               "byte) (hint: save it as UTF-8 CSV)"]
+    csv = tmp_path / "interviews.csv"
+    assert csv_problems(tmp_path, "interview_id,agency\nX,moes\n") == [
+        f"{csv}:1: interviews.csv lacks column(s) file (hint: "
+        "columns: interview_id, file, agency, date, mode, language, interviewer, participants)"]
+    assert "lacks column(s) interview_id, file (hint" in csv_problems(tmp_path, "agency\nmoes\n")[0]
+    assert "lacks column(s) interview_id, file (hint" in csv_problems(tmp_path, "")[0]
+    assert csv_problems(tmp_path, "interview_id,file\nA,a.md\nB,\n") == [
+        f"{csv}:3: row without a file name (hint: give the path under transcripts/)"]
+    assert csv_problems(tmp_path, "interview_id,file\nA,moes/a.md\nB,x.md\nC,moes\\a.md\n") == [
+        f"{csv}:4: file 'moes/a.md' listed twice (also on line 2)"]
+    assert csv_problems(tmp_path, "interview_id,file\nA,\xe1.md\n".encode("cp1252")) == [
+        f"{csv}:1: interviews.csv is not UTF-8 (invalid continuation byte) (hint: save it as UTF-8 CSV)"]
 
 
 # --- header and CSV together -------------------------------------------------------------------------------------
