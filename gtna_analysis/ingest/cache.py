@@ -31,6 +31,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from gtna_analysis import __version__
 from gtna_analysis.atomic import write_bytes_atomic
 
+from .public_cache import replace_file
+
 CACHE_FORMAT = 4  # 3: segments carry original_text and script_conversion; 4: AES-GCM instead of Fernet
 
 
@@ -55,18 +57,36 @@ def _prune(directory: Path, pattern: str, used: set[str]) -> None:
 _NONCE = 12  # bytes of a GCM nonce, random per entry and stored before the ciphertext
 
 
-def seal(key: bytes, name: str, value: Any) -> bytes:
-    """``value`` pickled and encrypted under ``key`` (32 bytes), bound to the entry's file ``name``."""
+def name_and_key(material: bytes) -> tuple[str, bytes]:
+    """An entry's file name (40 hex digits) and its 32-byte key, both derived from ``material`` (a digest of
+    what the entry was made from): the name does not reveal the key."""
+    return hashlib.sha256(b"id|" + material).hexdigest()[:40], hashlib.sha256(b"key|" + material).digest()
+
+
+def seal_bytes(key: bytes, name: str, data: bytes) -> bytes:
+    """``data`` encrypted under ``key`` (32 bytes), bound to the entry's ``name``: a random nonce, then the
+    ciphertext and its tag."""
     nonce = os.urandom(_NONCE)
-    return nonce + AESGCM(key).encrypt(nonce, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), name.encode())
+    return nonce + AESGCM(key).encrypt(nonce, data, name.encode())
+
+
+def open_sealed(key: bytes, name: str, blob: bytes) -> bytes:
+    """What ``seal_bytes`` sealed; ``InvalidTag`` when ``blob`` was not sealed under this key and name or was
+    altered."""
+    if len(blob) < _NONCE:
+        raise InvalidTag
+    return AESGCM(key).decrypt(blob[:_NONCE], memoryview(blob)[_NONCE:], name.encode())
+
+
+def seal(key: bytes, name: str, value: Any) -> bytes:
+    """``value`` pickled and sealed (``seal_bytes``)."""
+    return seal_bytes(key, name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def unseal(key: bytes, name: str, blob: bytes) -> Any:
     """What ``seal`` stored; ``InvalidTag`` when ``blob`` was not sealed under this key and name or was altered
     (nothing is unpickled then)."""
-    if len(blob) < _NONCE:
-        raise InvalidTag
-    return _unpickle(AESGCM(key).decrypt(blob[:_NONCE], memoryview(blob)[_NONCE:], name.encode()))
+    return _unpickle(open_sealed(key, name, blob))
 
 
 def _unpickle(data: bytes) -> Any:
@@ -176,9 +196,8 @@ class DerivedCache:
         self.pending: dict[str, bytes] = {}  # entry name -> encrypted result, written by ``flush``
 
     def _name_and_key(self, kind: str, parts: list[bytes | str]) -> tuple[str, bytes]:
-        material = _digest(f"gtna-derived-v{CACHE_FORMAT}|{kind}", parts).digest()
-        name = hashlib.sha256(b"id|" + material).hexdigest()[:40] + self.SUFFIX
-        return name, hashlib.sha256(b"key|" + material).digest()
+        name, key = name_and_key(_digest(f"gtna-derived-v{CACHE_FORMAT}|{kind}", parts).digest())
+        return name + self.SUFFIX, key
 
     def load(self, kind: str, parts: list[bytes | str]) -> Any | None:
         """The result stored for exactly these inputs, or None (absent, stale, damaged or tampered)."""
@@ -215,9 +234,7 @@ class DerivedCache:
     def _write(self, name: str, token: bytes) -> None:
         try:  # atomic (a torn entry would only fail to decrypt) but not fsynced: it is a cache, not data
             self.directory.mkdir(parents=True, exist_ok=True)
-            tmp = self.directory / f".{name}.{os.getpid()}.tmp"
-            tmp.write_bytes(token)
-            os.replace(tmp, self.directory / name)
+            replace_file(self.directory, name, token)
         except OSError:  # a cache that cannot be written is no error: the next build computes it again
             return
 

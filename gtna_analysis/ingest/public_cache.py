@@ -47,10 +47,10 @@ def _record_checked(directory: Path, name: str, state: list[int]) -> None:
     record = {n: s for n, s in _checked(directory).items() if (directory / n).is_file()}
     record[name] = state
     with contextlib.suppress(OSError):
-        _replace(directory, CHECKED, (json.dumps(record, sort_keys=True) + "\n").encode())
+        replace_file(directory, CHECKED, (json.dumps(record, sort_keys=True) + "\n").encode())
 
 
-def _replace(directory: Path, name: str, data: bytes) -> None:
+def replace_file(directory: Path, name: str, data: bytes) -> None:
     """``directory/name`` replaced by ``data`` in one rename. Not fsynced: a file torn by a crash fails its checks
     (or, the record of checks, parses as nothing) and is derived again."""
     tmp = directory / f".{name}.{os.getpid()}.tmp"
@@ -116,7 +116,7 @@ class PublicCacheFiles:
             return
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            _replace(directory, name, data())
+            replace_file(directory, name, data())
         except OSError:
             return
         self._valid.add(directory / name)

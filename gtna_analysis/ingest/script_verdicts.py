@@ -26,19 +26,17 @@ import base64
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .cache import software_fingerprint
+from .cache import name_and_key, open_sealed, seal_bytes, software_fingerprint
+from .public_cache import replace_file
 from .script_detect import Detection, detect
 
 FILE = "script-verdicts.json"
 FORMAT = 1
-_NONCE = 12
 
 
 class ScriptVerdicts:
@@ -66,10 +64,8 @@ class ScriptVerdicts:
         """``script_detect.detect(text)``, from the kept verdict when this exact paragraph was judged before."""
         if self.directory is None:
             return detect(text)
-        material = hashlib.sha256(f"gtna-script-verdict-v{FORMAT}|{software_fingerprint()}|".encode()
-                                  + text.encode("utf-8", "surrogatepass")).digest()
-        name = hashlib.sha256(b"id|" + material).hexdigest()[:40]
-        key = hashlib.sha256(b"key|" + material).digest()
+        name, key = name_and_key(hashlib.sha256(f"gtna-script-verdict-v{FORMAT}|{software_fingerprint()}|".encode()
+                                                + text.encode("utf-8", "surrogatepass")).digest())
         token = self._used.get(name) or self._stored.get(name)
         if token is not None:
             found = _open(key, name, token)
@@ -107,9 +103,7 @@ class ScriptVerdicts:
         data = json.dumps({"format": FORMAT, "entries": dict(sorted(self._used.items()))}, sort_keys=True)
         with contextlib.suppress(OSError):
             directory.mkdir(parents=True, exist_ok=True)
-            tmp = directory / f".{FILE}.{os.getpid()}.tmp"
-            tmp.write_text(data + "\n", encoding="utf-8")
-            os.replace(tmp, directory / FILE)
+            replace_file(directory, FILE, (data + "\n").encode())
 
 
 def _read(directory: Path) -> dict[str, str]:
@@ -124,15 +118,15 @@ def _read(directory: Path) -> dict[str, str]:
 
 def _seal(key: bytes, name: str, found: Detection) -> str:
     verdict = json.dumps([found.kind, found.confident, found.margin, [list(s) for s in found.scores]])
-    nonce = os.urandom(_NONCE)
-    return base64.b64encode(nonce + AESGCM(key).encrypt(nonce, verdict.encode(), name.encode())).decode()
+    return base64.b64encode(seal_bytes(key, name, verdict.encode())).decode()
 
 
 def _open(key: bytes, name: str, token: str) -> Detection | None:
-    """The Detection an entry holds; None when it does not decrypt under this paragraph's key or is malformed."""
+    """The Detection an entry holds; None when it does not decrypt under this paragraph's key or is malformed.
+    JSON, not the pickle of the transcript entries: a paragraph's key can be guessed for a short paragraph, and a
+    forged entry must not be able to run code when it is read."""
     try:
-        blob = base64.b64decode(token, validate=True)
-        verdict = json.loads(AESGCM(key).decrypt(blob[:_NONCE], blob[_NONCE:], name.encode()))
+        verdict = json.loads(open_sealed(key, name, base64.b64decode(token, validate=True)))
         kind, confident, margin, scores = verdict
         return Detection(str(kind), bool(confident), float(margin),
                          tuple((str(k), float(s)) for k, s in scores))
